@@ -1,0 +1,5 @@
+"""The market engine: customers as a column store, firms, and the weekly step (DESIGN §2)."""
+
+from simulation.engine.model import MarketModel
+
+__all__ = ["MarketModel"]

@@ -1,0 +1,30 @@
+"""Acquisition marketing (step 2): each firm reaches some prospects each week and pays for it.
+
+A reached prospect (a customer with no supplier) gets a purchase occasion that week with
+the firm's message adding ``acquisition_pull`` to its utility; whether they buy is their
+own logit choice. Seed 000: acquisition converts 5-20% of prospects; seed 002: a new
+customer costs about 3x a year of keeping one. ``prospects_converted`` over
+``prospects_reached`` is the conversion rate; ``acquisition_cost`` over it the cost of a
+new customer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def reach_prospects(model) -> None:
+    pop, rng = model.pop, model.rng
+    prospects = np.flatnonzero(pop.supplier < 0)
+    if prospects.size == 0:
+        return
+    for f, firm in enumerate(model.firms):
+        p = firm.params
+        reached = prospects[rng.random(prospects.size) < p.prospects_per_week]
+        if reached.size == 0:
+            continue
+        pop.offer[f, reached] += p.acquisition_pull
+        model.prompted[reached] = True
+        model.reached_by[reached] = f
+        model.ledger.spend(f, "prospects_reached", reached.size)
+        model.ledger.spend(f, "acquisition_cost", reached.size * p.cost_per_prospect)

@@ -1,0 +1,101 @@
+"""Purchase occasions and the choice of where to buy (step 4 of the week).
+
+At a purchase occasion a customer with a supplier usually buys from it out of habit;
+with a chance that grows with dissatisfaction (and for deal-seekers, 001) they look
+around. Whoever looks around, and every customer without a supplier, chooses by a
+random-utility (multinomial logit) rule over:
+
+* product quality and service, weighted by persona (rational vs emotional, 004);
+* brand strength;
+* price against the customer's internal reference price, where a price above the
+  reference is a loss and weighs ``loss_aversion`` times a gain (000: price wars pull
+  reference prices down); price sensitivity is higher for deal-seekers and falls with
+  trust (relationship investment lowers price sensitivity, 000);
+* what they have heard (word of mouth) and any personal offer or message this week;
+* for the current supplier: habit, switching costs (procedural, financial) and trust
+  (relational switching cost; the carrot and the stick of 001).
+
+Customers without a supplier may also buy outside the modelled firms (the outside
+option). Leaving the current supplier for a rival is a competitor defection (000: 9%).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def logit_probabilities(utility: np.ndarray) -> np.ndarray:
+    """Choice probabilities for each column (customer) over rows (alternatives); -inf = unavailable."""
+    top = utility.max(axis=0)
+    weights = np.exp(utility - top)
+    return weights / weights.sum(axis=0)
+
+
+def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Index of the chosen row for each column, by inverse CDF with one uniform draw each."""
+    cumulative = np.cumsum(probabilities, axis=0)
+    chosen = (cumulative < uniform[None, :] * cumulative[-1]).sum(axis=0)
+    return np.minimum(chosen, probabilities.shape[0] - 1)
+
+
+def utilities(model, idx: np.ndarray) -> np.ndarray:
+    """Utility of each firm (rows) for customers ``idx`` (columns), without the logit noise."""
+    pop, p = model.pop, model.scenario.choice
+    rational = pop.rational[idx]
+    w_quality = np.where(rational, p.quality_weight, 0.5 * p.quality_weight)
+    w_service = np.where(rational, 0.5 * p.service_weight, p.service_weight)
+    beta = p.price_weight * (1.0 - p.trust_lowers_price_sensitivity * pop.trust[idx])
+    beta = beta * np.where(pop.deal_seeker[idx], model.scenario.customers.deal_seeker_price_multiplier, 1.0)
+    ref = pop.reference_price[idx]
+    gap = (model.prices[:, None] - ref[None, :]) / ref[None, :]
+    price_term = -beta[None, :] * np.where(gap > 0, p.loss_aversion * gap, gap)
+    v = (
+        model.quality[:, None] * w_quality[None, :]
+        + model.service[:, None] * w_service[None, :]
+        + p.brand_weight * model.brand[:, None]
+        + price_term
+        + pop.heard[:, idx]
+        + pop.offer[:, idx]
+    )
+    current = pop.supplier[idx]
+    tied = np.flatnonzero(current >= 0)
+    v[current[tied], tied] += (
+        p.habit
+        + pop.procedural_cost[idx[tied]]
+        + pop.financial_cost[idx[tied]]
+        + p.relational_switching_cost * pop.trust[idx[tied]]
+    )
+    banned = np.flatnonzero((pop.banned_by[idx] >= 0) & (pop.banned_until[idx] > model.week))
+    v[pop.banned_by[idx[banned]], banned] = -np.inf
+    return v
+
+
+def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
+    """Who buys this week and from which firm: (customer slots, firm index)."""
+    pop, p, rng = model.pop, model.scenario.choice, model.rng
+    occasion = (rng.random(pop.n) < pop.purchase_rate) | model.prompted
+    idx = np.flatnonzero(occasion)
+    # a referred prospect makes a trial purchase from the firm they were told about (002)
+    is_referred = pop.referred_to[idx] >= 0
+    referred = idx[is_referred]
+    buyers = [referred]
+    firms = [pop.referred_to[referred].astype(np.int64)]
+    pop.referred_to[referred] = -1
+    idx = idx[~is_referred]
+
+    current = pop.supplier[idx]
+    search = p.search_base + p.search_if_dissatisfied * (1.0 - pop.satisfaction[idx]) ** 2 + p.search_deal_seeker * pop.deal_seeker[idx]
+    habitual = (current >= 0) & (rng.random(idx.size) >= search) & (pop.offer[:, idx].max(axis=0) <= 0.0)
+    buyers.append(idx[habitual])
+    firms.append(current[habitual].astype(np.int64))
+
+    looking = idx[~habitual]
+    if looking.size:
+        v = utilities(model, looking)
+        outside = np.where(pop.supplier[looking] < 0, p.outside_option, -np.inf)
+        probs = logit_probabilities(np.vstack([v, outside[None, :]]))
+        chosen = sample_choice(probs, rng.random(looking.size))
+        buys = chosen < model.n_firms
+        buyers.append(looking[buys])
+        firms.append(chosen[buys])
+    return np.concatenate(buyers), np.concatenate(firms)

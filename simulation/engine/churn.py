@@ -1,0 +1,60 @@
+"""Natural churn (step 3): moving away, newcomers, and drifting apart; and repositioning.
+
+Seed 000 (Griffin): 68% of lost customers leave for no particular reason. Two kinds:
+
+* **moved / need ended** — the customer leaves the market for good (a weekly hazard from
+  ``move_rate_per_year``); a newcomer with no supplier takes their slot. No win-back
+  can bring them back.
+* **drifted** — nothing happened, the relationship just faded: the weekly hazard falls
+  with the square of trust, so a firm that keeps in touch keeps trust and loses fewer
+  ("forget the customer and the customer forgets you", 001). Drifters stay in the market
+  and often come back if simply invited (rule 1).
+
+Repositioning (000: 9%) is the firm ending relationships on purpose: at each account
+review it drops part of its lowest-spending established customers, who then cannot buy
+from it for ``ban_weeks``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
+
+
+def move_away(model) -> None:
+    pop, rng = model.pop, model.rng
+    weekly = 1.0 - (1.0 - model.scenario.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
+    movers = np.flatnonzero(rng.random(pop.n) < weekly)
+    if movers.size == 0:
+        return
+    tied = movers[pop.supplier[movers] >= 0]
+    model.defect(tied, MOVED)
+    model.life_cycle.forget(movers)
+    model.next_id = renew(pop, movers, model.scenario, rng, model.week, model.next_id)
+
+
+def drift(model) -> None:
+    pop = model.pop
+    tied = np.flatnonzero(pop.supplier >= 0)
+    hazard = model.scenario.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2
+    model.defect(tied[model.rng.random(tied.size) < hazard], DRIFTED)
+
+
+def reposition(model, firm: int) -> None:
+    """The firm's account review: drop part of its lowest-spending established customers."""
+    params = model.firms[firm].params.repositioning
+    pop, week = model.pop, model.week
+    if params.drop_share <= 0 or week % params.review_every_weeks:
+        return
+    mine = np.flatnonzero((pop.supplier == firm) & (week - pop.since_week >= params.min_tenure_weeks))
+    if mine.size == 0:
+        return
+    weeks_known = np.maximum(week - pop.crm_first[firm, mine], 1)
+    spend_rate = pop.crm_spend[firm, mine] / weeks_known
+    cutoff = np.quantile(spend_rate, params.low_value_share)
+    low = mine[spend_rate <= cutoff]
+    dropped = low[model.rng.random(low.size) < params.drop_share]
+    model.defect(dropped, REPOSITIONED)
+    pop.banned_by[dropped] = firm
+    pop.banned_until[dropped] = week + params.ban_weeks

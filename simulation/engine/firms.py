@@ -1,0 +1,59 @@
+"""Firms: the focal firm ("You") and its competitors are the same kind of object.
+
+A firm has market-facing attributes (price, quality, service, brand), a pricing
+*strategy* that sets its price each week, and a list of *policies* that act on the
+market each week (step 2): the seam where the win-back programme, loyalty tactics and
+price-war responses plug in. The engine ships a steady-price strategy and a policy
+that does nothing, so a competitor can be scripted today and played by a team later.
+
+A policy is any object with ``act(model, firm_index)``. It may read the customer
+arrays in ``model.pop``, and acts through a small API on the model:
+
+* ``model.pop.offer[firm, idx] += utility`` — a personal offer or message this week;
+* ``model.prompted[idx] = True`` — prompt a purchase occasion this week;
+* ``model.touch(idx)`` — a contact that keeps trust from decaying this week;
+* ``model.ledger.spend(firm, "winback_cost", amount)`` — pay for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from simulation.config.scenario import Firm as FirmParams
+
+
+class Policy(Protocol):
+    def act(self, model, firm: int) -> None: ...
+
+
+class DoNothing:
+    """The default policy: no tactics at all."""
+
+    def act(self, model, firm: int) -> None:
+        return None
+
+
+class SteadyPrice:
+    """Keep the regular price, whatever happens."""
+
+    def price(self, model, firm: int) -> float:
+        return model.firms[firm].params.price
+
+
+STRATEGIES = {"steady": SteadyPrice}
+
+
+@dataclass
+class Firm:
+    params: FirmParams
+    strategy: SteadyPrice
+    policies: list = field(default_factory=lambda: [DoNothing()])
+
+    @property
+    def name(self) -> str:
+        return self.params.name
+
+    @classmethod
+    def from_params(cls, params: FirmParams) -> "Firm":
+        return cls(params=params, strategy=STRATEGIES[params.strategy.kind]())

@@ -1,0 +1,194 @@
+"""The market: a Mesa model over a column store of customers.
+
+One step is one week. The order of the weekly step matters (DESIGN §2):
+
+1. scheduled events (e.g. a price cut);
+2. firms set prices, run their policies, review accounts (repositioning) and reach prospects;
+3. natural exits and newcomers, then drift;
+4. purchase occasions: habit or logit choice, switching, revenue, reference prices;
+5. experience: failures, complaints, satisfaction, trust; complaint resolution and
+   complaint churn; trust decays for customers not touched this week;
+6. word of mouth on the social network;
+7. the CRM life cycle in each firm's view;
+8. accounting.
+
+The first ``run.burn_in_weeks`` weeks let the market settle and are not reported.
+Customer state lives in NumPy arrays (``model.pop``); randomness comes only from the
+model's ``numpy.random.Generator`` (``model.rng``), so a seed fixes every number.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from simulation.config.scenario import Scenario
+from simulation.engine import acquisition, choice, churn, experience, word_of_mouth
+from simulation.engine.accounting import Ledger, close_week
+from simulation.engine.diary import CustomerView, Diary
+from simulation.engine.firms import Firm
+from simulation.engine.life_cycle import LifeCycle
+from simulation.engine.network import random_network
+from simulation.engine.population import (
+    COMPETITOR,
+    EV_PURCHASE,
+    MOTIVE_KEYS,
+    NEVER,
+    draw_population,
+    end_relationship,
+    start_relationship,
+)
+
+
+class MarketModel(mesa.Model):
+    """A market of customers and 2-4 firms, stepped one week at a time.
+
+    >>> from simulation.config import load_preset
+    >>> model = MarketModel(load_preset("baseline"), seed=1)
+    >>> model.run()
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, follow=()):
+        if seed is None:
+            seed = np.random.SeedSequence().entropy
+        self.seed = seed
+        super().__init__(rng=np.random.default_rng(seed))
+        self.scenario = scenario
+        self.n_firms = len(scenario.firms)
+        self.focal = scenario.focal_index
+        self.burn_in = scenario.run.burn_in_weeks
+        self.total_weeks = scenario.run.burn_in_weeks + scenario.run.weeks
+        self.week = 0
+        self.firms = [Firm.from_params(p) for p in scenario.firms]
+        self.quality = np.array([p.quality for p in scenario.firms])
+        self.service = np.array([p.service for p in scenario.firms])
+        self.brand = np.array([p.brand for p in scenario.firms])
+        self.regular_prices = np.array([p.price for p in scenario.firms])
+        self.prices = self.regular_prices.copy()
+        self.unit_costs = np.array([p.unit_cost for p in scenario.firms])
+        self.resolution_boost = np.ones(self.n_firms)
+
+        self.pop = draw_population(scenario, self.rng)
+        self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.rng)
+        self.next_id = self.pop.n
+        self.prompted = np.zeros(self.pop.n, dtype=bool)
+        self.reached_by = np.full(self.pop.n, -1, dtype=np.int8)
+        self.paid_total = 0.0
+        self.ledger = Ledger(self.total_weeks, self.n_firms)
+        self.life_cycle = LifeCycle(self)
+        self.diary = Diary(self, follow)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                "week": lambda m: m.week - m.burn_in + 1,
+                "focal_customers": lambda m: m.ledger.data[m.week, m.focal, m.ledger.index["customers"]],
+                "focal_profit": lambda m: m.ledger.data[m.week, m.focal, m.ledger.index["profit"]],
+            }
+        )
+
+    # --- the small API that mechanisms and policies use ---------------------------
+    def book(self, metric: str, firms: np.ndarray, weights: np.ndarray | None = None) -> None:
+        self.ledger.book(metric, np.asarray(firms, dtype=np.int64), weights)
+
+    def defect(self, idx: np.ndarray, motive: int) -> None:
+        """End the relationships of customers ``idx`` with their suppliers, for ``motive``."""
+        if idx.size == 0:
+            return
+        self.book(f"defections_{MOTIVE_KEYS[motive]}", self.pop.supplier[idx])
+        end_relationship(self.pop, idx, motive, self.week)
+
+    def touch(self, idx: np.ndarray) -> None:
+        """A personal contact: the relationship does not fade this week."""
+        self.pop.last_touch[idx] = self.week
+
+    @property
+    def reported_week(self) -> int:
+        """Week number as reported: 1 is the first week after burn-in, <= 0 during burn-in."""
+        return self.week - self.burn_in + 1
+
+    # --- the weekly step -------------------------------------------------------------
+    def step(self) -> None:
+        if self.week >= self.total_weeks:
+            raise RuntimeError(f"the run is over after {self.total_weeks} weeks")
+        self.ledger.week = self.week
+        self.pop.events[:] = 0
+        self._set_prices()  # 1 and 2: scheduled events, then each firm's pricing strategy
+        for f, firm in enumerate(self.firms):  # 2
+            for policy in firm.policies:
+                policy.act(self, f)
+            churn.reposition(self, f)
+        acquisition.reach_prospects(self)
+        churn.move_away(self)  # 3
+        churn.drift(self)
+        buyers, firms = choice.purchase_occasions(self)  # 4
+        self._purchase(buyers, firms)
+        experience.experience(self, buyers, firms)  # 5
+        experience.complaints(self)
+        self._fade_trust()
+        word_of_mouth.spread(self)  # 6
+        self.life_cycle.update()  # 7
+        close_week(self)  # 8
+        self.diary.record()
+        if self.week >= self.burn_in:
+            self.datacollector.collect(self)
+        self.week += 1
+
+    def run(self, progress=None) -> "MarketModel":
+        """Run every remaining week (burn-in and reported)."""
+        while self.week < self.total_weeks:
+            self.step()
+            if progress is not None:
+                progress(self.week, self.total_weeks)
+        return self
+
+    def _set_prices(self) -> None:
+        for f, firm in enumerate(self.firms):
+            self.prices[f] = firm.strategy.price(self, f)
+        names = [f.name for f in self.firms]
+        for event in self.scenario.events:
+            start = event.week + self.burn_in - 1
+            if start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
+                self.prices[names.index(event.firm)] = event.price
+
+    def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
+        pop, week = self.pop, self.week
+        current = pop.supplier[buyers]
+        switching = buyers[(current >= 0) & (current != firms)]
+        self.defect(switching, COMPETITOR)
+        changed = current != firms
+        newcomers, their_firm = buyers[changed], firms[changed]
+        start_relationship(pop, newcomers, their_firm, week, self.scenario.trust.initial)
+        self.book("acquisitions", their_firm)
+        converted = newcomers[self.reached_by[newcomers] == their_firm]
+        self.book("prospects_converted", self.reached_by[converted])
+
+        price = self.prices[firms]
+        basket = pop.basket[buyers]
+        paid = basket * price
+        self.paid_total += float(paid.sum())
+        self.book("purchases", firms)
+        self.book("revenue", firms, paid)
+        self.book("cost_of_goods", firms, basket * self.unit_costs[firms])
+        self.book("discounts", firms, basket * np.maximum(self.regular_prices[firms] - price, 0.0))
+
+        first = pop.crm_first[firms, buyers] == NEVER
+        pop.crm_first[firms[first], buyers[first]] = week
+        pop.crm_last[firms, buyers] = week
+        pop.crm_count[firms, buyers] += 1
+        pop.crm_spend[firms, buyers] += paid
+        pop.last_touch[buyers] = week
+        pop.reference_price[buyers] += self.scenario.choice.reference_price_learning * (price - pop.reference_price[buyers])
+        pop.events[buyers] |= EV_PURCHASE
+
+        self.prompted[:] = False
+        self.reached_by[:] = -1
+        pop.offer[:] = 0.0
+
+    def _fade_trust(self) -> None:
+        pop = self.pop
+        fading = (pop.supplier >= 0) & (pop.last_touch < self.week)
+        pop.trust[fading] *= 1.0 - self.scenario.trust.weekly_decay
+
+    # --- looking at one customer ----------------------------------------------------
+    def customer(self, slot: int) -> CustomerView:
+        """The customer now in ``slot``: their state, and their story if they were followed."""
+        return self.diary.view(slot)

@@ -1,0 +1,47 @@
+"""The social network that word of mouth travels on.
+
+Ties are drawn at random (each customer has ``ties_per_customer`` on average) and stored
+as compressed sparse rows: the ties of customer ``i`` are
+``neighbours[offsets[i]:offsets[i + 1]]``. A newcomer who takes a slot takes over its
+ties (they moved into the neighbourhood).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SocialNetwork:
+    offsets: np.ndarray
+    neighbours: np.ndarray
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def ties_of(self, i: int) -> np.ndarray:
+        return self.neighbours[self.offsets[i] : self.offsets[i + 1]]
+
+    def random_ties(self, senders: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One random tie of each sender (senders must have at least one tie)."""
+        start = self.offsets[senders]
+        width = self.offsets[senders + 1] - start
+        return self.neighbours[start + (rng.random(senders.size) * width).astype(np.int64)]
+
+
+def random_network(n: int, mean_degree: float, rng: np.random.Generator) -> SocialNetwork:
+    """An undirected random graph with ``mean_degree`` ties per customer on average."""
+    m = int(round(n * mean_degree / 2))
+    a = rng.integers(0, n, size=m)
+    b = rng.integers(0, n, size=m)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    src = np.concatenate([a, b])
+    dst = np.concatenate([b, a])
+    order = np.argsort(src, kind="stable")
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=offsets[1:])
+    return SocialNetwork(offsets=offsets, neighbours=dst[order].astype(np.int32))

@@ -1,0 +1,239 @@
+"""The customers: one NumPy array per attribute (a column store), one slot per customer.
+
+Each customer is still an individual with their own state and their own random
+decisions; the arrays only make the weekly step fast (DESIGN §2). A slot's occupant
+changes when a customer moves away and a newcomer takes their place (natural churn):
+``customer_id`` tells who is in the slot now.
+
+Attributes and their sources in the seeds:
+
+* persona: rational customers weigh price and quality, emotional ones service and the
+  relationship (004); deal-seekers follow discounts with little loyalty (001);
+* purchase rate and basket, log-normal, so that the top 20% bring most revenue (001, 002);
+* satisfaction against an expectation that adapts; trust (relationship strength) that
+  grows with satisfying purchases and decays without contact (001, 004);
+* switching costs (procedural, financial; relational follows trust, 001);
+* an internal reference price that follows the prices paid (000);
+* the firm's CRM view per firm: first and last purchase week, purchases, spend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from simulation.config.scenario import Scenario
+
+NO_FIRM = -1
+NEVER = -(2**30)  # week of a CRM event that never happened
+
+# motive codes of a relationship that ended (000: Griffin's four reasons, natural split in two)
+MOTIVE_NONE = 0
+MOVED = 1
+DRIFTED = 2
+COMPLAINT = 3
+COMPETITOR = 4
+REPOSITIONED = 5
+MOTIVE_KEYS = {
+    MOVED: "natural_moved",
+    DRIFTED: "natural_drifted",
+    COMPLAINT: "complaint",
+    COMPETITOR: "competitor",
+    REPOSITIONED: "repositioned",
+}
+
+# bit flags of what happened to a customer this week (for the customer's story)
+EV_PURCHASE = 1
+EV_SWITCHED_IN = 2
+EV_FAILURE = 4
+EV_COMPLAINT = 8
+EV_RESOLVED = 16
+EV_REFERRED = 32
+EV_LOYAL = 64
+EV_LEFT = 128
+EV_ARRIVED = 256
+
+
+@dataclass
+class Population:
+    """Column store of customer state. Arrays of length ``n`` unless marked (firms, n)."""
+
+    customer_id: np.ndarray
+    arrived_week: np.ndarray
+    rational: np.ndarray
+    deal_seeker: np.ndarray
+    purchase_rate: np.ndarray
+    basket: np.ndarray
+    supplier: np.ndarray
+    since_week: np.ndarray
+    satisfaction: np.ndarray
+    expectation: np.ndarray
+    trust: np.ndarray
+    satisfying_purchases: np.ndarray
+    loyal_after: np.ndarray
+    last_touch: np.ndarray
+    reference_price: np.ndarray
+    procedural_cost: np.ndarray
+    financial_cost: np.ndarray
+    complaint_open: np.ndarray
+    complaint_age: np.ndarray
+    failures: np.ndarray
+    recovered: np.ndarray
+    pre_failure: np.ndarray
+    banned_by: np.ndarray
+    banned_until: np.ndarray
+    referred_to: np.ndarray
+    ended_firm: np.ndarray
+    ended_week: np.ndarray
+    ended_motive: np.ndarray
+    events: np.ndarray
+    heard: np.ndarray  # (firms, n): word of mouth heard about each firm, in utility units
+    offer: np.ndarray  # (firms, n): personal offers and messages this week, in utility units
+    crm_first: np.ndarray  # (firms, n): week of first purchase, NEVER if never
+    crm_last: np.ndarray  # (firms, n): week of last purchase, NEVER if never
+    crm_count: np.ndarray  # (firms, n)
+    crm_spend: np.ndarray  # (firms, n)
+
+    @property
+    def n(self) -> int:
+        return self.supplier.shape[0]
+
+    def nbytes(self) -> int:
+        return sum(getattr(self, f.name).nbytes for f in fields(self))
+
+
+def _traits(scenario: Scenario, size: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draw the lasting traits of ``size`` new customers."""
+    c = scenario.customers
+    rate = c.purchase_rate_median * np.exp(c.purchase_rate_spread * rng.standard_normal(size))
+    basket = c.basket_median * np.exp(c.basket_spread * rng.standard_normal(size))
+    return {
+        "rational": rng.random(size) < c.rational_share,
+        "deal_seeker": rng.random(size) < c.deal_seeker_share,
+        "purchase_rate": np.minimum(rate, 0.95),
+        "basket": basket,
+    }
+
+
+def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
+    """The market at week 0: traits drawn, suppliers assigned by the firms' initial shares."""
+    n = scenario.customers.count
+    n_firms = len(scenario.firms)
+    traits = _traits(scenario, n, rng)
+    shares = np.array([f.initial_share for f in scenario.firms], dtype=float)
+    shares = shares / shares.sum() if shares.sum() > 0 else np.full(n_firms, 1.0 / n_firms)
+    attached = rng.random(n) >= scenario.customers.initial_unattached_share
+    supplier = np.where(attached, rng.choice(n_firms, size=n, p=shares), NO_FIRM).astype(np.int8)
+    # established relationships start part-way: tenure, trust and history drawn plausibly
+    tenure = rng.integers(1, 104, size=n)
+    trust = np.where(attached, rng.beta(4, 3, size=n), 0.0)
+    prices = np.array([f.price for f in scenario.firms])
+    crm_first = np.full((n_firms, n), NEVER, dtype=np.int32)
+    crm_last = np.full((n_firms, n), NEVER, dtype=np.int32)
+    crm_count = np.zeros((n_firms, n), dtype=np.int32)
+    crm_spend = np.zeros((n_firms, n), dtype=np.float64)
+    idx = np.flatnonzero(attached)
+    f = supplier[idx]
+    crm_first[f, idx] = -tenure[idx]
+    crm_last[f, idx] = -rng.geometric(np.maximum(traits["purchase_rate"][idx], 0.05)) + 1
+    crm_count[f, idx] = 1 + rng.poisson(traits["purchase_rate"][idx] * tenure[idx])
+    crm_spend[f, idx] = crm_count[f, idx] * traits["basket"][idx] * prices[f]
+    return Population(
+        customer_id=np.arange(n, dtype=np.int64),
+        arrived_week=np.zeros(n, dtype=np.int32),
+        supplier=supplier,
+        since_week=np.where(attached, -tenure, 0).astype(np.int32),
+        satisfaction=np.where(attached, rng.beta(6, 3, size=n), 0.5),
+        expectation=np.full(n, scenario.experience.initial_expectation),
+        trust=trust,
+        satisfying_purchases=np.where(attached, rng.integers(2, 8, size=n), 0).astype(np.int16),
+        loyal_after=np.full(n, -1, dtype=np.int16),
+        last_touch=np.zeros(n, dtype=np.int32),
+        reference_price=np.ones(n) * float(np.average(prices, weights=shares)),
+        procedural_cost=np.zeros(n),
+        financial_cost=np.zeros(n),
+        complaint_open=np.zeros(n, dtype=bool),
+        complaint_age=np.zeros(n, dtype=np.int16),
+        failures=np.zeros(n, dtype=np.int16),
+        recovered=np.zeros(n, dtype=bool),
+        pre_failure=np.zeros(n),
+        banned_by=np.full(n, NO_FIRM, dtype=np.int8),
+        banned_until=np.zeros(n, dtype=np.int32),
+        referred_to=np.full(n, NO_FIRM, dtype=np.int8),
+        ended_firm=np.full(n, NO_FIRM, dtype=np.int8),
+        ended_week=np.full(n, -1, dtype=np.int32),
+        ended_motive=np.zeros(n, dtype=np.int8),
+        events=np.zeros(n, dtype=np.int16),
+        heard=np.zeros((n_firms, n)),
+        offer=np.zeros((n_firms, n)),
+        crm_first=crm_first,
+        crm_last=crm_last,
+        crm_count=crm_count,
+        crm_spend=crm_spend,
+        **traits,
+    )
+
+
+def renew(pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random.Generator, week: int, next_id: int) -> int:
+    """Newcomers take the given slots (after their occupants moved away). Returns the next free id."""
+    k = slots.size
+    if k == 0:
+        return next_id
+    for name, values in _traits(scenario, k, rng).items():
+        getattr(pop, name)[slots] = values
+    pop.customer_id[slots] = np.arange(next_id, next_id + k)
+    pop.arrived_week[slots] = week
+    pop.supplier[slots] = NO_FIRM
+    pop.satisfaction[slots] = 0.5
+    pop.expectation[slots] = scenario.experience.initial_expectation
+    pop.trust[slots] = 0.0
+    pop.satisfying_purchases[slots] = 0
+    pop.loyal_after[slots] = -1
+    pop.last_touch[slots] = week
+    pop.reference_price[slots] = pop.reference_price.mean()
+    pop.procedural_cost[slots] = 0.0
+    pop.financial_cost[slots] = 0.0
+    pop.complaint_open[slots] = False
+    pop.complaint_age[slots] = 0
+    pop.failures[slots] = 0
+    pop.recovered[slots] = False
+    pop.banned_by[slots] = NO_FIRM
+    pop.referred_to[slots] = NO_FIRM
+    pop.ended_firm[slots] = NO_FIRM
+    pop.ended_week[slots] = -1
+    pop.ended_motive[slots] = MOTIVE_NONE
+    pop.events[slots] = EV_ARRIVED
+    pop.heard[:, slots] = 0.0
+    pop.crm_first[:, slots] = NEVER
+    pop.crm_last[:, slots] = NEVER
+    pop.crm_count[:, slots] = 0
+    pop.crm_spend[:, slots] = 0.0
+    return next_id + k
+
+
+def start_relationship(pop: Population, idx: np.ndarray, firm: np.ndarray | int, week: int, trust0: float) -> None:
+    """Customers ``idx`` become customers of ``firm``: a new relationship starts from scratch."""
+    pop.supplier[idx] = firm
+    pop.since_week[idx] = week
+    pop.trust[idx] = trust0
+    pop.satisfaction[idx] = np.maximum(pop.satisfaction[idx], 0.5)
+    pop.satisfying_purchases[idx] = 0
+    pop.loyal_after[idx] = -1
+    pop.complaint_open[idx] = False
+    pop.complaint_age[idx] = 0
+    pop.failures[idx] = 0
+    pop.recovered[idx] = False
+    pop.procedural_cost[idx] = 0.0
+    pop.financial_cost[idx] = 0.0
+    pop.events[idx] |= EV_SWITCHED_IN
+
+
+def end_relationship(pop: Population, idx: np.ndarray, motive: int, week: int) -> None:
+    """Customers ``idx`` stop being customers of their supplier, for ``motive`` (the truth)."""
+    pop.ended_firm[idx] = pop.supplier[idx]
+    pop.ended_week[idx] = week
+    pop.ended_motive[idx] = motive
+    pop.supplier[idx] = NO_FIRM
+    pop.complaint_open[idx] = False
+    pop.events[idx] |= EV_LEFT

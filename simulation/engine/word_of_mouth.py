@@ -1,0 +1,54 @@
+"""Word of mouth (step 6): satisfied customers bring prospects, dissatisfied ones turn people away.
+
+Seed 002: one satisfied customer tells about 8 prospects a year and at least 1 of them
+buys; one dissatisfied customer sways about 25 people against the firm. Each week a
+satisfied customer sends a Poisson number of good words to random ties; a told prospect
+with no supplier buys from that firm next week with chance ``referral_conversion``
+(a referral, the bird dogs of Joe Girard in 001); a listener who already has a supplier
+keeps it in mind (``positive_pull`` utility, fading). Dissatisfied customers do the
+same with bad words (``negative_pull``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.engine.population import EV_REFERRED
+
+
+def _messages(model, senders: np.ndarray, per_year: float) -> tuple[np.ndarray, np.ndarray]:
+    """(sender, listener) pairs for this week's messages."""
+    rng, net = model.rng, model.network
+    senders = senders[net.degree[senders] > 0]
+    counts = rng.poisson(per_year / 52.0, size=senders.size)
+    who = np.repeat(senders, counts)
+    return who, net.random_ties(who, rng) if who.size else who
+
+
+def spread(model) -> None:
+    pop, p, rng = model.pop, model.scenario.word_of_mouth, model.rng
+    pop.heard *= 1.0 - p.weekly_fading
+    tied = pop.supplier >= 0
+    happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
+    unhappy = np.flatnonzero(tied & (pop.satisfaction <= p.dissatisfied_threshold))
+
+    who, listener = _messages(model, happy, p.positive_contacts_per_year)
+    firm = pop.supplier[who]
+    model.book("word_of_mouth_positive", firm)
+    other = pop.supplier[listener] != firm
+    who, listener, firm = who[other], listener[other], firm[other]
+    prospect = pop.supplier[listener] < 0
+    np.add.at(pop.heard, (firm[~prospect], listener[~prospect]), p.positive_pull)
+    allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
+    converts = prospect & allowed & (pop.referred_to[listener] < 0) & (rng.random(listener.size) < p.referral_conversion)
+    new = listener[converts]
+    new, first = np.unique(new, return_index=True)
+    pop.referred_to[new] = firm[converts][first]
+    pop.events[new] |= EV_REFERRED
+    model.prompted[new] = True
+    model.book("referrals", pop.referred_to[new])
+
+    who, listener = _messages(model, unhappy, p.negative_contacts_per_year)
+    firm = pop.supplier[who]
+    model.book("word_of_mouth_negative", firm)
+    np.subtract.at(pop.heard, (firm, listener), p.negative_pull)
