@@ -13,3 +13,4 @@ from simulation.config import Scenario, ScenarioError, load_preset, load_scenari
 
 __all__ = ["RunResult", "Scenario", "ScenarioError", "load_preset", "load_scenario", "save_scenario", "simulate"]
 __version__ = "0.1.0"
+from simulation.run import RunResult, simulate  # noqa: E402

@@ -48,6 +48,9 @@ STOCKS = (
     "profit",
 )
 METRICS = FLOWS + STOCKS
+MONEY = ("revenue", *COSTS, "discounts", "profit")
+LEVELS = ("price", "satisfaction", "trust", "loyal_share", "reference_price", "deal_seeker_share", "market_share")
+COUNTS = tuple(m for m in METRICS if m not in MONEY and m not in LEVELS)
 
 
 class Ledger:

@@ -31,6 +31,7 @@ def move_away(model) -> None:
     tied = movers[pop.supplier[movers] >= 0]
     model.defect(tied, MOVED)
     model.life_cycle.forget(movers)
+    model.archive_spend(movers)
     model.next_id = renew(pop, movers, model.scenario, rng, model.week, model.next_id)
 
 

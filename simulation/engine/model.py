@@ -74,6 +74,8 @@ class MarketModel(mesa.Model):
         self.prompted = np.zeros(self.pop.n, dtype=bool)
         self.reached_by = np.full(self.pop.n, -1, dtype=np.int8)
         self.paid_total = 0.0
+        self._spend = np.zeros((self.n_firms, self.pop.n))  # spend per slot in the reported horizon
+        self._departed_spend: list[np.ndarray] = []  # the same for customers who moved away
         self.ledger = Ledger(self.total_weeks, self.n_firms)
         self.life_cycle = LifeCycle(self)
         self.diary = Diary(self, follow)
@@ -95,6 +97,18 @@ class MarketModel(mesa.Model):
             return
         self.book(f"defections_{MOTIVE_KEYS[motive]}", self.pop.supplier[idx])
         end_relationship(self.pop, idx, motive, self.week)
+
+    def archive_spend(self, slots: np.ndarray) -> None:
+        """Keep the reported-horizon spend of customers who leave the market (their slots get renewed)."""
+        spent = self._spend[:, slots]
+        self._departed_spend.append(spent[:, spent.sum(axis=0) > 0])
+        self._spend[:, slots] = 0.0
+
+    def horizon_spend(self, firm: int) -> np.ndarray:
+        """What each customer who bought from ``firm`` in the reported horizon spent there."""
+        parts = [self._spend[firm], *(d[firm] for d in self._departed_spend)]
+        spend = np.concatenate(parts)
+        return spend[spend > 0]
 
     def touch(self, idx: np.ndarray) -> None:
         """A personal contact: the relationship does not fade this week."""
@@ -175,6 +189,8 @@ class MarketModel(mesa.Model):
         pop.crm_last[firms, buyers] = week
         pop.crm_count[firms, buyers] += 1
         pop.crm_spend[firms, buyers] += paid
+        if week >= self.burn_in:
+            self._spend[firms, buyers] += paid
         pop.last_touch[buyers] = week
         pop.reference_price[buyers] += self.scenario.choice.reference_price_learning * (price - pop.reference_price[buyers])
         pop.events[buyers] |= EV_PURCHASE
