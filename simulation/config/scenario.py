@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulation.config.errors import ScenarioError, explain
 
 from simulation.messages import t
 
@@ -235,4 +237,7 @@ class Scenario(Section):
                 node[int(last)] = value
             else:
                 node[last] = value
-        return Scenario.model_validate(data)
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as error:
+            raise ScenarioError(explain(error, Scenario)) from None
