@@ -1,0 +1,99 @@
+"""The command line: what a trainer types, what lands in the output folder, and clear errors."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulation.cli import main
+
+SUMMARY_KEYS = {"annual_churn_rate", "churn_motive_shares", "top20_revenue_share", "active_customers_end", "revenue", "profit", "seed", "scenario"}
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_preset_writes_the_three_files(tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "run", "--preset", "baseline", "--customers", "800", "--weeks", "30", "--seed", "3", "--out", str(tmp_path), "--quiet")
+    assert code == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert SUMMARY_KEYS <= summary.keys()
+    assert set(summary["churn_motive_shares"]) == {"natural", "complaint", "competitor", "repositioned"}
+    assert sum(summary["churn_motive_shares"].values()) == pytest.approx(1.0)
+    assert summary["seed"] == 3
+    assert summary["scenario"]["customers"]["count"] == 800
+    weekly = pd.read_csv(tmp_path / "weekly.csv")
+    assert weekly.week.max() == 30 and set(weekly.role) == {"focal", "competitor"}
+    customers = pd.read_csv(tmp_path / "customers.csv")
+    assert len(customers) == 800
+    assert "annual churn" in out
+
+
+def test_scenario_file_round_trip_through_presets_show(tmp_path, capsys):
+    code, text, _ = run_cli(capsys, "presets", "show", "baseline")
+    assert code == 0
+    data = yaml.safe_load(text)
+    data["customers"]["count"] = 500
+    data["run"]["weeks"] = 20
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump(data))
+    code, _, _ = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "out"), "--quiet")
+    assert code == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["scenario"]["customers"]["count"] == 500
+
+
+def test_presets_lists_baseline(capsys):
+    code, out, _ = run_cli(capsys, "presets")
+    assert code == 0 and out.startswith("baseline")
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("customers:\n  cont: 5\n", ["customers.cont", "unknown field", "count"]),
+        ("customers:\n  count: -3\n", ["customers.count", "-3", "greater than or equal to 10"]),
+        ("firms:\n- name: You\n  role: focal\n  price: cheap\n- name: B\n", ["firms[0].price", "cheap", "number"]),
+        ("customers: [\n", ["not valid YAML", "line 2"]),
+        ("- just\n- a list\n", ["mapping"]),
+        ("firms:\n- name: A\n- name: B\n", ["focal", "found 0"]),
+        ("!!python/object/apply:os.system ['echo hacked']\n", ["not valid YAML"]),
+    ],
+)
+def test_bad_scenario_files_exit_2_with_one_clear_line(tmp_path, capsys, content, expected):
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    code, out, err = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    for word in expected:
+        assert word in err, (word, err)
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["run", "/nonexistent/x.yaml"], "does not exist"),
+        (["run", "--preset", "nope"], "allowed: baseline"),
+        (["run", "--preset", "baseline", "--customers", "ten"], "--customers"),
+        (["run", "--preset", "baseline", "--weeks", "0"], "--weeks"),
+        (["run", "--preset", "baseline", "--seed", "-1"], "--seed"),
+        (["presets", "show", "nope"], "unknown preset"),
+    ],
+)
+def test_bad_arguments_exit_2(capsys, argv, expected):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and expected in err and "Traceback" not in err
+
+
+def test_console_script_reports_usage_errors_without_traceback():
+    done = subprocess.run([sys.executable, "-m", "simulation.cli", "run"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "--preset" in done.stderr
