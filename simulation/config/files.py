@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from simulation.config.errors import ScenarioError, explain
 from simulation.config.scenario import Scenario
@@ -47,9 +47,41 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario_from_dict(data if data is not None else {}, str(path))
 
 
-def scenario_to_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML text, every field written out (a full starting point to edit)."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+def _scalar(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip().removesuffix("\n...").strip()
+
+
+def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | None = None) -> None:
+    """Write ``model`` field by field, each preceded by its description as a comment."""
+    prefix = first_prefix
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        lead = prefix if prefix is not None else indent
+        prefix = None
+        about = field.description or (type(value).__doc__ or "").strip().split("\n")[0] if isinstance(value, BaseModel) else field.description
+        if about:
+            lines.append(f"{indent}# {about}")
+        if isinstance(value, BaseModel):
+            lines.append(f"{lead}{name}:")
+            _emit(value, indent + "  ", lines)
+        elif isinstance(value, list) and value and all(isinstance(v, BaseModel) for v in value):
+            lines.append(f"{lead}{name}:")
+            for item in value:
+                _emit(item, indent + "  ", lines, first_prefix=indent + "- ")
+        else:
+            lines.append(f"{lead}{name}: {_scalar(value if not isinstance(value, BaseModel) else value.model_dump(mode='json'))}")
+
+
+def scenario_to_yaml(scenario: Scenario, comments: bool = True) -> str:
+    """The scenario as YAML, every field written out, each with its meaning as a comment.
+
+    This is the starting point for a user's own scenario file (``retention-lab presets show``).
+    """
+    if not comments:
+        return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+    lines = ["# Retention Lab scenario. Every field is optional: a field left out takes its default."]
+    _emit(scenario, "", lines)
+    return "\n".join(lines) + "\n"
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> Path:
