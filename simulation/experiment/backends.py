@@ -1,0 +1,115 @@
+"""Where replications run: in this process, in local worker processes, or on a Dask cluster.
+
+All three give identical numbers, because each task carries its own random stream
+(see :mod:`simulation.experiment.tasks`). Local processes are the default when there is
+more than one task; a Dask scheduler address sends the work to a cluster, for users who
+outgrow one machine.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from simulation.experiment.tasks import Task, TaskResult, run_task
+
+
+def _bar(total: int, show: bool, desc: str):
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run")
+
+
+def _context():
+    """Worker processes start from a forkserver that has already imported the engine (fast, thread-safe)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["simulation.experiment.tasks"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes, kept for the session: a lab's next slider move reuses it."""
+    pool = _POOLS.get(workers)
+    if pool is None or getattr(pool, "_broken", False):
+        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    return pool
+
+
+def shutdown() -> None:
+    """Stop the kept worker processes."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(cancel_futures=True)
+
+
+atexit.register(shutdown)
+
+
+def execute(
+    tasks: Sequence[Task],
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    desc: str = "runs",
+    runner: Callable[[Task], TaskResult] = run_task,
+) -> list[TaskResult]:
+    """Run ``tasks`` and return their results in task order.
+
+    ``workers``: number of local processes (default: one per core when there is more than
+    one task; 1 runs in this process). ``scheduler``: address of a Dask scheduler
+    (e.g. ``tcp://10.0.0.5:8786``) — takes precedence over ``workers``.
+    """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers: {workers} is not allowed: must be 1 or more")
+    results: list[TaskResult | None] = [None] * len(tasks)
+    bar = _bar(len(tasks), progress, desc)
+    try:
+        if scheduler is not None:
+            _on_dask(tasks, scheduler, results, bar, runner)
+        else:
+            n = min(workers or (os.cpu_count() or 1), len(tasks))
+            if n <= 1:
+                for i, task in enumerate(tasks):
+                    results[i] = runner(task)
+                    if bar is not None:
+                        bar.update(1)
+            else:
+                pool = _pool(n)
+                futures = {pool.submit(runner, task): i for i, task in enumerate(tasks)}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    if bar is not None:
+                        bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return results  # type: ignore[return-value]
+
+
+def _on_dask(tasks, scheduler, results, bar, runner) -> None:
+    try:
+        from dask.distributed import Client, as_completed as dask_completed
+    except ImportError as error:  # pragma: no cover - dask is a declared dependency
+        raise RuntimeError("scheduler: Dask is not installed; pip install 'dask[distributed]'") from error
+    client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
+    try:
+        futures = client.map(runner, list(tasks), pure=False)
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in dask_completed(futures):
+            results[index[future.key]] = future.result()
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if client is not scheduler:
+            client.close()

@@ -1,0 +1,131 @@
+"""Side-by-side comparison of named scenarios over replications, with 95% intervals.
+
+"How much better than doing nothing?" is the question a learner asks, so besides each
+scenario's KPIs the comparison reports the difference to a reference scenario. The
+replications of every scenario share their random streams (replication k of each uses
+child k of the same seed), so differences are paired and their intervals tight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulation.config.scenario import Scenario
+from simulation.experiment.backends import execute
+from simulation.experiment.intervals import summarize, t_interval
+from simulation.experiment.tasks import Task, TaskResult, replication_seeds
+
+
+def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:
+    if isinstance(scenarios, Mapping):
+        named = dict(scenarios)
+    else:
+        named = {}
+        for scenario in scenarios:
+            name, k = scenario.name, 2
+            while name in named:
+                name, k = f"{scenario.name} ({k})", k + 1
+            named[name] = scenario
+    if not named:
+        raise ValueError("scenarios: none given; allowed: one or more scenarios")
+    return named
+
+
+def _collect(results: list[TaskResult], label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    kpis = pd.DataFrame([{label: r.label, "replication": r.replication, **r.kpis} for r in results])
+    weekly = pd.concat([r.weekly.assign(**{label: r.label, "replication": r.replication}) for r in results], ignore_index=True)
+    front = [label, "replication"]
+    return kpis, weekly[front + [c for c in weekly.columns if c not in front]]
+
+
+def weekly_bands(weekly: pd.DataFrame, metric: str, by: str, firm: str | None = None) -> pd.DataFrame:
+    """Mean and 95% band of a weekly ``metric`` over replications, per ``by`` value, week and firm."""
+    data = weekly if firm is None else weekly[weekly.firm == firm]
+    table = data.pivot_table(index=[by, "firm", "week"], columns="replication", values=metric, sort=False)
+    mean, low, high = t_interval(table.to_numpy(), axis=1)
+    out = table.index.to_frame(index=False)
+    out["mean"], out["low"], out["high"] = mean, low, high
+    out.insert(0, "metric", metric)
+    return out
+
+
+@dataclass
+class Comparison:
+    """The outcome of :func:`compare`. Frames are tidy; ``summary`` and ``differences`` are long."""
+
+    reference: str
+    kpis: pd.DataFrame  # scenario, replication, one column per KPI
+    weekly: pd.DataFrame  # scenario, replication, week, firm, role, metrics...
+    scenarios: dict[str, Scenario]
+
+    @property
+    def kpi_names(self) -> list[str]:
+        return [c for c in self.kpis.columns if c not in ("scenario", "replication")]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """scenario, kpi, mean, low, high, replications."""
+        return summarize(self.kpis, ["scenario"], self.kpi_names)
+
+    @property
+    def differences(self) -> pd.DataFrame:
+        """Each scenario minus the reference, paired by replication: scenario, kpi, mean, low, high."""
+        ref = self.kpis[self.kpis.scenario == self.reference].set_index("replication")[self.kpi_names]
+        rows = []
+        for name, group in self.kpis.groupby("scenario", sort=False):
+            if name == self.reference:
+                continue
+            diff = group.set_index("replication")[self.kpi_names] - ref
+            rows.append(diff.assign(scenario=name).reset_index())
+        if not rows:
+            return pd.DataFrame(columns=["scenario", "kpi", "mean", "low", "high", "replications"])
+        return summarize(pd.concat(rows, ignore_index=True), ["scenario"], self.kpi_names)
+
+    def bands(self, metric: str, firm: str | None = None) -> pd.DataFrame:
+        """Weekly ``metric`` per scenario with a 95% band over replications."""
+        return weekly_bands(self.weekly, metric, "scenario", firm)
+
+    def focal_bands(self, metric: str) -> pd.DataFrame:
+        return self.bands(metric, firm=self._focal_name())
+
+    def _focal_name(self) -> str:
+        return self.weekly.loc[self.weekly.role == "focal", "firm"].iloc[0]
+
+
+def compare(
+    scenarios: Mapping[str, Scenario] | Sequence[Scenario],
+    replications: int = 10,
+    seed: int = 0,
+    *,
+    reference: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> Comparison:
+    """Run every scenario ``replications`` times and compare them.
+
+    >>> c = compare({"Baseline": base, "Cheaper": cheaper}, replications=10)   # doctest: +SKIP
+    >>> c.summary; c.differences                                               # doctest: +SKIP
+    """
+    named = _named(scenarios)
+    if replications < 1:
+        raise ValueError(f"replications: {replications} is not allowed: must be 1 or more")
+    reference = next(iter(named)) if reference is None else reference
+    if reference not in named:
+        raise ValueError(f"reference: '{reference}' is not allowed: must be one of {', '.join(named)}")
+    seeds = replication_seeds(seed, replications)
+    tasks = [Task(name, k, scenario, seeds[k]) for name, scenario in named.items() for k in range(replications)]
+    results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="compare")
+    kpis, weekly = _collect(results, "scenario")
+    return Comparison(reference=reference, kpis=kpis, weekly=weekly, scenarios=named)
+
+
+def replicate(scenario: Scenario, replications: int = 10, seed: int = 0, **options) -> Comparison:
+    """Replications of one scenario (a comparison with one entry)."""
+    return compare({scenario.name: scenario}, replications, seed, **options)
+
+
+__all__ = ["Comparison", "compare", "replicate", "weekly_bands"]

@@ -1,0 +1,64 @@
+"""Sweeps: vary one or two parameters over a grid, the rest fixed, for sensitivity charts
+("profit against price", "win-back rate against discount depth").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from simulation.config.scenario import Scenario
+from simulation.experiment.backends import execute
+from simulation.experiment.compare import _collect, weekly_bands
+from simulation.experiment.intervals import summarize
+from simulation.experiment.tasks import Task, replication_seeds
+
+
+@dataclass
+class SweepResult:
+    params: list[str]
+    kpis: pd.DataFrame  # one column per parameter, replication, KPIs
+    weekly: pd.DataFrame
+
+    @property
+    def kpi_names(self) -> list[str]:
+        return [c for c in self.kpis.columns if c not in (*self.params, "point", "replication")]
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """params..., kpi, mean, low, high, replications."""
+        return summarize(self.kpis.drop(columns="point"), self.params, self.kpi_names)
+
+    def bands(self, metric: str, firm: str | None = None) -> pd.DataFrame:
+        return weekly_bands(self.weekly, metric, "point", firm)
+
+
+def sweep(
+    scenario: Scenario,
+    grid: Mapping[str, Sequence[object]],
+    replications: int = 5,
+    seed: int = 0,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> SweepResult:
+    """Run ``scenario`` at every point of ``grid`` (one or two dotted parameter paths -> values)."""
+    params = list(grid)
+    if not 1 <= len(params) <= 2:
+        raise ValueError(f"grid: {len(params)} parameters given; allowed: 1 or 2")
+    if replications < 1:
+        raise ValueError(f"replications: {replications} is not allowed: must be 1 or more")
+    points = list(itertools.product(*(list(grid[p]) for p in params)))
+    scenarios = [scenario.with_changes(dict(zip(params, point))) for point in points]  # validates every point first
+    seeds = replication_seeds(seed, replications)
+    tasks = [Task(str(i), k, s, seeds[k]) for i, s in enumerate(scenarios) for k in range(replications)]
+    results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="sweep")
+    kpis, weekly = _collect(results, "point")
+    values = pd.DataFrame(points, columns=params)
+    values["point"] = [str(i) for i in range(len(points))]
+    kpis = values.merge(kpis, on="point")
+    return SweepResult(params=params, kpis=kpis, weekly=weekly)
