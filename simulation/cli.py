@@ -2,6 +2,8 @@
 
     retention-lab run --preset baseline --out out/
     retention-lab run my_market.yaml --seed 7 --customers 20000 --weeks 52 --out out/
+    retention-lab compare --preset baseline my_market.yaml --names "Do nothing" "Mine" --out cmp/
+    retention-lab sweep --preset baseline --param firms.0.price --values 0.8,0.9,1.0,1.1 --out sweep/
     retention-lab presets
     retention-lab presets show baseline > my_market.yaml
 
@@ -15,6 +17,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+import yaml
 
 from simulation.config import ScenarioError, load_preset, load_scenario, preset_summaries, scenario_to_yaml
 from simulation.messages import t
@@ -43,10 +47,36 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="out", help="output folder (default: out)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    compare = sub.add_parser("compare", help=t("cli.compare_help"), description=t("cli.compare_help"))
+    compare.add_argument("scenarios", nargs="*", help="scenario YAML files")
+    compare.add_argument("--preset", action="append", default=[], help="a shipped preset (repeatable); presets follow the files")
+    compare.add_argument("--names", nargs="+", help="a name for each scenario, in order")
+    compare.add_argument("--reference", help="the scenario the others are compared with (default: the first)")
+    _experiment_options(compare)
+
+    sweep = sub.add_parser("sweep", help=t("cli.sweep_help"), description=t("cli.sweep_help"))
+    source = sweep.add_mutually_exclusive_group(required=True)
+    source.add_argument("scenario", nargs="?", help="a scenario YAML file")
+    source.add_argument("--preset", help="a shipped preset instead of a file")
+    sweep.add_argument("--param", required=True, help="dotted path of the parameter to vary, e.g. firms.0.price")
+    sweep.add_argument("--values", required=True, help="comma-separated values, e.g. 0.8,0.9,1.0")
+    sweep.add_argument("--param2", help="a second parameter to vary (a grid)")
+    sweep.add_argument("--values2", help="values of the second parameter")
+    _experiment_options(sweep, default_replications="5")
+
     presets = sub.add_parser("presets", help=t("cli.presets_help"), description=t("cli.presets_help"))
     presets.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     presets.add_argument("name", nargs="?", help="preset to show")
     return parser
+
+
+def _experiment_options(parser: argparse.ArgumentParser, default_replications: str = "10") -> None:
+    parser.add_argument("--replications", default=default_replications, help=f"runs per scenario (default {default_replications})")
+    parser.add_argument("--workers", help="local worker processes (default: one per core)")
+    parser.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
+    parser.add_argument("--seed", default="0", help="random seed (a whole number >= 0; default 0)")
+    parser.add_argument("--out", default="out", help="output folder (default: out)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _whole_number(option: str, text: str, low: int, high: int) -> int:
@@ -71,10 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         changes["run.weeks"] = _whole_number("--weeks", args.weeks, 1, 1040)
     if changes:
         scenario = scenario.with_changes(changes)
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed="a folder (it exists as a file)"))
-
+    out = _out_dir(args.out)
     result = simulate(scenario, seed=seed, progress=not args.quiet)
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -84,6 +111,82 @@ def _run(args: argparse.Namespace) -> int:
     shares = s["churn_motive_shares"]
     print(t("cli.summary_line", churn=s["annual_churn_rate"], top20=s["top20_revenue_share"], profit=s["profit"], **shares))
     print(t("cli.wrote", files="summary.json, weekly.csv, customers.csv", out=out))
+    return 0
+
+
+def _out_dir(text: str) -> Path:
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed="a folder (it exists as a file)"))
+    return out
+
+
+def _experiment_settings(args: argparse.Namespace) -> dict:
+    return {
+        "replications": _whole_number("--replications", args.replications, 1, 10_000),
+        "seed": _whole_number("--seed", args.seed, 0, 2**63 - 1),
+        "workers": None if args.workers is None else _whole_number("--workers", args.workers, 1, 1024),
+        "scheduler": args.scheduler,
+        "progress": not args.quiet,
+    }
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from simulation.charts.report import comparison_report
+    from simulation.experiment import compare
+
+    scenarios = [load_scenario(path) for path in args.scenarios] + [load_preset(name) for name in args.preset]
+    if not scenarios:
+        raise ScenarioError(t("error.cli_number", option="scenarios", value="none", allowed="one or more scenario files or --preset NAME"))
+    if args.names is not None:
+        if len(args.names) != len(scenarios) or len(set(args.names)) != len(args.names):
+            raise ScenarioError(t("error.cli_number", option="--names", value=" ".join(args.names), allowed=f"{len(scenarios)} different names, one per scenario"))
+        named: dict | list = dict(zip(args.names, scenarios))
+    else:
+        named = scenarios
+    settings = _experiment_settings(args)
+    out = _out_dir(args.out)
+    try:
+        result = compare(named, reference=args.reference, **settings)
+    except ValueError as error:
+        raise ScenarioError(str(error)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    result.kpis.to_csv(out / "comparison.csv", index=False)
+    result.summary.drop(columns="replications").to_csv(out / "comparison_summary.csv", index=False)
+    result.differences.drop(columns="replications").to_csv(out / "comparison_differences.csv", index=False)
+    comparison_report(result, out / "report.html", seed=settings["seed"], replications=settings["replications"])
+    print(t("cli.wrote", files="comparison.csv, comparison_summary.csv, comparison_differences.csv, report.html", out=out))
+    return 0
+
+
+def _parse_values(option: str, text: str) -> list:
+    values = [yaml.safe_load(item) for item in text.split(",") if item.strip()]
+    if not values:
+        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed="one or more comma-separated values"))
+    return values
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from simulation.charts.report import sweep_report
+    from simulation.experiment import sweep
+
+    scenario = load_preset(args.preset) if args.preset else load_scenario(args.scenario)
+    grid = {args.param: _parse_values("--values", args.values)}
+    if args.param2:
+        if not args.values2:
+            raise ScenarioError(t("error.cli_number", option="--values2", value="none", allowed="values for --param2"))
+        grid[args.param2] = _parse_values("--values2", args.values2)
+    settings = _experiment_settings(args)
+    out = _out_dir(args.out)
+    try:
+        result = sweep(scenario, grid, **settings)
+    except (KeyError, IndexError, TypeError):
+        raise ScenarioError(t("error.cli_number", option="--param", value=repr(args.param), allowed="a dotted path of the scenario, e.g. firms.0.price (see 'retention-lab presets show baseline')")) from None
+    out.mkdir(parents=True, exist_ok=True)
+    result.kpis.drop(columns="point").to_csv(out / "sweep.csv", index=False)
+    result.summary.drop(columns="replications").to_csv(out / "sweep_summary.csv", index=False)
+    sweep_report(result, out / "report.html", seed=settings["seed"], replications=settings["replications"])
+    print(t("cli.wrote", files="sweep.csv, sweep_summary.csv, report.html", out=out))
     return 0
 
 
@@ -103,7 +206,7 @@ def _presets(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _run(args) if args.command == "run" else _presets(args)
+        return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets}[args.command](args)
     except ScenarioError as error:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -45,6 +45,8 @@ CATALOG: dict[str, dict[str, str]] = {
         # --- command line ------------------------------------------------------
         "cli.description": "Retention Lab: simulate a market of customers, churn and win-back.",
         "cli.run_help": "Run one scenario and write summary.json, weekly.csv and customers.csv.",
+        "cli.compare_help": "Compare scenarios over replications; write comparison.csv, comparison_summary.csv and report.html.",
+        "cli.sweep_help": "Vary one or two parameters over values; write sweep.csv, sweep_summary.csv and report.html.",
         "cli.presets_help": "List the shipped presets, or show one as YAML.",
         "cli.wrote": "Wrote {files} to {out}",
         "cli.summary_line": (
@@ -54,6 +56,53 @@ CATALOG: dict[str, dict[str, str]] = {
             "profit {profit:,.0f}."
         ),
         "cli.error": "error: {message}",
+        # --- comparison charts, labels of KPIs and weekly metrics ------------------
+        "chart.scenario": "Scenario",
+        "chart.kpi": "Measure",
+        "chart.mean": "Mean",
+        "chart.low": "95% interval from",
+        "chart.high": "95% interval to",
+        "chart.replications": "Replications",
+        "chart.point": "Grid point",
+        "chart.mean_with_interval": "Mean over replications (95% interval)",
+        "chart.kpi_bars_title": "Each scenario's result, with its 95% interval over replications",
+        "chart.diff_bars_title": "Difference to {reference}, with its 95% interval",
+        "chart.weekly_band_title": "{metric}, week by week (band: 95% interval)",
+        "chart.sweep_title": "{kpi} as {param} changes (band: 95% interval)",
+        "report.compare_title": "Retention Lab: comparison of {names}",
+        "report.sweep_title": "Retention Lab: sweep of {param}",
+        "report.intro": "{replications} replications per scenario, seed {seed}; intervals are 95% intervals of the mean over replications.",
+        "report.summary": "Results per scenario",
+        "report.differences": "Difference to {reference} (paired by replication)",
+        "report.footer": "Made with Retention Lab. Opens offline: all charts are inside this file.",
+        "label.annual_churn_rate": "Annual churn rate",
+        "label.churn_share_natural": "Share of losses: natural",
+        "label.churn_share_complaint": "Share of losses: complaint",
+        "label.churn_share_competitor": "Share of losses: competitor",
+        "label.churn_share_repositioned": "Share of losses: repositioned",
+        "label.top20_revenue_share": "Revenue share of the top 20%",
+        "label.active_customers_end": "Active customers at the end",
+        "label.customers_end": "Customers at the end",
+        "label.average_customers": "Average customers",
+        "label.market_share_end": "Market share at the end",
+        "label.revenue": "Revenue",
+        "label.profit": "Profit",
+        "label.acquisitions": "New customers",
+        "label.acquisition_conversion": "Prospects converted by acquisition",
+        "label.cost_per_acquisition": "Cost per acquired customer",
+        "label.retention_cost_per_customer_year": "Retention cost per customer-year",
+        "label.satisfaction_end": "Satisfaction at the end",
+        "label.trust_end": "Trust at the end",
+        "label.loyal_share_end": "Loyal share at the end",
+        "label.customers": "Customers",
+        "label.active": "Active customers",
+        "label.market_share": "Market share",
+        "label.satisfaction": "Satisfaction",
+        "label.trust": "Trust",
+        "label.price": "Price index",
+        "label.reference_price": "Reference price",
+        "label.deal_seeker_share": "Deal-seeker share",
+        "label.defections": "Customers lost",
         # --- errors ------------------------------------------------------------
         "error.unknown_preset": "unknown preset '{name}'; allowed: {allowed}",
         "error.missing_file": "scenario file '{path}' does not exist",
@@ -90,3 +139,9 @@ def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language, filled with ``values``."""
     template = CATALOG[_language].get(key) or CATALOG["en"][key]
     return template.format(**values) if values else template
+
+
+def label(key: str) -> str:
+    """A readable label for a KPI, metric or parameter path; falls back to the key itself."""
+    text = CATALOG[_language].get(f"label.{key}") or CATALOG["en"].get(f"label.{key}")
+    return text if text else key.replace("_", " ").capitalize()
