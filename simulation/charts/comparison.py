@@ -37,7 +37,7 @@ def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None
         color=alt.Color("scenario:N", sort=order, legend=None),
         tooltip=tooltip,
     )
-    whiskers = base.mark_errorbar(ticks=True, color="black").encode(y="low:Q", y2="high:Q", tooltip=tooltip)
+    whiskers = base.mark_errorbar(ticks=True, color="black").encode(y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q", tooltip=tooltip)
     return (
         alt.layer(bars, whiskers, data=data)
         .properties(width=160, height=170)

@@ -85,6 +85,7 @@ def _interval_table(summary: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     )
     key = cells[by].astype(str).agg(" / ".join, axis=1) if len(by) > 1 else cells[by[0]].astype(str)
     table = cells.assign(column=key).pivot_table(index="measure", columns="column", values="value", aggfunc="first", sort=False)
+    table.columns.name = None
     return table.reset_index().rename(columns={"measure": t("chart.kpi")})
 
 
