@@ -97,3 +97,63 @@ def test_console_script_reports_usage_errors_without_traceback():
     done = subprocess.run([sys.executable, "-m", "simulation.cli", "run"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "--preset" in done.stderr
+
+
+SMALL = ["--replications", "2", "--workers", "1", "--quiet"]
+
+
+def _small_scenario(tmp_path, name, **changes):
+    from simulation.config import load_preset, save_scenario
+
+    scenario = load_preset("baseline").with_changes({"name": name, "customers.count": 400, "run.burn_in_weeks": 8, "run.weeks": 12, **changes})
+    return str(save_scenario(scenario, tmp_path / f"{name}.yaml"))
+
+
+def _assert_offline_page(path):
+    import re
+
+    page = path.read_text()
+    assert "vegaEmbed(" in page
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", page), "the report must not load anything from the network"
+
+
+def test_compare_writes_tables_and_an_offline_report(tmp_path, capsys):
+    a = _small_scenario(tmp_path, "a")
+    b = _small_scenario(tmp_path, "b", **{"firms.0.service": 0.95})
+    out = tmp_path / "cmp"
+    code, _, err = run_cli(capsys, "compare", a, b, "--names", "Do nothing", "Better service", "--out", str(out), *SMALL)
+    assert code == 0, err
+    kpis = pd.read_csv(out / "comparison.csv")
+    assert len(kpis) == 4 and set(kpis.scenario) == {"Do nothing", "Better service"}
+    assert {"annual_churn_rate", "profit"} <= set(kpis.columns)
+    summary = pd.read_csv(out / "comparison_summary.csv")
+    assert list(summary.columns) == ["scenario", "kpi", "mean", "low", "high"]
+    _assert_offline_page(out / "report.html")
+
+
+def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
+    a = _small_scenario(tmp_path, "a")
+    out = tmp_path / "sw"
+    code, _, err = run_cli(capsys, "sweep", a, "--param", "firms.0.price", "--values", "0.9,1.0,1.1", "--out", str(out), *SMALL)
+    assert code == 0, err
+    table = pd.read_csv(out / "sweep.csv")
+    assert sorted(table["firms.0.price"].unique()) == [0.9, 1.0, 1.1] and len(table) == 6
+    _assert_offline_page(out / "report.html")
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["compare"], "one or more scenario files"),
+        (["compare", "--preset", "baseline", "--names", "a", "b"], "--names"),
+        (["compare", "--preset", "baseline", "--replications", "0"], "--replications"),
+        (["compare", "--preset", "baseline", "--workers", "many"], "--workers"),
+        (["compare", "--preset", "baseline", "--reference", "zzz"], "reference"),
+        (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "--param"),
+        (["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"], "customers.count"),
+        (["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"], "customers.colour"),
+    ],
+)
+def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, expected):
+    code, _, err = run_cli(capsys, *argv, "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and expected in err and "Traceback" not in err
