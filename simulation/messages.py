@@ -127,6 +127,18 @@ CATALOG: dict[str, dict[str, str]] = {
             "life_cycle: silent_after_weeks < forgotten_after_weeks < lost_after_weeks is required, "
             "got {silent} / {forgotten} / {lost}"
         ),
+        # --- charts and KPI text (tour) ------------------------------------------
+        "chart.tour_title": "Your market, week by week",
+        "chart.tour_subtitle": "The reported weeks after the burn-in. Hover a week to read each firm's numbers.",
+        "error.chart_columns": "weekly: the columns {missing} are missing; these charts need {needed} (pass result.weekly)",
+        "kpi.heading": "Your firm in scenario '{scenario}', {weeks} weeks, seed {seed}",
+        "kpi.churn": "Annual churn: {churn:.1%} of its customers a year (most firms lose 20-40%)",
+        "kpi.lost": "Customers who left: {total:,.0f}, for these reasons:",
+        "kpi.motive": "Why they left",
+        "kpi.this_run": "This run",
+        "kpi.griffin": "Griffin (seed 000)",
+        "kpi.top20": "The top 20% of customers bring {share:.0%} of revenue (the 80/20 rule: 60-80%)",
+        "kpi.profit": "Profit over the {weeks} weeks: {profit:,.0f}",
     }
 }
 

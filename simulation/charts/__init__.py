@@ -1,0 +1,31 @@
+"""Charts (Altair) and short KPI texts: presentation only, no model logic.
+
+Every chart takes a run's tidy frames and draws what the model produced; every word comes
+from the message catalog. Call :func:`enable_offline` once in a notebook so charts render
+without internet (a classroom often has none)::
+
+    from simulation import load_preset, simulate
+    from simulation.charts import enable_offline, tour_dashboard
+    enable_offline()
+    tour_dashboard(simulate(load_preset("baseline"), seed=1).weekly)
+
+- ``market`` — each firm's customers and profit, week by week (the tour dashboard);
+- ``kpis`` — the focal firm's churn, motives against Griffin, 80/20 share, as text;
+- ``comparison`` and ``report`` — scenarios side by side with intervals; offline HTML reports;
+- ``offline`` — the offline renderer, SVG pictures and self-contained HTML files.
+"""
+
+from simulation.charts.kpis import kpi_summary, motive_table
+from simulation.charts.market import customers_over_time, profit_over_time, tour_dashboard
+from simulation.charts.offline import enable_offline, save_html, to_svg
+
+__all__ = [
+    "customers_over_time",
+    "enable_offline",
+    "kpi_summary",
+    "motive_table",
+    "profit_over_time",
+    "save_html",
+    "to_svg",
+    "tour_dashboard",
+]
