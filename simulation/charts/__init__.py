@@ -15,12 +15,16 @@ without internet (a classroom often has none)::
 - ``offline`` — the offline renderer, SVG pictures and self-contained HTML files.
 """
 
+from simulation.charts.comparison import kpi_bars, sweep_line, weekly_bands
 from simulation.charts.kpis import kpi_summary, motive_table
 from simulation.charts.market import customers_over_time, profit_over_time, tour_dashboard
 from simulation.charts.offline import enable_offline, save_html, to_svg
 
 __all__ = [
     "customers_over_time",
+    "kpi_bars",
+    "sweep_line",
+    "weekly_bands",
     "enable_offline",
     "kpi_summary",
     "motive_table",
