@@ -11,20 +11,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from simulation.config.errors import ScenarioError, explain
+from simulation.config.sections import Section
+from simulation.config.winback import WinBack
 
 from simulation.messages import t
-
-
-class Section(BaseModel):
-    """Base of every scenario section: unknown fields are errors, values are checked on assignment."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-Share = Field(ge=0.0, le=1.0)
 
 
 class Customers(Section):
@@ -160,6 +153,7 @@ class Firm(Section):
     fixed_cost_per_week: float = Field(0.0, ge=0.0, le=1e9, description="Fixed cost per week.")
     repositioning: Repositioning = Field(default_factory=Repositioning)
     strategy: Strategy = Field(default_factory=Strategy)
+    winback: WinBack = Field(default_factory=WinBack)
 
 
 class PriceChange(Section):

@@ -81,25 +81,22 @@ def close_week(model) -> None:
     """Serving costs, customer-base averages and profit for every firm this week."""
     pop, ledger = model.pop, model.ledger
     n_firms = model.n_firms
-    supplier = pop.supplier.astype(np.int64) + 1  # 0 = no supplier
-    counts = np.bincount(supplier, minlength=n_firms + 1)[1:]
+    supplier = np.add(pop.supplier, 1, dtype=np.intp)  # 0 = no supplier
+    # count each supplier's customers by kind in one pass: kind 0-3 = deal-seeker (1) + loyal (2)
+    loyal = pop.trust >= model.scenario.trust.loyalty_threshold
+    by_kind = np.bincount(supplier * 4 + pop.deal_seeker + 2 * loyal, minlength=4 * (n_firms + 1)).reshape(n_firms + 1, 4)[1:]
+    counts = by_kind.sum(axis=1)
     safe = np.maximum(counts, 1)
-    means = {
-        "satisfaction": pop.satisfaction,
-        "trust": pop.trust,
-        "reference_price": pop.reference_price,
-        "deal_seeker_share": pop.deal_seeker,
-        "loyal_share": pop.trust >= model.scenario.trust.loyalty_threshold,
-    }
     data = ledger.data[ledger.week]
     idx = ledger.index
     data[:, idx["customers"]] = counts
     data[:, idx["market_share"]] = counts / max(counts.sum(), 1)
     data[:, idx["price"]] = model.prices
-    for name, values in means.items():
-        data[:, idx[name]] = np.bincount(supplier, values, minlength=n_firms + 1)[1:] / safe
-    for f, firm in enumerate(model.firms):
-        data[f, idx["retention_cost"]] += firm.params.serve_cost_per_customer_week * counts[f]
-        data[f, idx["fixed_cost"]] += firm.params.fixed_cost_per_week
+    data[:, idx["deal_seeker_share"]] = (by_kind[:, 1] + by_kind[:, 3]) / safe
+    data[:, idx["loyal_share"]] = (by_kind[:, 2] + by_kind[:, 3]) / safe
+    for name in ("satisfaction", "trust", "reference_price"):
+        data[:, idx[name]] = np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1)[1:] / safe
+    data[:, idx["retention_cost"]] += np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * counts
+    data[:, idx["fixed_cost"]] += np.array([firm.params.fixed_cost_per_week for firm in model.firms])
     costs = sum(data[:, idx[c]] for c in COSTS)
     data[:, idx["profit"]] = data[:, idx["revenue"]] - costs

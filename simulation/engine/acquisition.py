@@ -18,9 +18,10 @@ def reach_prospects(model) -> None:
     prospects = np.flatnonzero(pop.supplier < 0)
     if prospects.size == 0:
         return
+    draws = rng.random((model.n_firms, prospects.size))  # one row of chances per firm
     for f, firm in enumerate(model.firms):
         p = firm.params
-        reached = prospects[rng.random(prospects.size) < p.prospects_per_week]
+        reached = prospects[draws[f] < p.prospects_per_week]
         if reached.size == 0:
             continue
         pop.offer[f, reached] += p.acquisition_pull

@@ -41,32 +41,38 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 def utilities(model, idx: np.ndarray) -> np.ndarray:
     """Utility of each firm (rows) for customers ``idx`` (columns), without the logit noise."""
     pop, p = model.pop, model.scenario.choice
-    rational = pop.rational[idx]
-    w_quality = np.where(rational, p.quality_weight, 0.5 * p.quality_weight)
-    w_service = np.where(rational, 0.5 * p.service_weight, p.service_weight)
+    # quality, service and brand: rational customers weigh quality fully and service half,
+    # emotional ones the reverse. The same for everyone of a persona, so it is worked out
+    # per firm and persona (column 0 emotional, 1 rational) and looked up per customer.
+    w_quality = np.array([0.5 * p.quality_weight, p.quality_weight])
+    w_service = np.array([p.service_weight, 0.5 * p.service_weight])
+    by_persona = model.quality[:, None] * w_quality + model.service[:, None] * w_service + p.brand_weight * model.brand[:, None]
+    v = np.take(by_persona, pop.rational[idx], axis=1)  # (firms, customers); True picks column 1
+
+    # price against the reference price; a loss weighs ``loss_aversion`` times a gain
     beta = p.price_weight * (1.0 - p.trust_lowers_price_sensitivity * pop.trust[idx])
     beta = beta * np.where(pop.deal_seeker[idx], model.scenario.customers.deal_seeker_price_multiplier, 1.0)
     ref = pop.reference_price[idx]
-    gap = (model.prices[:, None] - ref[None, :]) / ref[None, :]
-    price_term = -beta[None, :] * np.where(gap > 0, p.loss_aversion * gap, gap)
-    v = (
-        model.quality[:, None] * w_quality[None, :]
-        + model.service[:, None] * w_service[None, :]
-        + p.brand_weight * model.brand[:, None]
-        + price_term
-        + pop.heard[:, idx]
-        + pop.offer[:, idx]
-    )
+    price = model.prices[:, None]
+    holders = np.flatnonzero(pop.coupon_uses[idx] > 0)
+    if holders.size:  # a personal discount (a win-back promotion) lowers that firm's price for them
+        price = np.repeat(price, idx.size, axis=1)
+        price[pop.coupon_firm[idx[holders]], holders] *= 1.0 - pop.coupon_depth[idx[holders]]
+    gap = (price - ref) / ref
+    v += -beta * np.where(gap > 0, p.loss_aversion * gap, gap)
+    # word of mouth heard and this week's personal offers (np.take: pop.heard[:, idx], faster)
+    v += np.take(pop.heard, idx, axis=1)
+    v += np.take(pop.offer, idx, axis=1)
+
+    # the ties to the current supplier: habit, switching costs, trust
     current = pop.supplier[idx]
     tied = np.flatnonzero(current >= 0)
-    v[current[tied], tied] += (
-        p.habit
-        + pop.procedural_cost[idx[tied]]
-        + pop.financial_cost[idx[tied]]
-        + p.relational_switching_cost * pop.trust[idx[tied]]
-    )
-    banned = np.flatnonzero((pop.banned_by[idx] >= 0) & (pop.banned_until[idx] > model.week))
-    v[pop.banned_by[idx[banned]], banned] = -np.inf
+    who = idx[tied]
+    v[current[tied], tied] += p.habit + pop.procedural_cost[who] + pop.financial_cost[who] + p.relational_switching_cost * pop.trust[who]
+    # a customer dropped by a firm (repositioning) cannot buy from it until the ban ends
+    banned_by = pop.banned_by[idx]
+    banned = np.flatnonzero((banned_by >= 0) & (pop.banned_until[idx] > model.week))
+    v[banned_by[banned], banned] = -np.inf
     return v
 
 
@@ -85,7 +91,9 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
 
     current = pop.supplier[idx]
     search = p.search_base + p.search_if_dissatisfied * (1.0 - pop.satisfaction[idx]) ** 2 + p.search_deal_seeker * pop.deal_seeker[idx]
-    habitual = (current >= 0) & (rng.random(idx.size) >= search) & (pop.offer[:, idx].max(axis=0) <= 0.0)
+    # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
+    # habit look around; otherwise an open offer counts only when they look around by themselves
+    habitual = (current >= 0) & (rng.random(idx.size) >= search) & ~model.prompted[idx]
     buyers.append(idx[habitual])
     firms.append(current[habitual].astype(np.int64))
 

@@ -28,9 +28,8 @@ def move_away(model) -> None:
     movers = np.flatnonzero(rng.random(pop.n) < weekly)
     if movers.size == 0:
         return
-    tied = movers[pop.supplier[movers] >= 0]
-    model.defect(tied, MOVED)
-    model.life_cycle.forget(movers)
+    model.life_cycle.forget(movers)  # first: the firms keep their records of who is leaving
+    model.defect(movers[pop.supplier[movers] >= 0], MOVED)
     model.archive_spend(movers)
     model.next_id = renew(pop, movers, model.scenario, rng, model.week, model.next_id)
 

@@ -36,12 +36,15 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     k = buyers.size
     if k == 0:
         return
-    rational = pop.rational[buyers]
-    quality, service = model.quality[firms], model.service[firms]
-    felt = np.where(rational, 0.65 * quality + 0.35 * service, 0.35 * quality + 0.65 * service)
+    # what a purchase from each firm feels like, by persona, and how likely it goes wrong
+    # (worked out per firm, then looked up per buyer)
+    quality, service = model.quality, model.service
+    felt_rational = (0.65 * quality + 0.35 * service)[firms]
+    felt_emotional = (0.35 * quality + 0.65 * service)[firms]
+    felt = np.where(pop.rational[buyers], felt_rational, felt_emotional)
     felt = felt + e.noise * rng.standard_normal(k)
 
-    failed = rng.random(k) < sf.failure_rate_at_zero_service * (1.0 - service)
+    failed = rng.random(k) < (sf.failure_rate_at_zero_service * (1.0 - service))[firms]
     fidx = buyers[failed]
     felt[failed] -= sf.experience_penalty
     # a second failure cancels the recovery paradox
@@ -60,17 +63,23 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     model.book("failures", firms[failed])
     model.book("complaints", pop.supplier[new_complaint])
 
-    gap = felt - pop.expectation[buyers]
+    # disconfirmation: satisfaction moves toward how far the experience met expectations
+    expectation = pop.expectation[buyers]
+    gap = felt - expectation
     target = np.clip(0.6 + 2.0 * gap, 0.0, 1.0)
-    pop.satisfaction[buyers] += e.satisfaction_learning * (target - pop.satisfaction[buyers])
-    pop.expectation[buyers] += e.expectation_learning * (felt - pop.expectation[buyers])
+    satisfaction = pop.satisfaction[buyers]
+    pop.satisfaction[buyers] = satisfaction + e.satisfaction_learning * (target - satisfaction)
+    pop.expectation[buyers] = expectation + e.expectation_learning * (felt - expectation)
 
+    # trust grows with a satisfying purchase, falls with a bad one
     satisfying = gap >= -e.tolerance
-    good, bad = buyers[satisfying], buyers[~satisfying]
-    pop.trust[good] += tr.gain_per_satisfying_purchase * (1.0 - pop.trust[good])
-    pop.trust[bad] *= 1.0 - tr.loss_per_bad_purchase
+    trust = pop.trust[buyers]
+    trust = np.where(satisfying, trust + tr.gain_per_satisfying_purchase * (1.0 - trust), trust * (1.0 - tr.loss_per_bad_purchase))
+    pop.trust[buyers] = trust
+    good = buyers[satisfying]
     pop.satisfying_purchases[good] += 1
-    crossed = good[(pop.loyal_after[good] < 0) & (pop.trust[good] >= tr.loyalty_threshold)]
+    crossed = buyers[satisfying & (trust >= tr.loyalty_threshold)]
+    crossed = crossed[pop.loyal_after[crossed] < 0]
     pop.loyal_after[crossed] = pop.satisfying_purchases[crossed]
     pop.events[crossed] |= EV_LOYAL
 
@@ -84,9 +93,11 @@ def complaints(model) -> None:
     firm = pop.supplier[open_]
     pop.complaint_age[open_] += 1
     u = rng.random(open_.size)
-    resolve_p = np.minimum(sf.resolution_rate * model.service[firm] * model.resolution_boost[firm], 1.0)
-    resolved = u < resolve_p
-    leaves = ~resolved & (u < resolve_p + sf.complaint_churn_hazard * (1.0 - resolve_p))
+    # each firm's weekly chance to resolve a complaint, and of resolution or complaint churn
+    firm_resolves = np.minimum(sf.resolution_rate * model.service * model.resolution_boost, 1.0)
+    firm_resolves_or_loses = firm_resolves + sf.complaint_churn_hazard * (1.0 - firm_resolves)
+    resolved = u < firm_resolves[firm]
+    leaves = ~resolved & (u < firm_resolves_or_loses[firm])
 
     done = open_[resolved]
     pop.complaint_open[done] = False

@@ -56,4 +56,9 @@ class Firm:
 
     @classmethod
     def from_params(cls, params: FirmParams) -> "Firm":
-        return cls(params=params, strategy=STRATEGIES[params.strategy.kind]())
+        """The firm with its pricing strategy and the policies its parameters switch on."""
+        # imported here: policies act on the engine through its small API, and import it
+        from simulation.policies.winback import WinBackProgram
+
+        policies: list = [WinBackProgram(params.winback)] if params.winback.active else [DoNothing()]
+        return cls(params=params, strategy=STRATEGIES[params.strategy.kind](), policies=policies)

@@ -24,6 +24,7 @@ class LifeCycle:
         p = model.scenario.life_cycle
         self.bounds = np.array([p.silent_after_weeks, p.forgotten_after_weeks, p.lost_after_weeks])
         # losses the firm will see later among customers whose slot was already renewed
+        self._ghosts: list[dict[str, np.ndarray]] = []
         self.pending = np.zeros((model.n_firms, model.total_weeks + p.lost_after_weeks + 1), dtype=np.int64)
 
     def stages(self, firm: int, week: int | None = None) -> np.ndarray:
@@ -37,19 +38,64 @@ class LifeCycle:
 
     def forget(self, slots: np.ndarray) -> None:
         """Slots about to be renewed: their former occupants will still turn 'lost' in the CRM."""
-        pop, week, lost_after = self.model.pop, self.model.week, self.bounds[2]
-        for f in range(self.model.n_firms):
-            last = pop.crm_last[f, slots]
-            due = last[(last != NEVER) & (week - last < lost_after)] + lost_after
-            np.add.at(self.pending[f], np.clip(due, 0, self.pending.shape[1] - 1), 1)
+        pop, week, lost_after = self.model.pop, self.model.week, int(self.bounds[2])
+        last = pop.crm_last[:, slots]  # (firms, movers): one gather for every firm at once
+        firm, mover = np.nonzero((last != NEVER) & (week - last < lost_after))
+        # the week each will turn 'lost': after this week and within the pending table,
+        # since week - lost_after < last <= week
+        due = last[firm, mover] + lost_after
+        np.add.at(self.pending, (firm, due), 1)
+        if firm.size:  # their CRM records stay with the firm: a win-back list may still invite them
+            who = slots[mover]
+            self._ghosts.append(
+                {
+                    "firm": firm, "slot": who, "customer_id": pop.customer_id[who],
+                    "first": pop.crm_first[firm, who], "last": last[firm, mover],
+                    "spend": pop.crm_spend[firm, who], "complaint": pop.complaint_open[who],
+                    "was_customer": pop.supplier[who] == firm, "due": due,
+                    "due_early": np.maximum(week + 1, np.minimum(due, last[firm, mover] + 13)),
+                }
+            )
+
+    def take_ghosts(self, firm: int, week: int, early: bool = False) -> dict | None:
+        """Records of customers who moved away that ``firm`` now sees as lost (each given once).
+
+        ``early``: the firm runs early identification (recency alerts) and sees them sooner."""
+        if not self._ghosts:
+            return None
+        merged = {k: np.concatenate([g[k] for g in self._ghosts]) for k in self._ghosts[0]}
+        when = merged["due_early"] if early else merged["due"]
+        now = (merged["firm"] == firm) & (when <= week)
+        if not now.any():
+            return None
+        keep = ~now
+        self._ghosts = [{k: v[keep] for k, v in merged.items()}] if keep.any() else []
+        return {k: v[now] for k, v in merged.items()}
 
     def update(self) -> None:
-        model, week = self.model, self.model.week
+        """Count each firm's CRM by stage this week, and the customers it sees turn 'lost' now.
+
+        Same stages as :meth:`stages`, counted without building the stage of every slot: a
+        slot is active if its last purchase is later than ``week - silent_after``, and so on.
+        A slot that never bought (``NEVER``, far in the past) falls below every bound, so
+        ``lost`` is what is left once the never-bought slots are taken out.
+        """
+        model, week, ledger = self.model, self.model.week, self.model.ledger
+        # plain Python ints: comparing the int32 CRM column with a NumPy int64 would first
+        # convert the whole column to int64, for every comparison
+        silent, forgotten, lost = self.bounds.tolist()
+        index = ledger.index
+        crm_last = model.pop.crm_last
+        n = crm_last.shape[1]
         for f in range(model.n_firms):
-            code = self.stages(f)
-            counts = np.bincount(code + 1, minlength=5)
-            row = model.ledger.row(f)
-            for k, stage in enumerate(STAGES):
-                row[model.ledger.index[stage]] = counts[k + 1]
-            newly = np.count_nonzero(week - model.pop.crm_last[f] == self.bounds[2]) + self.pending[f, week]
-            row[model.ledger.index["newly_lost"]] = newly
+            last = crm_last[f]
+            within_silent = np.count_nonzero(last > week - silent)
+            within_forgotten = np.count_nonzero(last > week - forgotten)
+            within_lost = np.count_nonzero(last > week - lost)
+            never = np.count_nonzero(last == NEVER)
+            row = ledger.row(f)
+            row[index["active"]] = within_silent
+            row[index["silent"]] = within_forgotten - within_silent
+            row[index["forgotten"]] = within_lost - within_forgotten
+            row[index["lost"]] = n - within_lost - never
+            row[index["newly_lost"]] = np.count_nonzero(last == week - lost) + self.pending[f, week]

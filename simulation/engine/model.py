@@ -36,6 +36,7 @@ from simulation.engine.population import (
     NEVER,
     draw_population,
     end_relationship,
+    flat,
     start_relationship,
 )
 
@@ -74,6 +75,7 @@ class MarketModel(mesa.Model):
         self.prompted = np.zeros(self.pop.n, dtype=bool)
         self.reached_by = np.full(self.pop.n, -1, dtype=np.int8)
         self.paid_total = 0.0
+        self._ended: list[tuple[np.ndarray, ...]] = []  # relationships that ended (see relationships())
         self._spend = np.zeros((self.n_firms, self.pop.n))  # spend per slot in the reported horizon
         self._departed_spend: list[np.ndarray] = []  # the same for customers who moved away
         self.ledger = Ledger(self.total_weeks, self.n_firms)
@@ -89,17 +91,23 @@ class MarketModel(mesa.Model):
 
     # --- the small API that mechanisms and policies use ---------------------------
     def book(self, metric: str, firms: np.ndarray, weights: np.ndarray | None = None) -> None:
-        self.ledger.book(metric, np.asarray(firms, dtype=np.int64), weights)
+        if not (isinstance(firms, np.ndarray) and firms.dtype.kind == "i"):
+            firms = np.asarray(firms, dtype=np.int64)
+        self.ledger.book(metric, firms, weights)
 
     def defect(self, idx: np.ndarray, motive: int) -> None:
         """End the relationships of customers ``idx`` with their suppliers, for ``motive``."""
         if idx.size == 0:
             return
-        self.book(f"defections_{MOTIVE_KEYS[motive]}", self.pop.supplier[idx])
-        end_relationship(self.pop, idx, motive, self.week)
+        pop = self.pop
+        self.book(f"defections_{MOTIVE_KEYS[motive]}", pop.supplier[idx])
+        self._ended.append((pop.customer_id[idx], pop.supplier[idx], pop.since_week[idx], np.full(idx.size, self.week), np.full(idx.size, motive), pop.lifetime[idx]))
+        end_relationship(pop, idx, motive, self.week)
 
     def archive_spend(self, slots: np.ndarray) -> None:
         """Keep the reported-horizon spend of customers who leave the market (their slots get renewed)."""
+        if self.week < self.burn_in:  # nothing is spent in the reported horizon before it starts
+            return
         spent = self._spend[:, slots]
         self._departed_spend.append(spent[:, spent.sum(axis=0) > 0])
         self._spend[:, slots] = 0.0
@@ -109,6 +117,22 @@ class MarketModel(mesa.Model):
         parts = [self._spend[firm], *(d[firm] for d in self._departed_spend)]
         spend = np.concatenate(parts)
         return spend[spend > 0]
+
+    def relationships(self) -> "pd.DataFrame":
+        """Every relationship of the run: who, with which firm, from and to which week, why it
+        ended (or still running: censored), and whether it was a first or a second lifetime."""
+        import pandas as pd
+
+        pop = self.pop
+        open_ = np.flatnonzero(pop.supplier >= 0)
+        now = self.week
+        parts = list(self._ended) + [(pop.customer_id[open_], pop.supplier[open_], pop.since_week[open_], np.full(open_.size, now), np.zeros(open_.size, dtype=np.int8), pop.lifetime[open_])]
+        cols = [np.concatenate([p[k] for p in parts]) for k in range(6)]
+        names = np.array([f.name for f in self.firms])
+        frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": [MOTIVE_KEYS.get(int(m), "") for m in cols[4]], "lifetime": cols[5]})
+        frame["ended"] = frame.motive != ""
+        frame["duration"] = frame.end_week - frame.start_week
+        return frame
 
     def touch(self, idx: np.ndarray) -> None:
         """A personal contact: the relationship does not fade this week."""
@@ -124,11 +148,12 @@ class MarketModel(mesa.Model):
         if self.week >= self.total_weeks:
             raise RuntimeError(f"the run is over after {self.total_weeks} weeks")
         self.ledger.week = self.week
-        self.pop.events[:] = 0
+        self.pop.events.fill(0)
         self._set_prices()  # 1 and 2: scheduled events, then each firm's pricing strategy
-        for f, firm in enumerate(self.firms):  # 2
-            for policy in firm.policies:
-                policy.act(self, f)
+        for f, firm in enumerate(self.firms):  # 2 (policies only after burn-in: no interventions then)
+            if self.week >= self.burn_in:
+                for policy in firm.policies:
+                    policy.act(self, f)
             churn.reposition(self, f)
         acquisition.reach_prospects(self)
         churn.move_away(self)  # 3
@@ -166,9 +191,9 @@ class MarketModel(mesa.Model):
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
         pop, week = self.pop, self.week
         current = pop.supplier[buyers]
-        switching = buyers[(current >= 0) & (current != firms)]
-        self.defect(switching, COMPETITOR)
         changed = current != firms
+        switching = buyers[changed & (current >= 0)]
+        self.defect(switching, COMPETITOR)
         newcomers, their_firm = buyers[changed], firms[changed]
         start_relationship(pop, newcomers, their_firm, week, self.scenario.trust.initial)
         self.book("acquisitions", their_firm)
@@ -176,33 +201,46 @@ class MarketModel(mesa.Model):
         self.book("prospects_converted", self.reached_by[converted])
 
         price = self.prices[firms]
+        used = np.flatnonzero((pop.coupon_uses[buyers] > 0) & (pop.coupon_firm[buyers] == firms))
+        if used.size:  # personal discounts (win-back promotions) are redeemed
+            holders = buyers[used]
+            price = price.copy()
+            price[used] *= 1.0 - pop.coupon_depth[holders]
+            pop.coupon_uses[holders] -= 1
         basket = pop.basket[buyers]
         paid = basket * price
         self.paid_total += float(paid.sum())
         self.book("purchases", firms)
         self.book("revenue", firms, paid)
         self.book("cost_of_goods", firms, basket * self.unit_costs[firms])
-        self.book("discounts", firms, basket * np.maximum(self.regular_prices[firms] - price, 0.0))
+        if used.size or (self.prices < self.regular_prices).any():  # revenue given up (a memo line)
+            self.book("discounts", firms, basket * np.maximum(self.regular_prices[firms] - price, 0.0))
 
-        first = pop.crm_first[firms, buyers] == NEVER
-        pop.crm_first[firms[first], buyers[first]] = week
-        pop.crm_last[firms, buyers] = week
-        pop.crm_count[firms, buyers] += 1
-        pop.crm_spend[firms, buyers] += paid
+        # the firm's CRM record of each buyer; buyers are distinct, so plain += is safe
+        record = firms.astype(np.intp) * pop.n + buyers  # position in the flat (firms, n) views
+        crm_first = flat(pop.crm_first)
+        crm_first[record[crm_first[record] == NEVER]] = week
+        flat(pop.crm_last)[record] = week
+        flat(pop.crm_count)[record] += 1
+        flat(pop.crm_spend)[record] += paid
         if week >= self.burn_in:
-            self._spend[firms, buyers] += paid
+            flat(self._spend)[record] += paid
         pop.last_touch[buyers] = week
         pop.reference_price[buyers] += self.scenario.choice.reference_price_learning * (price - pop.reference_price[buyers])
         pop.events[buyers] |= EV_PURCHASE
 
-        self.prompted[:] = False
-        self.reached_by[:] = -1
-        pop.offer[:] = 0.0
+        # this week's prompts, acquisition contacts and offers are used up
+        self.prompted.fill(False)
+        self.reached_by.fill(-1)
+        pop.offer.fill(0.0)
 
     def _fade_trust(self) -> None:
+        """Trust fades for every customer with a supplier who was not touched this week."""
         pop = self.pop
         fading = (pop.supplier >= 0) & (pop.last_touch < self.week)
-        pop.trust[fading] *= 1.0 - self.scenario.trust.weekly_decay
+        # multiplying everyone by 1 or the decay factor gives the same numbers as updating
+        # only the fading customers (x * 1.0 == x exactly), without a slow masked update
+        pop.trust *= np.where(fading, 1.0 - self.scenario.trust.weekly_decay, 1.0)
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:

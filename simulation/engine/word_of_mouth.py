@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engine.population import EV_REFERRED
+from simulation.engine.population import EV_REFERRED, flat
 
 
 def _messages(model, senders: np.ndarray, per_year: float) -> tuple[np.ndarray, np.ndarray]:
@@ -27,6 +27,7 @@ def _messages(model, senders: np.ndarray, per_year: float) -> tuple[np.ndarray, 
 
 def spread(model) -> None:
     pop, p, rng = model.pop, model.scenario.word_of_mouth, model.rng
+    n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
     pop.heard *= 1.0 - p.weekly_fading
     tied = pop.supplier >= 0
     happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
@@ -35,20 +36,24 @@ def spread(model) -> None:
     who, listener = _messages(model, happy, p.positive_contacts_per_year)
     firm = pop.supplier[who]
     model.book("word_of_mouth_positive", firm)
-    other = pop.supplier[listener] != firm
-    who, listener, firm = who[other], listener[other], firm[other]
-    prospect = pop.supplier[listener] < 0
-    np.add.at(pop.heard, (firm[~prospect], listener[~prospect]), p.positive_pull)
+    their_supplier = pop.supplier[listener]
+    other = their_supplier != firm  # a good word about one's own supplier changes nothing
+    listener, firm, their_supplier = listener[other], firm[other], their_supplier[other]
+    prospect = their_supplier < 0
+    # np.add.at, not +=: one listener may hear several good words in a week, and each counts
+    np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
     converts = prospect & allowed & (pop.referred_to[listener] < 0) & (rng.random(listener.size) < p.referral_conversion)
     new = listener[converts]
-    new, first = np.unique(new, return_index=True)
-    pop.referred_to[new] = firm[converts][first]
-    pop.events[new] |= EV_REFERRED
-    model.prompted[new] = True
-    model.book("referrals", pop.referred_to[new])
+    if new.size:
+        # a prospect told by several customers follows the first of them
+        new, first = np.unique(new, return_index=True)
+        pop.referred_to[new] = firm[converts][first]
+        pop.events[new] |= EV_REFERRED
+        model.prompted[new] = True
+        model.book("referrals", pop.referred_to[new])
 
     who, listener = _messages(model, unhappy, p.negative_contacts_per_year)
     firm = pop.supplier[who]
     model.book("word_of_mouth_negative", firm)
-    np.subtract.at(pop.heard, (firm, listener), p.negative_pull)
+    np.subtract.at(heard, firm.astype(np.intp) * n + listener, p.negative_pull)

@@ -13,6 +13,7 @@ from simulation.engine import population as P
 from simulation.engine.accounting import COSTS, COUNTS, METRICS, MOTIVES
 from simulation.engine.life_cycle import NEVER_BOUGHT, STAGES
 from simulation.messages import t
+from simulation.metrics.winback import winback_summary
 
 CHURN_GROUPS = {
     "natural": ("natural_moved", "natural_drifted"),
@@ -118,4 +119,5 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
         "satisfaction_end": float(focal.satisfaction.iloc[-1]),
         "trust_end": float(focal.trust.iloc[-1]),
         "loyal_share_end": float(focal.loyal_share.iloc[-1]),
+        **({"winback": program} if (program := winback_summary(model, weekly)) is not None else {}),
     }

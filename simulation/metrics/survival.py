@@ -1,0 +1,64 @@
+"""How long relationships last: Kaplan-Meier survival of first and second lifetimes.
+
+A *first lifetime* is a customer's first relationship with a firm; a *second lifetime*
+starts when a customer who had left comes back (won back, or returning by themselves).
+Seed 000 (Stauss & Friege): the second lifetime is what a win-back buys, so its length
+is the measure of a win-back's worth. Many relationships are still running when a run
+ends: they are *censored*, which is why the Kaplan-Meier estimator (lifelines) is used
+rather than an average of the finished ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+LIFETIMES = {1: "first", 2: "second"}
+
+
+def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = None) -> pd.DataFrame:
+    """Survival curves of first and second lifetimes with ``firm``.
+
+    ``relationships`` has one row per relationship: ``firm``, ``lifetime`` (1 or 2),
+    ``duration`` (weeks) and ``ended`` (False if still running at the end: censored).
+    Returns ``lifetime, week, survival, low, high, at_risk``.
+    """
+    from lifelines import KaplanMeierFitter
+
+    rows = []
+    data = relationships[relationships.firm == firm]
+    for code, name in LIFETIMES.items():
+        group = data[data.lifetime == code]
+        if len(group) < 2:
+            continue
+        km = KaplanMeierFitter().fit(group.duration, event_observed=group.ended)
+        frame = km.survival_function_.join(km.confidence_interval_)
+        frame.columns = ["survival", "low", "high"]
+        frame["at_risk"] = km.event_table["at_risk"].reindex(frame.index).to_numpy()
+        frame = frame.reset_index(names="week")
+        if horizon is not None:
+            frame = frame[frame.week <= horizon]
+        frame.insert(0, "lifetime", name)
+        rows.append(frame)
+    if not rows:
+        return pd.DataFrame(columns=["lifetime", "week", "survival", "low", "high", "at_risk"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def median_lifetime(relationships: pd.DataFrame, firm: str, lifetime: int) -> float:
+    """Kaplan-Meier median length in weeks (inf if more than half are still running)."""
+    from lifelines import KaplanMeierFitter
+
+    group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
+    if len(group) < 2:
+        return float("nan")
+    return float(KaplanMeierFitter().fit(group.duration, event_observed=group.ended).median_survival_time_)
+
+
+def ended_within(relationships: pd.DataFrame, firm: str, lifetime: int, weeks: int) -> float:
+    """Share of relationships that ended within ``weeks`` (only those observed that long or ended)."""
+    group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
+    known = group[group.ended | (group.duration >= weeks)]
+    if known.empty:
+        return float("nan")
+    return float(np.mean(known.ended & (known.duration < weeks)))

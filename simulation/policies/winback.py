@@ -1,0 +1,425 @@
+"""The win-back programme: the eight golden rules of seed 000 as a firm's weekly policy.
+
+What the firm knows is its CRM view, not the truth. It recognises a customer as lost
+when the CRM says so (26 weeks without a purchase) or, with early identification (rule 3),
+as soon as surveys and recency alerts flag them. It guesses why they left unless it asks
+(rule 5). Natural movers can never come back (the firm may still pay to invite them);
+drifters often return when simply invited (rule 1).
+
+Each lost customer the firm recognises becomes an *entry* of its lost-customer list with
+the firm-side facts (first-lifetime history, SLTV class, the motive it believes) and,
+for reporting only, the truth (true motive, whether they moved away). Week by week the
+programme picks targets (rule 4), learns needs (rule 5), sends offers within its budget
+(rule 6), cares for returners (rule 7) and, with rule 8, pilots against a holdout first.
+
+The weekly order inside the firm's policy slot (step 2 of the market's week):
+team and root-cause fixes -> recognition -> classification -> targeting and pilot ->
+offers within budget -> open offers pull -> returns recorded -> after-care.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.config.winback import WinBack
+from simulation.engine import population as P
+
+# offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
+# invitation, and the trust it builds if the customer returns (relationship investment, 000)
+OFFERS = ("communication", "personalisation", "learning", "promotion", "brand")
+PULL = {"communication": 0.6, "personalisation": 0.85, "learning": 0.8, "promotion": 0.3, "brand": 0.5}
+EXTRA_COST = {"communication": 0.0, "personalisation": 5.0, "learning": 3.0, "promotion": 1.0, "brand": 2.0}
+TRUST_ON_RETURN = {"communication": 0.15, "personalisation": 0.25, "learning": 0.1, "promotion": 0.0, "brand": 0.1}
+# the offer that fits each reason for leaving (000: price leavers -> discount; quality leavers ->
+# show the fix plus compensation; service leavers -> a dedicated person)
+MATCH = {
+    P.COMPLAINT: "communication",
+    P.COMPETITOR: "promotion",
+    P.DRIFTED: "personalisation",
+    P.MOVED: "personalisation",
+    P.REPOSITIONED: "communication",
+    P.MOTIVE_NONE: "personalisation",
+}
+FITS = {  # which offers address which true motive
+    P.COMPLAINT: {"communication", "personalisation"},
+    P.COMPETITOR: {"promotion", "learning"},
+    P.DRIFTED: {"personalisation", "communication", "brand"},
+    P.MOTIVE_NONE: {"personalisation", "communication", "brand"},
+}
+CLASSES = np.array(list("ABCD"))
+CLASS_CUTS = (0.9, 0.7, 0.4)  # SLTV classes A/B/C/D = top 10 / next 20 / next 30 / bottom 40% (Stauss & Friege)
+MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
+
+# entry groups
+WAITING, TREATED, HOLDOUT, SKIPPED = 0, 1, 2, 3
+RESPONSE_WEEKS = 26  # a target not reached by an offer within this many weeks is dropped from the queue
+RESPONSE_EXTRA = 4  # a return counts as a response up to this many weeks after the offer closed
+
+
+class LostList:
+    """Growing column store of the firm's lost-customer entries."""
+
+    FIELDS = {
+        "slot": np.int64, "customer_id": np.int64, "recognized": np.int32, "lost_week": np.int32,
+        "score": np.float64, "cls": np.int8, "complaint_seen": bool, "true_motive": np.int8,
+        "true_lost": bool, "gone": bool, "believed": np.int8, "researched": bool, "eligible": bool,
+        "group": np.int8, "offer": np.int8, "offered": np.int32, "offer_until": np.int32,
+        "returned": np.int32, "left_again": np.int32, "aftercare_done": np.int32, "cost": np.float64,
+        "spend_after": np.float64, "spend_at_return": np.float64,
+    }
+
+    def __init__(self):
+        self.n = 0
+        self.cols = {name: np.zeros(64, dtype=dt) for name, dt in self.FIELDS.items()}
+
+    def __getattr__(self, name):
+        cols = self.__dict__.get("cols")
+        if cols is not None and name in cols:
+            return cols[name][: self.n]
+        raise AttributeError(name)
+
+    def add(self, **values) -> np.ndarray:
+        k = len(values["slot"])
+        if self.n + k > len(self.cols["slot"]):
+            size = max(2 * len(self.cols["slot"]), self.n + k)
+            for name, col in self.cols.items():
+                grown = np.zeros(size, dtype=col.dtype)
+                grown[: self.n] = col[: self.n]
+                self.cols[name] = grown
+        idx = np.arange(self.n, self.n + k)
+        defaults = {"offered": -1, "offer_until": -1, "returned": -1, "left_again": -1, "offer": -1, "aftercare_done": 0, "believed": 0}
+        for name, col in self.cols.items():
+            col[idx] = values.get(name, defaults.get(name, 0))
+        self.n += k
+        return idx
+
+
+class WinBackProgram:
+    """The focal firm's win-back programme (rule 1 on), shaped by rules 2-8."""
+
+    def __init__(self, params: WinBack):
+        self.p = params
+        self.lost = LostList()
+        self.slot_entry: np.ndarray | None = None  # newest entry per slot, -1 if none
+        self.recognized_before: np.ndarray | None = None
+        self.pilot_decision: dict | None = None
+        self.rolled_out = not params.rule8_pilot.enabled
+        self.stopped = False
+        self.start_week: int | None = None
+
+    # ------------------------------------------------------------------ weekly
+    def act(self, model, firm: int) -> None:
+        if self.start_week is None:
+            self._start(model, firm)
+        p = self.p
+        week = model.week
+        spend = 0.0
+        if p.rule2_team.enabled:
+            model.ledger.spend(firm, "winback_cost", p.rule2_team.weekly_cost)
+            self._fix_root_causes(model, firm)
+        self._record_returns(model, firm)
+        self._recognise(model, firm)
+        new = np.flatnonzero(self.lost.recognized == week)
+        if new.size:
+            self._classify(new)
+            spend += self._select(model, firm, new)
+        if p.rule8_pilot.enabled and not self.rolled_out and not self.stopped:
+            self._maybe_end_pilot(model)
+        spend += self._send_offers(model, firm, self.p.rule1_value.budget_per_week - spend)
+        self._pull_open_offers(model, firm)
+        if p.rule7_aftercare.enabled:
+            self._aftercare(model, firm)
+        del spend
+
+    # ------------------------------------------------------------------ rules
+    def _start(self, model, firm: int) -> None:
+        self.start_week = model.week
+        n = model.pop.n
+        self.slot_entry = np.full(n, -1, dtype=np.int64)
+        if self.p.rule2_team.enabled:
+            model.resolution_boost[firm] = self.p.rule2_team.resolution_speedup
+        self._complaint_losses_seen = 0.0
+
+    def _fix_root_causes(self, model, firm: int) -> None:
+        """Rule 2: the team fixes what made customers complain: service quality learns from complaint losses."""
+        t = self.p.rule2_team
+        col = model.ledger.index["defections_complaint"]
+        lost_last_week = model.ledger.data[model.week - 1, firm, col] if model.week > 0 else 0.0
+        model.service[firm] = min(t.service_cap, max(model.service[firm], model.service[firm] + t.service_learning * lost_last_week))
+
+    def _recognise(self, model, firm: int) -> None:
+        """Who the firm now sees as lost (CRM, or earlier with rule 3), plus movers' old records."""
+        pop, week = model.pop, model.week
+        lost_after = model.scenario.life_cycle.lost_after_weeks
+        last = pop.crm_last[firm]
+        gap = week - last
+        known = last != P.NEVER
+        if self.p.rule3_early.enabled:
+            flagged = self._early_flags(model, firm, known, gap)
+        else:
+            flagged = known & (gap == lost_after)
+        # not already on the list for this same loss
+        fresh = np.flatnonzero(flagged)
+        prior = self.slot_entry[fresh]
+        same = (prior >= 0) & (self.lost.cols["customer_id"][np.maximum(prior, 0)] == pop.customer_id[fresh]) & (self.lost.cols["lost_week"][np.maximum(prior, 0)] == last[fresh])
+        fresh = fresh[~same]
+        if fresh.size:
+            self._add_entries(model, firm, fresh, gone=False)
+        ghosts = model.life_cycle.take_ghosts(firm, week, early=self.p.rule3_early.enabled)
+        if ghosts is not None and len(ghosts["slot"]):
+            self._add_ghosts(model, firm, ghosts)
+
+    def _early_flags(self, model, firm: int, known: np.ndarray, gap: np.ndarray) -> np.ndarray:
+        """Rule 3: a survey one purchase cycle after each purchase, and recency alerts from each
+        customer's own purchase rhythm (the customer database of 000).
+
+        A survey that finds an unhappy customer triggers a rescue call at once. The recency
+        alert fires when a customer has not bought for ``alert_after_cycles`` of their usual
+        intervals: lapsing or lapsed, they go on the lost list now instead of after 26 weeks,
+        and slow but steady buyers are no longer taken for lost at 26 weeks."""
+        pop, e = model.pop, self.p.rule3_early
+        count = pop.crm_count[firm]
+        span = np.maximum(pop.crm_last[firm] - pop.crm_first[firm], 1)
+        usual = np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.scenario.customers.purchase_rate_median)
+        cycle = np.maximum(np.round(usual), 1)
+        surveyed = known & (gap == cycle)
+        model.ledger.spend(firm, "winback_cost", e.survey_cost * np.count_nonzero(surveyed))
+        unhappy = surveyed & ((pop.satisfaction < model.scenario.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
+        history = count >= 2
+        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), model.scenario.life_cycle.lost_after_weeks)
+        alert = known & (gap == due)
+        rescue = np.flatnonzero(unhappy & (pop.supplier == firm))  # they answered the survey: still customers
+        if rescue.size:
+            pop.heard[firm, rescue] += e.rescue_pull
+            model.touch(rescue)
+            model.ledger.spend(firm, "winback_cost", e.rescue_cost * rescue.size)
+        return alert
+
+    def _add_entries(self, model, firm: int, slots: np.ndarray, gone: bool) -> None:
+        pop, week = model.pop, model.week
+        weeks_known = np.maximum(pop.crm_last[firm, slots] - pop.crm_first[firm, slots], 0) + 8
+        truly_gone = pop.supplier[slots] != firm
+        motive = np.where(truly_gone & (pop.ended_firm[slots] == firm), pop.ended_motive[slots], P.MOTIVE_NONE)
+        idx = self.lost.add(
+            slot=slots,
+            customer_id=pop.customer_id[slots],
+            recognized=np.full(slots.size, week),
+            lost_week=pop.crm_last[firm, slots],
+            score=pop.crm_spend[firm, slots] / weeks_known,
+            complaint_seen=pop.complaint_at_exit[slots] & truly_gone,
+            true_motive=motive,
+            true_lost=truly_gone,
+            gone=np.full(slots.size, gone),
+        )
+        self.slot_entry[slots] = idx
+
+    def _add_ghosts(self, model, firm: int, ghosts: dict) -> None:
+        """Customers who moved away: the firm still has their record, and may invite them in vain."""
+        week = model.week
+        weeks_known = np.maximum(ghosts["last"] - ghosts["first"], 0) + 8
+        self.lost.add(
+            slot=ghosts["slot"],
+            customer_id=ghosts["customer_id"],
+            recognized=np.full(len(ghosts["slot"]), week),
+            lost_week=ghosts["last"],
+            score=ghosts["spend"] / weeks_known,
+            complaint_seen=ghosts["complaint"],
+            true_motive=np.where(ghosts["was_customer"], P.MOVED, P.MOTIVE_NONE),
+            true_lost=np.ones(len(ghosts["slot"]), dtype=bool),
+            gone=np.ones(len(ghosts["slot"]), dtype=bool),
+        )
+
+    def _classify(self, new: np.ndarray) -> None:
+        """Rule 4 basics: SLTV class by rank of first-lifetime value among all lost so far;
+        the motive the firm believes: a complaint it saw, otherwise 'a competitor took them'."""
+        scores = self.lost.score
+        cuts = np.quantile(scores, CLASS_CUTS)
+        s = scores[new]
+        self.lost.cols["cls"][new] = np.where(s >= cuts[0], 0, np.where(s >= cuts[1], 1, np.where(s >= cuts[2], 2, 3)))
+        self.lost.cols["believed"][new] = np.where(self.lost.complaint_seen[new], P.COMPLAINT, P.COMPETITOR)
+
+    def _select(self, model, firm: int, new: np.ndarray) -> float:
+        """Rules 4, 5 and 8: who is worth pursuing, what they really need, pilot or not."""
+        p, rng, lost = self.p, model.rng, self.lost
+        spend = 0.0
+        eligible = np.ones(new.size, dtype=bool)
+        if p.rule4_segment.enabled:
+            classes = {"ABCD".index(c) for c in p.rule4_segment.target_classes}
+            eligible &= np.isin(lost.cls[new], list(classes))
+        if p.rule5_needs.enabled:
+            asked = new[eligible]
+            spend += p.rule5_needs.research_cost * asked.size
+            model.ledger.spend(firm, "winback_cost", p.rule5_needs.research_cost * asked.size)
+            truth = np.where(lost.gone[asked], P.MOVED, lost.true_motive[asked])
+            learned = rng.random(asked.size) < p.rule5_needs.accuracy
+            lost.cols["believed"][asked[learned]] = truth[learned]
+            lost.cols["researched"][asked] = True
+            lost.cols["cost"][asked] += p.rule5_needs.research_cost
+            # the contact finds who moved away, who was dropped on purpose, and who never left
+            eligible[np.isin(new, asked[learned & np.isin(truth, [P.MOVED, P.REPOSITIONED, P.MOTIVE_NONE])])] = False
+        if p.rule4_segment.enabled:
+            motives = [MOTIVE_CODES[m] for m in p.rule4_segment.target_motives]
+            believed = lost.believed[new]
+            eligible &= np.isin(believed, motives) | (believed == P.MOTIVE_NONE)
+        lost.cols["eligible"][new] = eligible
+        chosen = new[eligible]
+        group = np.full(chosen.size, TREATED, dtype=np.int8)
+        if p.rule8_pilot.enabled and not self.rolled_out:
+            u = rng.random(chosen.size)
+            in_pilot = u < p.rule8_pilot.pilot_share
+            held = in_pilot & (rng.random(chosen.size) < p.rule8_pilot.holdout_share)
+            group = np.where(held, HOLDOUT, np.where(in_pilot, TREATED, SKIPPED)).astype(np.int8)
+        if self.stopped:
+            group[:] = SKIPPED
+        lost.cols["group"][chosen] = group
+        lost.cols["group"][new[~eligible]] = SKIPPED
+        lost.cols["offered"][chosen[group == TREATED]] = -2  # waiting for budget
+        return spend
+
+    def _maybe_end_pilot(self, model) -> None:
+        """Rule 8: at the end of the pilot read the uplift (treated vs holdout return rate, with its
+        95% interval); roll out if the programme brought more back than the holdout, else stop."""
+        pilot = self.p.rule8_pilot
+        if model.week - self.start_week < pilot.pilot_weeks:
+            return
+        self.pilot_decision = self.pilot_uplift(model.week)
+        self.rolled_out = self.pilot_decision["uplift"] > 0
+        self.stopped = not self.rolled_out
+
+    def responded(self) -> np.ndarray:
+        """Per entry: came back within the response window — after the offer for those who got one,
+        after being recognised as lost for the others (the holdout's natural returns)."""
+        lost = self.lost
+        start = np.where(lost.offered >= 0, lost.offered, lost.recognized)
+        window = self.p.rule1_value.offer_weeks + RESPONSE_EXTRA
+        return (lost.returned >= 0) & (lost.returned - start <= window)
+
+    def pilot_uplift(self, week: int) -> dict:
+        """Return rate of the treated pilot group minus the holdout's, with a 95% interval."""
+        lost = self.lost
+        window = self.p.rule1_value.offer_weeks + RESPONSE_EXTRA
+        start = np.where(lost.offered >= 0, lost.offered, lost.recognized)
+        mature = (start >= 0) & (start <= week - window)
+        came_back = self.responded()
+        rates = {}
+        for name, code in (("treated", TREATED), ("holdout", HOLDOUT)):
+            members = (lost.group == code) & mature & ((lost.offered >= 0) | (code == HOLDOUT))
+            rates[name] = (int(members.sum()), int((came_back & members).sum()))
+        (n1, k1), (n0, k0) = rates["treated"], rates["holdout"]
+        p1 = k1 / n1 if n1 else 0.0
+        p0 = k0 / n0 if n0 else 0.0
+        se = np.sqrt(p1 * (1 - p1) / max(n1, 1) + p0 * (1 - p0) / max(n0, 1))
+        diff = p1 - p0
+        return {"week": int(week), "treated": n1, "holdout": n0, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": diff - 1.96 * se, "high": diff + 1.96 * se}
+
+    def _offer_kind(self, believed: np.ndarray) -> np.ndarray:
+        mix = self.p.rule6_mix
+        if not mix.enabled:
+            return np.full(believed.size, OFFERS.index("communication"), dtype=np.int8)
+        if not mix.match_offer_to_motive:
+            return np.full(believed.size, OFFERS.index(mix.offer), dtype=np.int8)
+        return np.array([OFFERS.index(MATCH[int(b)]) for b in believed], dtype=np.int8)
+
+    def _send_offers(self, model, firm: int, budget: float) -> float:
+        """Rule 1 (and 6): invite waiting targets, most valuable first, while the budget lasts."""
+        lost, p = self.lost, self.p
+        waiting = np.flatnonzero((lost.offered == -2) & (lost.group == TREATED))
+        if waiting.size == 0 or budget <= 0:
+            return 0.0
+        stale = waiting[model.week - lost.recognized[waiting] > RESPONSE_WEEKS]
+        lost.cols["offered"][stale] = -3  # too late: the list moved on
+        waiting = waiting[model.week - lost.recognized[waiting] <= RESPONSE_WEEKS]
+        order = waiting[np.lexsort((-lost.score[waiting], lost.cls[waiting]))]
+        kinds = self._offer_kind(lost.believed[order])
+        cost = p.rule1_value.invitation_cost + np.array([EXTRA_COST[OFFERS[k]] for k in kinds]) * p.rule6_mix.enabled
+        affordable = np.cumsum(cost) <= budget
+        send, kinds, cost = order[affordable], kinds[affordable], cost[affordable]
+        if send.size == 0:
+            return 0.0
+        week = model.week
+        lost.cols["offered"][send] = week
+        lost.cols["offer_until"][send] = week + p.rule1_value.offer_weeks
+        lost.cols["offer"][send] = kinds
+        lost.cols["cost"][send] += cost
+        model.ledger.spend(firm, "winback_cost", float(cost.sum()))
+        pop = model.pop
+        present = send[~lost.gone[send] & (pop.customer_id[lost.slot[send]] == lost.customer_id[send])]
+        promo = present[lost.offer[present] == OFFERS.index("promotion")]
+        if promo.size:
+            mix = p.rule6_mix
+            slots = lost.slot[promo]
+            pop.coupon_firm[slots] = firm
+            pop.coupon_depth[slots] = mix.discount_depth / 2 if mix.staged else mix.discount_depth
+            pop.coupon_uses[slots] = 3 if mix.staged else 1
+        return float(cost.sum())
+
+    def _pull_open_offers(self, model, firm: int) -> None:
+        """An open offer adds to the lost customer's utility for the firm while it lasts; the first
+        week it prompts them to consider coming back. Fitting offers pull fully, others half."""
+        lost, pop, week = self.lost, model.pop, model.week
+        open_ = np.flatnonzero((lost.offer_until >= week) & (lost.returned < 0) & ~lost.gone)
+        open_ = open_[pop.customer_id[lost.slot[open_]] == lost.customer_id[open_]]
+        if open_.size == 0:
+            return
+        kinds = lost.offer[open_]
+        motive = lost.true_motive[open_]
+        base = np.array([PULL[OFFERS[k]] for k in kinds])
+        fits = np.array([OFFERS[k] in FITS.get(int(m), set()) for k, m in zip(kinds, motive)])
+        pull = base * np.where(fits, 1.0, 0.5)
+        if self.p.rule2_team.enabled:
+            pull *= self.p.rule2_team.coordination
+            shows_fix = (motive == P.COMPLAINT) & (kinds == OFFERS.index("communication"))
+            pull += 0.4 * shows_fix
+        emotional = ~pop.rational[lost.slot[open_]]
+        pull *= np.where(emotional & (kinds == OFFERS.index("personalisation")), 1.3, 1.0)
+        slots = lost.slot[open_]
+        pop.offer[firm, slots] += pull
+        first = open_[lost.offered[open_] == week]
+        model.prompted[lost.slot[first]] = True
+
+    def _record_returns(self, model, firm: int) -> None:
+        """Lost customers who bought from the firm again since last week: won back (or came back
+        by themselves, for the holdout and the untargeted)."""
+        lost, pop, week = self.lost, model.pop, model.week
+        waiting = np.flatnonzero((lost.returned < 0) & ~lost.gone & (week - lost.recognized <= RESPONSE_WEEKS + 8))
+        if waiting.size == 0:
+            return
+        slots = lost.slot[waiting]
+        same = pop.customer_id[slots] == lost.customer_id[waiting]
+        back = same & (pop.supplier[slots] == firm) & (pop.crm_last[firm, slots] > lost.lost_week[waiting])
+        back_idx = waiting[back]
+        lost.cols["returned"][back_idx] = pop.crm_last[firm, slots[back]]
+        lost.cols["spend_at_return"][back_idx] = pop.crm_spend[firm, slots[back]] - pop.basket[slots[back]] * model.prices[firm]
+        treated = back_idx[lost.offered[back_idx] >= 0]
+        if treated.size:
+            kinds = lost.offer[treated]
+            bonus = np.array([TRUST_ON_RETURN[OFFERS[k]] for k in kinds])
+            s = lost.slot[treated]
+            pop.trust[s] = np.minimum(pop.trust[s] + bonus, 1.0)
+            promo = s[kinds == OFFERS.index("promotion")]
+            pop.financial_cost[promo] += self.p.rule6_mix.points * self.p.rule6_mix.enabled
+        # entries whose second life ended: they left the firm again
+        came_back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0))
+        s = lost.slot[came_back]
+        same = pop.customer_id[s] == lost.customer_id[came_back]
+        gone_again = ~same | (pop.supplier[s] != firm)
+        ended = came_back[gone_again]
+        lost.cols["left_again"][ended] = week
+        lost.cols["spend_after"][ended] = np.where(same[gone_again], pop.crm_spend[firm, s[gone_again]] - lost.spend_at_return[ended], 0.0)
+
+    def _aftercare(self, model, firm: int) -> None:
+        """Rule 7: follow-up contacts with a small incentive in the unstable weeks after return."""
+        a, lost, pop, week = self.p.rule7_aftercare, self.lost, model.pop, model.week
+        back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0) & (lost.offered >= 0))
+        since = week - lost.returned[back]
+        due = back[(since > 0) & (since <= a.weeks) & (since % a.contact_every_weeks == 0)]
+        if due.size == 0:
+            return
+        s = lost.slot[due]
+        model.touch(s)
+        pop.trust[s] += a.trust_gain * (1.0 - pop.trust[s])
+        pop.satisfaction[s] = np.minimum(pop.satisfaction[s] + 0.03, 1.0)
+        cost = (a.contact_cost + a.incentive_cost) * due.size
+        lost.cols["cost"][due] += a.contact_cost + a.incentive_cost
+        lost.cols["aftercare_done"][due] += 1
+        model.ledger.spend(firm, "winback_cost", cost)
