@@ -83,7 +83,7 @@ def close_week(model) -> None:
     n_firms = model.n_firms
     supplier = np.add(pop.supplier, 1, dtype=np.intp)  # 0 = no supplier
     # count each supplier's customers by kind in one pass: kind 0-3 = deal-seeker (1) + loyal (2)
-    loyal = pop.trust >= model.scenario.trust.loyalty_threshold
+    loyal = pop.trust >= model.settings.trust.loyalty_threshold
     by_kind = np.bincount(supplier * 4 + pop.deal_seeker + 2 * loyal, minlength=4 * (n_firms + 1)).reshape(n_firms + 1, 4)[1:]
     counts = by_kind.sum(axis=1)
     safe = np.maximum(counts, 1)

@@ -40,7 +40,7 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
 
 def utilities(model, idx: np.ndarray) -> np.ndarray:
     """Utility of each firm (rows) for customers ``idx`` (columns), without the logit noise."""
-    pop, p = model.pop, model.scenario.choice
+    pop, p = model.pop, model.settings.choice
     # quality, service and brand: rational customers weigh quality fully and service half,
     # emotional ones the reverse. The same for everyone of a persona, so it is worked out
     # per firm and persona (column 0 emotional, 1 rational) and looked up per customer.
@@ -51,7 +51,7 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
 
     # price against the reference price; a loss weighs ``loss_aversion`` times a gain
     beta = p.price_weight * (1.0 - p.trust_lowers_price_sensitivity * pop.trust[idx])
-    beta = beta * np.where(pop.deal_seeker[idx], model.scenario.customers.deal_seeker_price_multiplier, 1.0)
+    beta = beta * np.where(pop.deal_seeker[idx], model.settings.customers.deal_seeker_price_multiplier, 1.0)
     ref = pop.reference_price[idx]
     price = model.prices[:, None]
     holders = np.flatnonzero(pop.coupon_uses[idx] > 0)
@@ -78,7 +78,7 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
 
 def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     """Who buys this week and from which firm: (customer slots, firm index)."""
-    pop, p, rng = model.pop, model.scenario.choice, model.rng
+    pop, p, rng = model.pop, model.settings.choice, model.rng
     occasion = (rng.random(pop.n) < pop.purchase_rate) | model.prompted
     idx = np.flatnonzero(occasion)
     # a referred prospect makes a trial purchase from the firm they were told about (002)

@@ -24,20 +24,20 @@ from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
 
 def move_away(model) -> None:
     pop, rng = model.pop, model.rng
-    weekly = 1.0 - (1.0 - model.scenario.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
+    weekly = 1.0 - (1.0 - model.settings.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
     movers = np.flatnonzero(rng.random(pop.n) < weekly)
     if movers.size == 0:
         return
     model.life_cycle.forget(movers)  # first: the firms keep their records of who is leaving
     model.defect(movers[pop.supplier[movers] >= 0], MOVED)
     model.archive_spend(movers)
-    model.next_id = renew(pop, movers, model.scenario, rng, model.week, model.next_id)
+    model.next_id = renew(pop, movers, model.settings, rng, model.week, model.next_id)
 
 
 def drift(model) -> None:
     pop = model.pop
     tied = np.flatnonzero(pop.supplier >= 0)
-    hazard = model.scenario.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2
+    hazard = model.settings.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2
     model.defect(tied[model.rng.random(tied.size) < hazard], DRIFTED)
 
 

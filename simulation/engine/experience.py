@@ -31,7 +31,7 @@ from simulation.engine.population import (
 
 def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     """Customers ``buyers`` bought from ``firms`` this week: how did it go?"""
-    pop, sc, rng = model.pop, model.scenario, model.rng
+    pop, sc, rng = model.pop, model.settings, model.rng
     e, tr, sf = sc.experience, sc.trust, sc.service_failures
     k = buyers.size
     if k == 0:
@@ -86,7 +86,7 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
 
 def complaints(model) -> None:
     """Open complaints are resolved, or the customer leaves over them (once a week)."""
-    pop, sf, rng = model.pop, model.scenario.service_failures, model.rng
+    pop, sf, rng = model.pop, model.settings.service_failures, model.rng
     open_ = np.flatnonzero(pop.complaint_open)
     if open_.size == 0:
         return

@@ -21,7 +21,7 @@ NEVER_BOUGHT = -1
 class LifeCycle:
     def __init__(self, model):
         self.model = model
-        p = model.scenario.life_cycle
+        p = model.settings.life_cycle
         self.bounds = np.array([p.silent_after_weeks, p.forgotten_after_weeks, p.lost_after_weeks])
         # losses the firm will see later among customers whose slot was already renewed
         self._ghosts: list[dict[str, np.ndarray]] = []

@@ -54,7 +54,7 @@ class MarketModel(mesa.Model):
             seed = np.random.SeedSequence().entropy
         self.seed = seed
         super().__init__(rng=np.random.default_rng(seed))
-        self.scenario = scenario
+        self.settings = scenario  # not "scenario": Mesa 3.5 models have a property of that name
         self.n_firms = len(scenario.firms)
         self.focal = scenario.focal_index
         self.burn_in = scenario.run.burn_in_weeks
@@ -183,7 +183,7 @@ class MarketModel(mesa.Model):
         for f, firm in enumerate(self.firms):
             self.prices[f] = firm.strategy.price(self, f)
         names = [f.name for f in self.firms]
-        for event in self.scenario.events:
+        for event in self.settings.events:
             start = event.week + self.burn_in - 1
             if start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
                 self.prices[names.index(event.firm)] = event.price
@@ -195,7 +195,7 @@ class MarketModel(mesa.Model):
         switching = buyers[changed & (current >= 0)]
         self.defect(switching, COMPETITOR)
         newcomers, their_firm = buyers[changed], firms[changed]
-        start_relationship(pop, newcomers, their_firm, week, self.scenario.trust.initial)
+        start_relationship(pop, newcomers, their_firm, week, self.settings.trust.initial)
         self.book("acquisitions", their_firm)
         converted = newcomers[self.reached_by[newcomers] == their_firm]
         self.book("prospects_converted", self.reached_by[converted])
@@ -226,7 +226,7 @@ class MarketModel(mesa.Model):
         if week >= self.burn_in:
             flat(self._spend)[record] += paid
         pop.last_touch[buyers] = week
-        pop.reference_price[buyers] += self.scenario.choice.reference_price_learning * (price - pop.reference_price[buyers])
+        pop.reference_price[buyers] += self.settings.choice.reference_price_learning * (price - pop.reference_price[buyers])
         pop.events[buyers] |= EV_PURCHASE
 
         # this week's prompts, acquisition contacts and offers are used up
@@ -240,7 +240,7 @@ class MarketModel(mesa.Model):
         fading = (pop.supplier >= 0) & (pop.last_touch < self.week)
         # multiplying everyone by 1 or the decay factor gives the same numbers as updating
         # only the fading customers (x * 1.0 == x exactly), without a slow masked update
-        pop.trust *= np.where(fading, 1.0 - self.scenario.trust.weekly_decay, 1.0)
+        pop.trust *= np.where(fading, 1.0 - self.settings.trust.weekly_decay, 1.0)
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:

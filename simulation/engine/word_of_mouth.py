@@ -26,7 +26,7 @@ def _messages(model, senders: np.ndarray, per_year: float) -> tuple[np.ndarray, 
 
 
 def spread(model) -> None:
-    pop, p, rng = model.pop, model.scenario.word_of_mouth, model.rng
+    pop, p, rng = model.pop, model.settings.word_of_mouth, model.rng
     n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
     pop.heard *= 1.0 - p.weekly_fading
     tied = pop.supplier >= 0

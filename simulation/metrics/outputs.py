@@ -25,7 +25,7 @@ CHURN_GROUPS = {
 
 def weekly_frame(model) -> pd.DataFrame:
     """One row per reported week and firm, every ledger metric as a column."""
-    b, weeks, n_firms = model.burn_in, model.scenario.run.weeks, model.n_firms
+    b, weeks, n_firms = model.burn_in, model.settings.run.weeks, model.n_firms
     data = model.ledger.data[b : b + weeks]
     frame = pd.DataFrame(data.reshape(-1, len(METRICS)), columns=list(METRICS))
     frame.insert(0, "week", np.repeat(np.arange(1, weeks + 1), n_firms))
@@ -88,7 +88,7 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
     """The focal firm's KPIs over the reported horizon, plus the scenario as run."""
     weekly = weekly_frame(model) if weekly is None else weekly
     focal = weekly[weekly.role == "focal"]
-    years = model.scenario.run.weeks / 52.0
+    years = model.settings.run.weeks / 52.0
     defections = {m: float(focal[f"defections_{m}"].sum()) for m in MOTIVES}
     total = sum(defections.values())
     shares = {g: (sum(defections[m] for m in ms) / total if total else 0.0) for g, ms in CHURN_GROUPS.items()}
@@ -97,9 +97,9 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
     converted = float(focal.prospects_converted.sum())
     pop = model.pop
     return {
-        "scenario_name": model.scenario.name,
+        "scenario_name": model.settings.name,
         "seed": int(model.seed) if isinstance(model.seed, (int, np.integer)) else str(model.seed),
-        "weeks": model.scenario.run.weeks,
+        "weeks": model.settings.run.weeks,
         "customers_in_market": int(pop.n),
         "annual_churn_rate": total / avg_customers / years if avg_customers else 0.0,
         "churn_motive_shares": shares,

@@ -150,7 +150,7 @@ class WinBackProgram:
     def _recognise(self, model, firm: int) -> None:
         """Who the firm now sees as lost (CRM, or earlier with rule 3), plus movers' old records."""
         pop, week = model.pop, model.week
-        lost_after = model.scenario.life_cycle.lost_after_weeks
+        lost_after = model.settings.life_cycle.lost_after_weeks
         last = pop.crm_last[firm]
         gap = week - last
         known = last != P.NEVER
@@ -180,13 +180,13 @@ class WinBackProgram:
         pop, e = model.pop, self.p.rule3_early
         count = pop.crm_count[firm]
         span = np.maximum(pop.crm_last[firm] - pop.crm_first[firm], 1)
-        usual = np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.scenario.customers.purchase_rate_median)
+        usual = np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.settings.customers.purchase_rate_median)
         cycle = np.maximum(np.round(usual), 1)
         surveyed = known & (gap == cycle)
         model.ledger.spend(firm, "winback_cost", e.survey_cost * np.count_nonzero(surveyed))
-        unhappy = surveyed & ((pop.satisfaction < model.scenario.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
+        unhappy = surveyed & ((pop.satisfaction < model.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
         history = count >= 2
-        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), model.scenario.life_cycle.lost_after_weeks)
+        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), model.settings.life_cycle.lost_after_weeks)
         alert = known & (gap == due)
         rescue = np.flatnonzero(unhappy & (pop.supplier == firm))  # they answered the survey: still customers
         if rescue.size:
