@@ -62,6 +62,13 @@ class Ledger:
         self.n_firms = firms
         self.week = 0
 
+    def resize(self, weeks: int) -> None:
+        """Make room for ``weeks`` weeks in all (keeping what is booked)."""
+        data = np.zeros((weeks, *self.data.shape[1:]))
+        keep = min(weeks, self.data.shape[0])
+        data[:keep] = self.data[:keep]
+        self.data = data
+
     def row(self, firm: int) -> np.ndarray:
         return self.data[self.week, firm]
 

@@ -27,6 +27,13 @@ class LifeCycle:
         self._ghosts: list[dict[str, np.ndarray]] = []
         self.pending = np.zeros((model.n_firms, model.total_weeks + p.lost_after_weeks + 1), dtype=np.int64)
 
+    def resize(self, weeks: int) -> None:
+        lost_after = int(self.bounds[2])
+        pending = np.zeros((self.pending.shape[0], weeks + lost_after + 1), dtype=self.pending.dtype)
+        keep = min(pending.shape[1], self.pending.shape[1])
+        pending[:, :keep] = self.pending[:, :keep]
+        self.pending = pending
+
     def stages(self, firm: int, week: int | None = None) -> np.ndarray:
         """Stage code (index into STAGES, or NEVER_BOUGHT) of every slot in ``firm``'s CRM."""
         week = self.model.week if week is None else week

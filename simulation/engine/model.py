@@ -242,6 +242,18 @@ class MarketModel(mesa.Model):
         # only the fading customers (x * 1.0 == x exactly), without a slow masked update
         pop.trust *= np.where(fading, 1.0 - self.settings.trust.weekly_decay, 1.0)
 
+    def adopt(self, scenario: Scenario) -> None:
+        """Carry on with ``scenario``'s firms' policies, events and run length (after burn-in only:
+        everything that shapes the market itself must be unchanged; see experiment.warm)."""
+        if self.week > self.burn_in:
+            raise RuntimeError("adopt() is only allowed right after burn-in")
+        self.settings = scenario
+        self.firms = [Firm.from_params(p) for p in scenario.firms]
+        self.total_weeks = scenario.run.burn_in_weeks + scenario.run.weeks
+        if self.ledger.data.shape[0] != self.total_weeks:
+            self.ledger.resize(self.total_weeks)
+            self.life_cycle.resize(self.total_weeks)
+
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:
         """The customer now in ``slot``: their state, and their story if they were followed."""

@@ -1,0 +1,55 @@
+"""Warm starts: burn the market in once per replication, then try any number of programmes from there.
+
+Nothing intervenes during burn-in (DESIGN §2), so every scenario that differs from another only
+in what firms *do* (their win-back programme, scheduled events, the run length) shares the same
+burned-in market for the same seed. A lab keeps those markets and, when a learner moves a
+slider, runs only the reported weeks: the numbers are exactly those of a run from scratch.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from simulation.config.scenario import Scenario
+from simulation.engine.model import MarketModel
+from simulation.experiment.tasks import replication_seeds
+
+POLICY_FIELDS = ("winback",)  # per-firm fields that only act after burn-in
+
+
+def market_key(scenario: Scenario) -> str:
+    """Everything that shapes the burn-in; two scenarios with the same key share burned-in markets."""
+    data = scenario.model_dump(mode="json", exclude={"name", "description", "events"})
+    data["run"].pop("weeks")
+    for firm in data["firms"]:
+        for name in POLICY_FIELDS:
+            firm.pop(name)
+    return repr(data)
+
+
+class WarmStart:
+    """Burned-in markets for replications 0..R-1 of ``base`` (spawned from ``seed``)."""
+
+    def __init__(self, base: Scenario, replications: int, seed: int = 0):
+        self.key = market_key(base)
+        self.seeds = replication_seeds(seed, replications)
+        self._markets: list[MarketModel] = []
+        for s in self.seeds:
+            model = MarketModel(base, seed=s)
+            while model.week < model.burn_in:
+                model.step()
+            self._markets.append(model)
+
+    def fits(self, scenario: Scenario) -> bool:
+        return market_key(scenario) == self.key
+
+    def run(self, scenario: Scenario) -> list[MarketModel]:
+        """Finished models of ``scenario``, one per replication (a cold run if it does not fit)."""
+        if not self.fits(scenario):
+            return [MarketModel(scenario, seed=s).run() for s in self.seeds]
+        models = []
+        for market in self._markets:
+            model = copy.deepcopy(market)
+            model.adopt(scenario)
+            models.append(model.run())
+        return models
