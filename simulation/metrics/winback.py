@@ -60,6 +60,7 @@ def entries(model, firm: int | None = None) -> pd.DataFrame:
             "won_back": responded & (lost.offered >= 0),
             "returned_in_window": responded,
             "returned": returned,
+            "returned_week": np.where(returned, lost.returned - b + 1, -1),
             "second_lifetime_weeks": np.where(returned, second_end - lost.returned, np.nan),
             "left_again": lost.left_again >= 0,
             "cost": lost.cost,
