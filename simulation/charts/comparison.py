@@ -81,3 +81,23 @@ def sweep_line(summary: pd.DataFrame, param: str, kpi: str, *, title: str | None
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q")
     line = alt.Chart(data).mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title=y_title), tooltip=tooltip)
     return (band + line).properties(width=WIDTH, height=260, title=title or t("chart.sweep_title", kpi=y_title, param=label(param)))
+
+
+def lifetime_curves(curves: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
+    """Kaplan-Meier survival of first and second lifetimes per scenario: colour = scenario,
+    dashes = lifetime; the band is the 95% interval."""
+    data = curves.assign(lifetime_label=curves.lifetime.map(lambda k: t(f"lifetime.{k}")))
+    x = alt.X("week:Q", title=t("chart.weeks_since_start"))
+    color = alt.Color("scenario:N", title=t("chart.scenario"))
+    dash = alt.StrokeDash("lifetime_label:N", title=t("chart.lifetime"))
+    tooltip = [
+        alt.Tooltip("scenario:N", title=t("chart.scenario")),
+        alt.Tooltip("lifetime_label:N", title=t("chart.lifetime")),
+        alt.Tooltip("week:Q", title=t("chart.weeks_since_start"), format=".0f"),
+        alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%"),
+    ]
+    band = alt.Chart(data).mark_area(opacity=0.12, interpolate="step-after").encode(x=x, y="low:Q", y2="high:Q", color=color, detail="lifetime_label:N")
+    line = alt.Chart(data).mark_line(interpolate="step-after").encode(
+        x=x, y=alt.Y("survival:Q", title=t("chart.still_customers"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=color, strokeDash=dash, tooltip=tooltip
+    )
+    return (band + line).properties(width=WIDTH, height=260, title=title or t("chart.lifetimes_title"))

@@ -91,7 +91,8 @@ def _interval_table(summary: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
 
 def comparison_report(comparison, path: str | Path, *, seed: int, replications: int) -> Path:
     """report.html for a comparison: tables with intervals, KPI bars, weekly bands."""
-    from simulation.charts.comparison import kpi_bars, weekly_bands
+    from simulation.charts.comparison import kpi_bars, lifetime_curves, weekly_bands
+    from simulation.charts.flow import customer_flow
 
     names = list(comparison.scenarios)
     sections = [
@@ -107,6 +108,10 @@ def comparison_report(comparison, path: str | Path, *, seed: int, replications: 
         ]
     for metric in ("customers", "profit", "market_share"):
         sections.append(Section(t("chart.weekly_band_title", metric=t(f"label.{metric}")), weekly_bands(comparison.focal_bands(metric))))
+    sections.append(Section(t("chart.flow_title"), customer_flow(comparison.weekly, by="scenario")))
+    curves = comparison.survival()
+    if len(curves):
+        sections.append(Section(t("chart.lifetimes_title"), lifetime_curves(curves)))
     intro = t("report.intro", replications=replications, seed=seed)
     return save_report(path, t("report.compare_title", names=", ".join(names)), sections, intro)
 

@@ -21,6 +21,7 @@ FLOWS = (
     *COSTS,
     "discounts",
     "acquisitions",
+    "returns",  # acquisitions of customers who had bought from the firm before (second lifetimes)
     *(f"defections_{m}" for m in MOTIVES),
     "prospects_reached",
     "prospects_converted",

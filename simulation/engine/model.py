@@ -197,6 +197,7 @@ class MarketModel(mesa.Model):
         newcomers, their_firm = buyers[changed], firms[changed]
         start_relationship(pop, newcomers, their_firm, week, self.settings.trust.initial)
         self.book("acquisitions", their_firm)
+        self.book("returns", their_firm[pop.lifetime[newcomers] == 2])
         converted = newcomers[self.reached_by[newcomers] == their_firm]
         self.book("prospects_converted", self.reached_by[converted])
 

@@ -34,11 +34,12 @@ def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, 
     return named
 
 
-def _collect(results: list[TaskResult], label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _collect(results: list[TaskResult], label: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     kpis = pd.DataFrame([{label: r.label, "replication": r.replication, **r.kpis} for r in results])
     weekly = pd.concat([r.weekly.assign(**{label: r.label, "replication": r.replication}) for r in results], ignore_index=True)
+    lifetimes = pd.concat([r.lifetimes.assign(**{label: r.label, "replication": r.replication}) for r in results], ignore_index=True)
     front = [label, "replication"]
-    return kpis, weekly[front + [c for c in weekly.columns if c not in front]]
+    return kpis, weekly[front + [c for c in weekly.columns if c not in front]], lifetimes
 
 
 def weekly_bands(weekly: pd.DataFrame, metric: str, by: str, firm: str | None = None) -> pd.DataFrame:
@@ -60,6 +61,19 @@ class Comparison:
     kpis: pd.DataFrame  # scenario, replication, one column per KPI
     weekly: pd.DataFrame  # scenario, replication, week, firm, role, metrics...
     scenarios: dict[str, Scenario]
+    lifetimes: pd.DataFrame | None = None  # scenario, replication, firm, lifetime, duration, ended
+
+    def survival(self) -> pd.DataFrame:
+        """Kaplan-Meier curves of the focal firm's first and second lifetimes, per scenario
+        (replications pooled): scenario, lifetime, week, survival, low, high."""
+        from simulation.metrics.survival import km_curves
+
+        parts = []
+        for name, group in self.lifetimes.groupby("scenario", sort=False):
+            curves = km_curves(group, group.firm.iloc[0], horizon=int(self.weekly.week.max())) if len(group) else None
+            if curves is not None and len(curves):
+                parts.append(curves.assign(scenario=name))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["scenario", "lifetime", "week", "survival", "low", "high"])
 
     @property
     def kpi_names(self) -> list[str]:
@@ -119,8 +133,8 @@ def compare(
     seeds = replication_seeds(seed, replications)
     tasks = [Task(name, k, scenario, seeds[k]) for name, scenario in named.items() for k in range(replications)]
     results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="compare")
-    kpis, weekly = _collect(results, "scenario")
-    return Comparison(reference=reference, kpis=kpis, weekly=weekly, scenarios=named)
+    kpis, weekly, lifetimes = _collect(results, "scenario")
+    return Comparison(reference=reference, kpis=kpis, weekly=weekly, scenarios=named, lifetimes=lifetimes)
 
 
 def replicate(scenario: Scenario, replications: int = 10, seed: int = 0, **options) -> Comparison:

@@ -57,7 +57,7 @@ def sweep(
     seeds = replication_seeds(seed, replications)
     tasks = [Task(str(i), k, s, seeds[k]) for i, s in enumerate(scenarios) for k in range(replications)]
     results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="sweep")
-    kpis, weekly = _collect(results, "point")
+    kpis, weekly, _ = _collect(results, "point")
     values = pd.DataFrame(points, columns=params)
     values["point"] = [str(i) for i in range(len(points))]
     kpis = values.merge(kpis, on="point")

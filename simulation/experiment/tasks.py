@@ -56,6 +56,7 @@ class TaskResult:
     replication: int
     kpis: dict[str, float]
     weekly: pd.DataFrame
+    lifetimes: pd.DataFrame  # the focal firm's relationships begun in the reported weeks
 
 
 def run_task(task: Task) -> TaskResult:
@@ -63,4 +64,12 @@ def run_task(task: Task) -> TaskResult:
     model = MarketModel(task.scenario, seed=task.seed)
     model.run()
     weekly = weekly_frame(model)
-    return TaskResult(task.label, task.replication, flat_kpis(summary(model, weekly)), weekly)
+    return TaskResult(task.label, task.replication, flat_kpis(summary(model, weekly)), weekly, focal_lifetimes(model))
+
+
+def focal_lifetimes(model) -> pd.DataFrame:
+    """Relationships with the focal firm that began in the reported weeks (so none is cut short at
+    the start): lifetime 1 or 2, duration in weeks, ended or still running (censored)."""
+    rel = model.relationships()
+    rel = rel[(rel.firm == model.firms[model.focal].name) & (rel.start_week >= 1)]
+    return rel[["firm", "lifetime", "duration", "ended"]].reset_index(drop=True)
