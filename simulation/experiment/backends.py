@@ -62,9 +62,9 @@ def execute(
     scheduler: str | None = None,
     progress: bool = True,
     desc: str = "runs",
-    runner: Callable[[Task], TaskResult] = run_task,
+    runner: Callable[[Task], list[TaskResult]] = run_task,
 ) -> list[TaskResult]:
-    """Run ``tasks`` and return their results in task order.
+    """Run ``tasks`` and return all their results, task by task in task order.
 
     ``workers``: number of local processes (default: one per core when there is more than
     one task; 1 runs in this process). ``scheduler``: address of a Dask scheduler
@@ -72,8 +72,8 @@ def execute(
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers: {workers} is not allowed: must be 1 or more")
-    results: list[TaskResult | None] = [None] * len(tasks)
-    bar = _bar(len(tasks), progress, desc)
+    results: list[list[TaskResult] | None] = [None] * len(tasks)
+    bar = _bar(sum(len(task.scenarios) for task in tasks), progress, desc)
     try:
         if scheduler is not None:
             _on_dask(tasks, scheduler, results, bar, runner)
@@ -83,18 +83,19 @@ def execute(
                 for i, task in enumerate(tasks):
                     results[i] = runner(task)
                     if bar is not None:
-                        bar.update(1)
+                        bar.update(len(task.scenarios))
             else:
                 pool = _pool(n)
                 futures = {pool.submit(runner, task): i for i, task in enumerate(tasks)}
                 for future in as_completed(futures):
-                    results[futures[future]] = future.result()
+                    i = futures[future]
+                    results[i] = future.result()
                     if bar is not None:
-                        bar.update(1)
+                        bar.update(len(tasks[i].scenarios))
     finally:
         if bar is not None:
             bar.close()
-    return results  # type: ignore[return-value]
+    return [result for batch in results for result in batch]  # type: ignore[union-attr]
 
 
 def _on_dask(tasks, scheduler, results, bar, runner) -> None:
@@ -107,9 +108,10 @@ def _on_dask(tasks, scheduler, results, bar, runner) -> None:
         futures = client.map(runner, list(tasks), pure=False)
         index = {future.key: i for i, future in enumerate(futures)}
         for future in dask_completed(futures):
-            results[index[future.key]] = future.result()
+            i = index[future.key]
+            results[i] = future.result()
             if bar is not None:
-                bar.update(1)
+                bar.update(len(tasks[i].scenarios))
     finally:
         if client is not scheduler:
             client.close()

@@ -16,7 +16,7 @@ import pandas as pd
 from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
 from simulation.experiment.intervals import summarize, t_interval
-from simulation.experiment.tasks import Task, TaskResult, replication_seeds
+from simulation.experiment.tasks import TaskResult, plan, replication_seeds
 
 
 def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:
@@ -131,8 +131,9 @@ def compare(
     if reference not in named:
         raise ValueError(f"reference: '{reference}' is not allowed: must be one of {', '.join(named)}")
     seeds = replication_seeds(seed, replications)
-    tasks = [Task(name, k, scenario, seeds[k]) for name, scenario in named.items() for k in range(replications)]
-    results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="compare")
+    results = execute(plan(named, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="compare")
+    order = {name: i for i, name in enumerate(named)}
+    results.sort(key=lambda r: (order[r.label], r.replication))
     kpis, weekly, lifetimes = _collect(results, "scenario")
     return Comparison(reference=reference, kpis=kpis, weekly=weekly, scenarios=named, lifetimes=lifetimes)
 

@@ -14,7 +14,7 @@ from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
 from simulation.experiment.compare import _collect, weekly_bands
 from simulation.experiment.intervals import summarize
-from simulation.experiment.tasks import Task, replication_seeds
+from simulation.experiment.tasks import plan, replication_seeds
 
 
 @dataclass
@@ -55,8 +55,8 @@ def sweep(
     points = list(itertools.product(*(list(grid[p]) for p in params)))
     scenarios = [scenario.with_changes(dict(zip(params, point))) for point in points]  # validates every point first
     seeds = replication_seeds(seed, replications)
-    tasks = [Task(str(i), k, s, seeds[k]) for i, s in enumerate(scenarios) for k in range(replications)]
-    results = execute(tasks, workers=workers, scheduler=scheduler, progress=progress, desc="sweep")
+    results = execute(plan({str(i): s for i, s in enumerate(scenarios)}, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="sweep")
+    results.sort(key=lambda r: (int(r.label), r.replication))
     kpis, weekly, _ = _collect(results, "point")
     values = pd.DataFrame(points, columns=params)
     values["point"] = [str(i) for i in range(len(points))]

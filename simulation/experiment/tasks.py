@@ -1,7 +1,7 @@
 """One replication as a self-contained task that any worker (this process, another process,
 a Dask worker) can run and that gives the same numbers wherever it runs.
 
-A task carries the scenario and its own ``numpy.random.SeedSequence``; replication ``k``
+A task carries its scenarios and its own ``numpy.random.SeedSequence``; replication ``k``
 of any scenario gets child ``k`` of the root seed, so (1) the result never depends on
 which worker ran it or in what order, and (2) scenarios compared side by side meet the
 same random customers (common random numbers), which sharpens their differences.
@@ -9,6 +9,7 @@ same random customers (common random numbers), which sharpens their differences.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,12 +43,27 @@ def flat_kpis(summary_dict: dict) -> dict[str, float]:
     return out
 
 
+POLICY_FIELDS = ("winback",)  # per-firm fields that act only after burn-in
+
+
+def market_key(scenario: Scenario) -> str:
+    """Everything that shapes the burn-in. Scenarios with the same key and seed share one
+    burned-in market: nothing intervenes during burn-in (DESIGN §2)."""
+    data = scenario.model_dump(mode="json", exclude={"name", "description", "events"})
+    data["run"].pop("weeks")
+    for firm in data["firms"]:
+        for name in POLICY_FIELDS:
+            firm.pop(name)
+    return repr(data)
+
+
 @dataclass(frozen=True)
 class Task:
-    label: str  # scenario name in a comparison, or the swept value
+    """Replication ``replication`` of one or more scenarios that share a burned-in market."""
+
     replication: int
-    scenario: Scenario
     seed: np.random.SeedSequence
+    scenarios: tuple[tuple[str, Scenario], ...]  # (label, scenario)
 
 
 @dataclass
@@ -59,12 +75,31 @@ class TaskResult:
     lifetimes: pd.DataFrame  # the focal firm's relationships begun in the reported weeks
 
 
-def run_task(task: Task) -> TaskResult:
-    """Run one replication and keep what comparisons need: KPIs and the weekly series."""
-    model = MarketModel(task.scenario, seed=task.seed)
-    model.run()
+def plan(named: dict[str, Scenario], seeds: list[np.random.SeedSequence]) -> list[Task]:
+    """One task per replication and group of scenarios sharing a market: the burn-in runs once."""
+    groups: dict[str, list[tuple[str, Scenario]]] = {}
+    for label, scenario in named.items():
+        groups.setdefault(market_key(scenario), []).append((label, scenario))
+    return [Task(k, seed, tuple(group)) for group in groups.values() for k, seed in enumerate(seeds)]
+
+
+def measure(model: MarketModel, label: str, replication: int) -> TaskResult:
+    """What comparisons keep of a finished run: KPIs, the weekly series, the focal lifetimes."""
     weekly = weekly_frame(model)
-    return TaskResult(task.label, task.replication, flat_kpis(summary(model, weekly)), weekly, focal_lifetimes(model))
+    return TaskResult(label, replication, flat_kpis(summary(model, weekly)), weekly, focal_lifetimes(model))
+
+
+def run_task(task: Task) -> list[TaskResult]:
+    """Burn the market in once, then run each scenario of the task from that state."""
+    market = MarketModel(task.scenarios[0][1], seed=task.seed)
+    while market.week < market.burn_in:
+        market.step()
+    results = []
+    for i, (label, scenario) in enumerate(task.scenarios):
+        model = market if i == len(task.scenarios) - 1 else copy.deepcopy(market)
+        model.adopt(scenario)
+        results.append(measure(model.run(), label, task.replication))
+    return results
 
 
 def focal_lifetimes(model) -> pd.DataFrame:

@@ -12,20 +12,7 @@ import copy
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
-from simulation.experiment.tasks import replication_seeds
-
-POLICY_FIELDS = ("winback",)  # per-firm fields that only act after burn-in
-
-
-def market_key(scenario: Scenario) -> str:
-    """Everything that shapes the burn-in; two scenarios with the same key share burned-in markets."""
-    data = scenario.model_dump(mode="json", exclude={"name", "description", "events"})
-    data["run"].pop("weeks")
-    for firm in data["firms"]:
-        for name in POLICY_FIELDS:
-            firm.pop(name)
-    return repr(data)
-
+from simulation.experiment.tasks import market_key, replication_seeds
 
 class WarmStart:
     """Burned-in markets for replications 0..R-1 of ``base`` (spawned from ``seed``)."""
