@@ -24,3 +24,14 @@ def test_quick_benchmark_runs_and_prints_its_table(tmp_path):
     assert [r["customers"] for r in report["engine"]] == [500, 2000]
     assert all(r["customer_weeks_per_s"] > 0 and r["pop_bytes"] > 0 for r in report["engine"])
     assert report["per_agent"]["engine_ratio"] > 0
+
+
+def test_quick_experiment_benchmark_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parent / "benchmarks" / "bench_experiments.py"
+    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "8 scenarios" in done.stdout and "Win-back Lab" in done.stdout
