@@ -129,7 +129,7 @@ class MarketModel(mesa.Model):
         parts = list(self._ended) + [(pop.customer_id[open_], pop.supplier[open_], pop.since_week[open_], np.full(open_.size, now), np.zeros(open_.size, dtype=np.int8), pop.lifetime[open_])]
         cols = [np.concatenate([p[k] for p in parts]) for k in range(6)]
         names = np.array([f.name for f in self.firms])
-        frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": [MOTIVE_KEYS.get(int(m), "") for m in cols[4]], "lifetime": cols[5]})
+        frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": np.array(["", *MOTIVE_KEYS.values()], dtype=object)[cols[4].astype(np.intp)], "lifetime": cols[5]})
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
         return frame
