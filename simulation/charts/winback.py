@@ -20,8 +20,8 @@ def funnel(data: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("label:N", sort=order, title=None)
     tooltip = [alt.Tooltip("label:N", title=t("chart.stage")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.1f"), alt.Tooltip("low:Q", title=t("chart.low"), format=",.1f"), alt.Tooltip("high:Q", title=t("chart.high"), format=",.1f")]
     bars = alt.Chart(data).mark_bar(color="#4c78a8").encode(y=y, x=alt.X("mean:Q", title=t("chart.customers_per_run")), tooltip=tooltip)
-    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x="low:Q", x2="high:Q")
-    return (bars + whiskers).properties(width=330, height=150, title=t("chart.funnel_title"))
+    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x=alt.X("low:Q", title=t("chart.customers_per_run")), x2="high:Q")
+    return (bars + whiskers).properties(width=300, height=150, title=t("chart.funnel_title"))
 
 
 def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
@@ -62,6 +62,6 @@ def profit_against_baseline(data: pd.DataFrame) -> alt.LayerChart:
     y = alt.Y("scenario:N", title=None, sort=list(dict.fromkeys(data.scenario)))
     tooltip = [alt.Tooltip("scenario:N", title=t("chart.scenario")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.0f"), alt.Tooltip("low:Q", title=t("chart.low"), format=",.0f"), alt.Tooltip("high:Q", title=t("chart.high"), format=",.0f")]
     bars = alt.Chart(data).mark_bar().encode(x=x, y=y, color=alt.condition("datum.mean >= 0", alt.value("#1a7f37"), alt.value("#b42318")), tooltip=tooltip)
-    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x="low:Q", x2="high:Q")
+    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x=alt.X("low:Q", title=t("chart.profit_difference")), x2="high:Q")
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black").encode(x="x:Q")
     return (bars + whiskers + zero).properties(width=330, height=max(60, 28 * data.scenario.nunique()), title=t("chart.profit_vs_baseline_title"))

@@ -59,8 +59,8 @@ class WinbackLab:
         self.status = w.HTML()
         right = [
             self.cards.widget,
-            w.HBox([self.funnel.widget, self.classes.widget]),
-            w.HBox([self.over_time.widget, self.survival.widget]),
+            w.HBox([self.funnel.widget, self.classes.widget], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.over_time.widget, self.survival.widget], layout=w.Layout(flex_flow="row wrap")),
             self.profit.widget,
             w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"),
             self.shelf.widget,

@@ -1,0 +1,94 @@
+"""Driving a notebook in JupyterLab or Voila as a learner would: open, run all, click, read."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page
+
+CHART = ".vega-embed svg, .vega-embed canvas"
+
+
+def wait_idle(page: Page, timeout: float = 120) -> None:
+    """Wait until the status bar reads the kernel as Idle (a click before that is lost)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = " ".join(page.locator(".jp-StatusBar-Widget, .jp-StatusBar").all_inner_texts())
+        if re.search(r"\|\s*Idle", text):
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the kernel never became idle; status bar: {text!r}")
+
+
+def run_all(page: Page, base: str, token: str, notebook: str, timeout: float = 240) -> None:
+    """Open ``notebook`` in JupyterLab, run all cells and wait until none is still running."""
+    page.goto(f"{base}/lab/tree/{notebook}?token={token}&reset", wait_until="domcontentloaded")
+    page.wait_for_selector(".jp-NotebookPanel", timeout=90_000)
+    wait_idle(page)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+    time.sleep(1.0)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        busy = [p for p in page.locator(".jp-InputPrompt").all_inner_texts() if "*" in p]
+        if not busy:
+            wait_idle(page)
+            if not [p for p in page.locator(".jp-InputPrompt").all_inner_texts() if "*" in p]:
+                return
+        time.sleep(0.5)
+    raise AssertionError(f"{notebook} was still running after {timeout} s")
+
+
+def open_voila(page: Page, base: str, token: str, notebook: str, ready: str, timeout: float = 240) -> None:
+    """Render ``notebook`` as an app in Voila and wait for ``ready`` (a CSS selector) to appear."""
+    page.goto(f"{base}/voila/render/{notebook}?token={token}", wait_until="domcontentloaded", timeout=timeout * 1000)
+    page.wait_for_selector(ready, timeout=timeout * 1000)
+
+
+def charts_rendered(page: Page, at_least: int) -> int:
+    """How many Altair charts have drawn (an svg or canvas inside a vega-embed); waits for ``at_least``."""
+    deadline = time.time() + 60
+    count = 0
+    while time.time() < deadline:
+        count = page.locator(CHART).count()
+        if count >= at_least:
+            break
+        time.sleep(0.5)
+    return count
+
+
+def no_chart_errors(page: Page) -> list[str]:
+    """Texts a learner would see when charts fail offline."""
+    text = page.locator("body").inner_text()
+    return [phrase for phrase in ("Error loading script", "renderer", "Javascript Error", "Failed to load model class") if phrase in text]
+
+
+def kpis(page: Page) -> list[str]:
+    """The KPI cards' texts (class ``rl-kpi``)."""
+    return page.locator(".rl-kpi").all_inner_texts()
+
+
+def toggle(page: Page, description: str) -> None:
+    """Click the ipywidgets Checkbox whose description starts with ``description``."""
+    page.locator(".widget-checkbox", has_text=description).first.locator("input").click()
+
+
+def nudge_slider(page: Page, description: str, presses: int = 1) -> None:
+    """Focus the slider labelled ``description`` and press ArrowRight ``presses`` times."""
+    slider = page.locator(".widget-slider", has_text=description).first
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(presses):
+        handle.press("ArrowRight")
+
+
+def wait_for_change(page: Page, before: list[str], timeout: float = 60) -> list[str]:
+    """Wait until the KPI cards read differently from ``before``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        now = kpis(page)
+        if now and now != before:
+            return now
+        time.sleep(0.3)
+    raise AssertionError("the KPI cards did not change")

@@ -1,0 +1,59 @@
+"""The notebooks in a real Chromium: everything runs, the charts render offline, the lab answers clicks."""
+
+import time
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.lab_driver import charts_rendered, kpis, no_chart_errors, nudge_slider, open_voila, run_all, toggle, wait_for_change
+
+pytestmark = pytest.mark.browser
+
+
+def _offline_and_clean(page):
+    assert not no_chart_errors(page), no_chart_errors(page)
+    assert not page.outside_requests, f"requests left the machine: {page.outside_requests[:5]}"
+
+
+def test_tour_runs_and_its_charts_render_offline(lab_server, page):
+    base, token = lab_server
+    run_all(page, base, token, "notebooks/00_tour.ipynb")
+    assert charts_rendered(page, 2) >= 2
+    page.screenshot(path=str(ARTIFACTS / "tour_lab.png"), full_page=False)
+    _offline_and_clean(page)
+
+
+def test_winback_lab_answers_rule_switches_and_sliders(lab_server, page):
+    base, token = lab_server
+    run_all(page, base, token, "notebooks/02_winback_lab.ipynb")
+    page.wait_for_selector(".rl-kpi", timeout=120_000)
+    assert charts_rendered(page, 5) >= 5
+    first = kpis(page)
+    assert len(first) == 7
+    page.screenshot(path=str(ARTIFACTS / "winback_lab.png"), full_page=True)
+
+    toggle(page, "3. Find them early")
+    after_rule3 = wait_for_change(page, first)
+    toggle(page, "7. After-care")
+    after_rule7 = wait_for_change(page, after_rule3)
+    nudge_slider(page, "Budget per week", presses=4)
+    after_budget = wait_for_change(page, after_rule7)
+    assert after_budget != first
+    time.sleep(1.0)
+    assert charts_rendered(page, 5) >= 5
+    page.screenshot(path=str(ARTIFACTS / "winback_lab_rules_3_7.png"), full_page=True)
+    _offline_and_clean(page)
+
+
+def test_winback_lab_renders_in_voila(lab_server, page):
+    base, token = lab_server
+    open_voila(page, base, token, "notebooks/02_winback_lab.ipynb", ready=".rl-kpi")
+    assert charts_rendered(page, 5) >= 5
+    before = kpis(page)
+    toggle(page, "5. Learn their needs")
+    wait_for_change(page, before)
+    page.screenshot(path=str(ARTIFACTS / "winback_lab_voila.png"), full_page=True)
+    assert not no_chart_errors(page)
+    # Voila's page asks a CDN for icons and MathJax (missing offline); the charts must not need it
+    outside = [u for u in page.outside_requests if not any(k in u for k in ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager"))]
+    assert not [u for u in outside if "vega" in u], outside
