@@ -65,7 +65,7 @@ class Diary:
         if self.slots.size and (self.slots.min() < 0 or self.slots.max() >= model.pop.n):
             raise ValueError(f"follow: slots must be between 0 and {model.pop.n - 1}")
         self.rows: list[dict] = []
-        self._spent = np.zeros(self.slots.size)
+        self._spent = model.pop.crm_spend[:, self.slots].sum(axis=0)  # what they had spent before we followed
 
     def record(self) -> None:
         if self.slots.size == 0:
@@ -90,11 +90,18 @@ class Diary:
                     "trust": float(pop.trust[slot]),
                     "complaint_open": bool(pop.complaint_open[slot]),
                     "events": ev,
-                    "what": self._describe(slot, ev, firm_name, float(paid[k])),
+                    "what": self._describe(slot, ev, firm_name, float(paid[k]), self._bought_from(slot, ev)),
                 }
             )
 
-    def _describe(self, slot: int, ev: int, firm_name: str, paid: float) -> str:
+    def _bought_from(self, slot: int, ev: int) -> str:
+        """The firm of this week's purchase (the customer may have left it later the same week)."""
+        if not ev & P.EV_PURCHASE:
+            return ""
+        firms = np.flatnonzero(self.model.pop.crm_last[:, slot] == self.model.week)
+        return self.model.firms[int(firms[0])].name if firms.size else t("supplier.none")
+
+    def _describe(self, slot: int, ev: int, firm_name: str, paid: float, bought_from: str = "") -> str:
         m, pop = self.model, self.model.pop
         parts = []
         if ev & P.EV_ARRIVED:
@@ -106,7 +113,7 @@ class Diary:
         if ev & P.EV_SWITCHED_IN:
             parts.append(t("story.switched_in", firm=firm_name))
         if ev & P.EV_PURCHASE:
-            parts.append(t("story.purchase", firm=firm_name, paid=paid))
+            parts.append(t("story.purchase", firm=bought_from or firm_name, paid=paid))
         if ev & P.EV_FAILURE:
             parts.append(t("story.failure"))
         if ev & P.EV_COMPLAINT:
