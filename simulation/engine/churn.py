@@ -32,6 +32,10 @@ def move_away(model) -> None:
     model.defect(movers[pop.supplier[movers] >= 0], MOVED)
     model.archive_spend(movers)
     model.next_id = renew(pop, movers, model.settings, rng, model.week, model.next_id)
+    # this week's prompts and offers were meant for the people who left, not the newcomers
+    model.prompted[movers] = False
+    model.reached_by[movers] = -1
+    pop.offer[:, movers] = 0.0
 
 
 def drift(model) -> None:

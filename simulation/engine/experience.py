@@ -68,7 +68,11 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     gap = felt - expectation
     target = np.clip(0.6 + 2.0 * gap, 0.0, 1.0)
     satisfaction = pop.satisfaction[buyers]
-    pop.satisfaction[buyers] = satisfaction + e.satisfaction_learning * (target - satisfaction)
+    # disconfirmation: an experience that beats expectations never lowers satisfaction, and one that
+    # falls short never raises it; each moves satisfaction toward how far it beat or missed them
+    step = target - satisfaction
+    step = np.where(gap >= 0, np.maximum(step, 0.0), np.minimum(step, 0.0))
+    pop.satisfaction[buyers] = satisfaction + e.satisfaction_learning * step
     pop.expectation[buyers] = expectation + e.expectation_learning * (felt - expectation)
 
     # trust grows with a satisfying purchase, falls with a bad one
