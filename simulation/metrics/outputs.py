@@ -84,6 +84,16 @@ def top_share(values: np.ndarray, top: float = 0.2) -> float:
     return float(values[:k].sum() / total)
 
 
+def _finite(value):
+    """JSON has no NaN or infinity: an undefined KPI (e.g. a median lifetime when more than half
+    are still running) becomes None."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    return value
+
+
 def summary(model, weekly: pd.DataFrame | None = None) -> dict:
     """The focal firm's KPIs over the reported horizon, plus the scenario as run."""
     weekly = weekly_frame(model) if weekly is None else weekly
@@ -96,7 +106,7 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
     reached = float(focal.prospects_reached.sum())
     converted = float(focal.prospects_converted.sum())
     pop = model.pop
-    return {
+    return _finite({
         "scenario_name": model.settings.name,
         "seed": int(model.seed) if isinstance(model.seed, (int, np.integer)) else str(model.seed),
         "weeks": model.settings.run.weeks,
@@ -120,4 +130,4 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
         "trust_end": float(focal.trust.iloc[-1]),
         "loyal_share_end": float(focal.loyal_share.iloc[-1]),
         **({"winback": program} if (program := winback_summary(model, weekly)) is not None else {}),
-    }
+    })
