@@ -86,16 +86,21 @@ def execute(
                         bar.update(len(task.scenarios))
             else:
                 pool = _pool(n)
-                futures = {pool.submit(runner, task): i for i, task in enumerate(tasks)}
-                for future in as_completed(futures):
-                    i = futures[future]
-                    results[i] = future.result()
-                    if bar is not None:
-                        bar.update(len(tasks[i].scenarios))
+                futures = [pool.submit(runner, task) for task in tasks]
+                _gather(as_completed(futures), {id(f): i for i, f in enumerate(futures)}, id, tasks, results, bar)
     finally:
         if bar is not None:
             bar.close()
     return [result for batch in results for result in batch]  # type: ignore[union-attr]
+
+
+def _gather(completed, index, key, tasks, results, bar) -> None:
+    """Put each finished task's results in its place (order of completion does not matter)."""
+    for future in completed:
+        i = index[key(future)]
+        results[i] = future.result()
+        if bar is not None:
+            bar.update(len(tasks[i].scenarios))
 
 
 def _on_dask(tasks, scheduler, results, bar, runner) -> None:
@@ -106,12 +111,7 @@ def _on_dask(tasks, scheduler, results, bar, runner) -> None:
     client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
     try:
         futures = client.map(runner, list(tasks), pure=False)
-        index = {future.key: i for i, future in enumerate(futures)}
-        for future in dask_completed(futures):
-            i = index[future.key]
-            results[i] = future.result()
-            if bar is not None:
-                bar.update(len(tasks[i].scenarios))
+        _gather(dask_completed(futures), {f.key: i for i, f in enumerate(futures)}, lambda f: f.key, tasks, results, bar)
     finally:
         if client is not scheduler:
             client.close()
