@@ -178,10 +178,7 @@ def _sweep(args: argparse.Namespace) -> int:
         grid[args.param2] = _parse_values("--values2", args.values2)
     settings = _experiment_settings(args)
     out = _out_dir(args.out)
-    try:
-        result = sweep(scenario, grid, **settings)
-    except (KeyError, IndexError, TypeError):
-        raise ScenarioError(t("error.cli_number", option="--param", value=repr(args.param), allowed="a dotted path of the scenario, e.g. firms.0.price (see 'retention-lab presets show baseline')")) from None
+    result = sweep(scenario, grid, **settings)
     out.mkdir(parents=True, exist_ok=True)
     result.kpis.drop(columns="point").to_csv(out / "sweep.csv", index=False)
     result.summary.drop(columns="replications").to_csv(out / "sweep_summary.csv", index=False)

@@ -210,6 +210,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "error.field": "{where}{field}: {value!s} is not allowed: {allowed}",
         "error.unknown_field": "{where}{field}: unknown field; allowed fields here: {allowed}",
         "error.missing_field": "{where}{field}: required field is missing",
+        "error.path": "{path}: not a field of the scenario; allowed at {where}: {allowed}",
         "error.cli_number": "{option}: {value} is not allowed: {allowed}",
         "error.focal_count": "firms: exactly one firm must have role 'focal', found {count}",
         "error.firm_count": "firms: {count} firms given; allowed: 2 to 4 (the focal firm and 1-3 competitors)",

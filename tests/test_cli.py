@@ -149,7 +149,7 @@ def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
         (["compare", "--preset", "baseline", "--replications", "0"], "--replications"),
         (["compare", "--preset", "baseline", "--workers", "many"], "--workers"),
         (["compare", "--preset", "baseline", "--reference", "zzz"], "reference"),
-        (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "--param"),
+        (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "firms.7.price: not a field"),
         (["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"], "customers.count"),
         (["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"], "customers.colour"),
     ],

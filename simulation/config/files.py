@@ -6,6 +6,7 @@ Presets ship as package data in ``simulation/config/presets``.
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,13 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def _scalar(value: Any) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).strip().removesuffix("\n...").strip()
+    """One value in YAML flow style; text is written JSON-quoted (valid YAML, every character escaped
+    as needed), so saving and loading gives back exactly what the user typed."""
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+        # YAML reads these as line breaks even inside quotes: keep them escaped
+        return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).removesuffix("...\n").strip()
 
 
 def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | None = None) -> None:

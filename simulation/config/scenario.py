@@ -222,15 +222,19 @@ class Scenario(Section):
         """A copy with dotted-path changes, e.g. ``{"customers.count": 1000}``; validated."""
         data = self.model_dump()
         for path, value in changes.items():
-            node = data
-            keys = path.split(".")
-            for key in keys[:-1]:
-                node = node[int(key)] if isinstance(node, list) else node[key]
-            last = keys[-1]
-            if isinstance(node, list):
-                node[int(last)] = value
-            else:
-                node[last] = value
+            node, walked = data, []
+            for key in path.split("."):
+                if not isinstance(node, (dict, list)):
+                    raise ScenarioError(t("error.path", path=path, where=".".join(walked), allowed="no fields below a value"))
+                if isinstance(node, list):
+                    if not key.isdigit() or int(key) >= len(node):
+                        raise ScenarioError(t("error.path", path=path, where=".".join(walked), allowed=f"an index from 0 to {len(node) - 1}"))
+                    key = int(key)
+                elif key not in node:
+                    raise ScenarioError(t("error.path", path=path, where=".".join(walked) or "scenario", allowed=", ".join(node)))
+                walked.append(str(key))
+                parent, node = node, node[key]
+            parent[key] = value
         try:
             return Scenario.model_validate(data)
         except ValidationError as error:

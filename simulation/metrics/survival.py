@@ -56,9 +56,12 @@ def median_lifetime(relationships: pd.DataFrame, firm: str, lifetime: int) -> fl
 
 
 def ended_within(relationships: pd.DataFrame, firm: str, lifetime: int, weeks: int) -> float:
-    """Share of relationships that ended within ``weeks`` (only those observed that long or ended)."""
+    """Share of relationships that end within ``weeks``: 1 - S(weeks) from Kaplan-Meier, so the
+    ones still running count for as long as they were seen (NaN if none was seen that long)."""
+    from lifelines import KaplanMeierFitter
+
     group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
-    known = group[group.ended | (group.duration >= weeks)]
-    if known.empty:
+    if len(group) < 2 or group.duration.max() < weeks:
         return float("nan")
-    return float(np.mean(known.ended & (known.duration < weeks)))
+    km = KaplanMeierFitter().fit(group.duration, event_observed=group.ended)
+    return float(1.0 - km.survival_function_at_times(weeks - 1e-9).iloc[0])

@@ -1,0 +1,239 @@
+"""The scenario layer: defaults, presets, YAML files, and clear messages for bad input.
+
+DESIGN §5: bad input gets a clear message naming the field, the value and what is allowed;
+nothing crashes with a bare traceback; no input is ever evaluated as code (safe YAML only).
+Each bad-input case checks the one ``ScenarioError`` message for those three things.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulation import Scenario, ScenarioError, load_preset, load_scenario, save_scenario
+from simulation.config import preset_names, preset_summaries, scenario_from_dict, scenario_to_yaml
+from simulation.config.scenario import Customers
+
+ALLOWED_CUSTOMER_FIELDS = list(Customers.model_fields)
+
+
+# ----------------------------------------------------------------------------- valid input
+def test_the_defaults_validate_and_are_the_documented_market():
+    s = Scenario()
+    assert Scenario.model_validate(s.model_dump()) == s
+    assert [f.role for f in s.firms].count("focal") == 1 and s.focal_index == 0
+    assert 2 <= len(s.firms) <= 4
+    assert (s.run.burn_in_weeks, s.run.weeks) == (52, 104)
+    assert s.life_cycle.lost_after_weeks == 26  # 180 days (004)
+    assert s.choice.loss_aversion == pytest.approx(2.25)  # losses weigh about twice gains
+
+
+def test_the_baseline_preset_is_the_default_market():
+    baseline = load_preset("baseline")
+    assert baseline.name == "baseline" and baseline.description
+    assert baseline.model_dump(exclude={"name", "description"}) == Scenario().model_dump(exclude={"name", "description"})
+
+
+@pytest.mark.parametrize("name", preset_names())
+def test_every_preset_validates(name):
+    scenario = load_preset(name)
+    assert isinstance(scenario, Scenario) and scenario.name == name
+    assert Scenario.model_validate(scenario.model_dump()) == scenario
+    assert preset_summaries()[name]
+
+
+def test_presets_include_the_baseline_and_an_unknown_preset_lists_the_allowed_ones():
+    assert "baseline" in preset_names()
+    with pytest.raises(ScenarioError) as error:
+        load_preset("baseline2")
+    message = str(error.value)
+    assert "baseline2" in message and all(name in message for name in preset_names())
+
+
+# ------------------------------------------------------------------------------ round trips
+def rich_scenario() -> Scenario:
+    """A scenario far from the defaults: four firms, an event, win-back rules, odd numbers."""
+    firms = [
+        {"name": "You", "role": "focal", "price": 0.95, "initial_share": 0.25, "winback": {"rule1_value": {"enabled": True}, "rule4_segment": {"enabled": True, "target_classes": ["A"]}, "rule6_mix": {"enabled": True, "offer": "brand", "discount_depth": 0.35}}},
+        {"name": "Rival: A #1", "price": 1.1, "service": 0.3},
+        {"name": "价格战 Ltd", "quality": 0.123456789012345},
+        {"name": "Discount 'D'", "price": 0.7, "repositioning": {"drop_share": 0.0}},
+    ]
+    return scenario_from_dict(
+        {
+            "name": "Price war, 4 firms",
+            "description": "A test scenario.\nSecond line: with a colon, a # hash and 'quotes'.",
+            "customers": {"count": 1234, "deal_seeker_share": 0.1 + 0.2},
+            "firms": firms,
+            "events": [{"week": 5, "firm": "Rival: A #1", "price": 0.8, "weeks": 13}],
+            "run": {"burn_in_weeks": 0, "weeks": 7},
+        }
+    )
+
+
+@pytest.mark.parametrize("scenario", [Scenario(), rich_scenario(), *(load_preset(n) for n in preset_names())], ids=["defaults", "rich", *preset_names()])
+def test_save_then_load_gives_the_same_scenario(tmp_path, scenario):
+    path = save_scenario(scenario, tmp_path / "sub" / "scenario.yaml")
+    assert load_scenario(path) == scenario
+    # the plain (comment-free) YAML too
+    assert scenario_from_dict(yaml.safe_load(scenario_to_yaml(scenario, comments=False))) == scenario
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "Rival: A",
+        "# not a comment",
+        'it\'s "quoted"',
+        "line 1\nline 2",
+        "  padded  ",
+        "yes",
+        "null",
+        "1e3",
+        "...",
+        "- item",
+        "价格战 🎯",
+        "tab\there",
+        "\xa0starts with a no-break space",  # common in text pasted from a web page or a word processor
+        "next\x85line",  # NEL, U+0085
+    ],
+)
+def test_names_and_descriptions_survive_a_round_trip_unchanged(tmp_path, text):
+    scenario = Scenario().with_changes({"name": text, "description": text, "firms.1.name": text.strip() or "x"})
+    loaded = load_scenario(save_scenario(scenario, tmp_path / "s.yaml"))
+    assert (loaded.name, loaded.description, loaded.firms[1].name) == (scenario.name, scenario.description, scenario.firms[1].name)
+
+
+def test_an_empty_file_is_the_default_scenario(tmp_path):
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing set\n", encoding="utf-8")
+    assert load_scenario(path) == Scenario()
+
+
+# ------------------------------------------------------------------------------- bad input
+def _load_text(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    return _checked(error.value)
+
+
+def _checked(error: ScenarioError) -> str:
+    """The message, after checking it is one clean message (no chained traceback)."""
+    message = str(error)
+    assert message and "\n" not in message
+    assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
+    assert "Traceback" not in message and "pydantic" not in message.lower() and "errors.pydantic.dev" not in message
+    return message
+
+
+BAD = {
+    # id: (YAML text, fragments the message must contain: the field, the value, what is allowed)
+    "unknown field": ("customers: {cont: 5}\n", ["customers.cont", "unknown field", *ALLOWED_CUSTOMER_FIELDS]),
+    "unknown section": ("custmers: {count: 5}\n", ["custmers", "unknown field", "customers", "firms", "natural_churn"]),
+    "unknown nested field": (
+        "firms:\n  - {name: You, role: focal, repositioning: {drop: 0.1}}\n  - {name: B}\n",
+        ["firms[0].repositioning.drop", "unknown field", "drop_share", "ban_weeks"],
+    ),
+    "out of range": ("customers: {count: -3}\n", ["customers.count", "-3", "greater than or equal to 10"]),
+    "above range": ("customers: {deal_seeker_share: 1.5}\n", ["customers.deal_seeker_share", "1.5", "less than or equal to 1"]),
+    "wrong type": ("firms:\n  - {name: You, role: focal, price: cheap}\n  - {name: B}\n", ["firms[0].price", "cheap", "number"]),
+    "whole number": ("customers: {count: 12.5}\n", ["customers.count", "12.5", "integer"]),
+    "not a list": ("firms: 3\n", ["firms", "3", "list"]),
+    "unknown role": ("firms:\n  - {name: You, role: boss}\n  - {name: B}\n", ["firms[0].role", "boss", "'focal' or 'competitor'"]),
+    "no focal firm": ("firms:\n  - {name: A}\n  - {name: B}\n", ["firms", "focal", "found 0"]),
+    "two focal firms": ("firms:\n  - {name: A, role: focal}\n  - {name: B, role: focal}\n", ["firms", "exactly one", "focal", "found 2"]),
+    "one firm": ("firms:\n  - {name: A, role: focal}\n", ["firms", "1", "2 to 4"]),
+    "duplicate firm names": ("firms:\n  - {name: A, role: focal}\n  - {name: A}\n", ["firms", "'A'", "unique"]),
+    "event names an unknown firm": ("events:\n  - {week: 3, firm: Nobody, price: 0.8}\n", ["events[0].firm", "Nobody", "You, Rival A, Rival B"]),
+    "missing required field": ("firms:\n  - {role: focal}\n  - {name: B}\n", ["firms[0].name", "missing"]),
+    "stage order": ("life_cycle: {silent_after_weeks: 30}\n", ["life_cycle", "silent_after_weeks < forgotten_after_weeks < lost_after_weeks", "30"]),
+    "malformed YAML": ("customers: [1, 2\n", ["bad.yaml", "not valid YAML", "line 2"]),
+    "tab indentation": ("customers:\n\tcount: 3\n", ["bad.yaml", "not valid YAML", "line 2"]),
+    "a list, not a mapping": ("- 1\n- 2\n", ["bad.yaml", "mapping", "list"]),
+    "a scalar, not a mapping": ("hello\n", ["bad.yaml", "mapping", "str"]),
+}
+
+
+@pytest.mark.parametrize("text, fragments", BAD.values(), ids=BAD.keys())
+def test_bad_input_gets_one_message_naming_field_value_and_what_is_allowed(tmp_path, text, fragments):
+    message = _load_text(tmp_path, text)
+    missing = [f for f in fragments if f not in message]
+    assert not missing, f"{message!r} does not mention {missing}"
+
+
+def test_several_problems_are_all_named_in_the_one_message(tmp_path):
+    message = _load_text(tmp_path, "customers: {count: -3, cont: 5}\nrun: {weeks: 0}\n")
+    for fragment in ("customers.count", "-3", "customers.cont", "run.weeks", "0"):
+        assert fragment in message
+
+
+def test_a_missing_file_names_the_path(tmp_path):
+    path = tmp_path / "nowhere" / "scenario.yaml"
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    message = _checked(error.value)
+    assert str(path) in message and "does not exist" in message
+
+
+def test_a_directory_or_binary_file_is_not_a_scenario(tmp_path):
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(tmp_path)
+    assert str(tmp_path) in _checked(error.value)
+    binary = tmp_path / "data.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(binary)
+    assert str(binary) in _checked(error.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']\n",
+        "customers:\n  count: !!python/object/apply:os.system ['touch {marker}']\n",
+        "name: !!python/object/new:subprocess.check_output [['touch', '{marker}']]\n",
+        "run: !!python/name:os.system\n",
+    ],
+    ids=["document", "field", "subprocess", "name"],
+)
+def test_yaml_is_loaded_safely_and_never_executed(tmp_path, monkeypatch, text):
+    calls = []
+    monkeypatch.setattr(os, "system", lambda *a, **k: calls.append(a) or 0)
+    marker = tmp_path / "pwned"
+    message = _load_text(tmp_path, text.format(marker=marker))
+    assert "not valid YAML" in message and "python/" in message
+    assert not marker.exists() and calls == []
+
+
+# ------------------------------------------------------------------- changes in code (with_changes)
+def test_with_changes_validates_the_changed_values():
+    with pytest.raises(ScenarioError) as error:
+        Scenario().with_changes({"customers.count": -3})
+    message = _checked(error.value)
+    assert "customers.count" in message and "-3" in message and "10" in message
+    assert Scenario().with_changes({"firms.1.price": 1.2}).firms[1].price == 1.2
+
+
+@pytest.mark.parametrize(
+    "path, fragments",
+    [
+        ("customers.cont", ["customers.cont", *ALLOWED_CUSTOMER_FIELDS]),  # an unknown field in a known section
+        ("customerz.count", ["customerz", "customers", "firms"]),  # an unknown section
+        ("firms.7.price", ["firms.7", "0", "2"]),  # no such firm (three firms: 0-2)
+        ("firms.You.price", ["firms.You", "0", "2"]),  # a firm by name, not index
+    ],
+)
+def test_with_changes_names_an_unknown_path_and_what_is_allowed(path, fragments):
+    """``with_changes`` is the notebook API (README): a typo in a dotted path should get the same
+    clear ScenarioError as a typo in a file, not a bare KeyError/IndexError/ValueError."""
+    with pytest.raises(ScenarioError) as error:
+        Scenario().with_changes({path: 5})
+    message = _checked(error.value)
+    missing = [f for f in fragments if f not in message]
+    assert not missing, f"{message!r} does not mention {missing}"
