@@ -10,7 +10,6 @@ from __future__ import annotations
 CATALOG: dict[str, dict[str, str]] = {
     "en": {
         # --- market vocabulary -------------------------------------------------
-        "motive.natural": "natural",
         "motive.natural_moved": "natural: moved / need ended",
         "motive.natural_drifted": "natural: drifted away",
         "motive.complaint": "complaint not handled",
@@ -201,6 +200,21 @@ CATALOG: dict[str, dict[str, str]] = {
         "flow.end": "customers at the end",
         "chart.flow_title": "Where your customers came from and why they left",
         "chart.lifetimes_title": "How long relationships last: first and second lifetimes (Kaplan-Meier, 95% band)",
+        # --- lesson charts --------------------------------------------------------
+        "lesson.simulated": "simulated (your firm)",
+        "lesson.griffin": "Griffin (seed 000)",
+        "lesson.source": "Source",
+        "lesson.share_of_losses": "Share of customers lost",
+        "lesson.motives_title": "Why customers leave: the simulation against Griffin's 68 / 14 / 9 / 9",
+        "lesson.stage": "CRM stage",
+        "lesson.stages_title": "Your firm's customers by life-cycle stage (seed 004: lost after 180 days)",
+        "lesson.with_you": "still your customer",
+        "lesson.with_rival": "with a rival",
+        "lesson.with_nobody": "with no one",
+        "lesson.truth": "The truth",
+        "lesson.crm_says": "What your CRM says",
+        "lesson.crm_title": "Your CRM against the truth (end of the run)",
+        "motive.natural": "natural (no particular reason)",
         # --- errors ------------------------------------------------------------
         "error.unknown_preset": "unknown preset '{name}'; allowed: {allowed}",
         "error.missing_file": "scenario file '{path}' does not exist",

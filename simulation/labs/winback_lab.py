@@ -24,7 +24,7 @@ from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, lay
 from simulation.messages import t
 from simulation.metrics.outputs import summary, weekly_frame
 from simulation.metrics.survival import km_curves
-from simulation.metrics.winback import entries, second_lifetimes
+from simulation.metrics.winback import entries, motive_class_counts, second_lifetimes
 
 RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
 CLASS_CHOICES = {"A": ["A"], "AB": ["A", "B"], "ABC": ["A", "B", "C"], "ABCD": ["A", "B", "C", "D"]}
@@ -170,19 +170,7 @@ class WinbackLab:
         return frame.fillna(0.0)
 
     def _class_frame(self, results) -> pd.DataFrame:
-        tables = []
-        for r in results:
-            e = r["entries"]
-            if e.empty:
-                continue
-            motive = np.where(e.moved_away, "natural_moved", e.true_motive)
-            tables.append(pd.crosstab(motive, e.sltv_class).stack())
-        if not tables:
-            return pd.DataFrame({"motive": pd.Series(dtype=str), "sltv_class": pd.Series(dtype=str), "count": pd.Series(dtype=float)})
-        mean = pd.concat(tables, axis=1).fillna(0).mean(axis=1)
-        frame = mean.rename("count").reset_index()
-        frame.columns = ["motive", "sltv_class", "count"]
-        return frame
+        return motive_class_counts([r["entries"] for r in results])
 
     def _won_back_frame(self, results) -> pd.DataFrame:
         weeks = self.base.run.weeks

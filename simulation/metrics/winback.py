@@ -100,6 +100,21 @@ def lost_by_motive_and_class(table: pd.DataFrame) -> pd.DataFrame:
     return pd.crosstab(pd.Series(motive, name="true_motive"), table.sltv_class).reindex(columns=list("ABCD"), fill_value=0)
 
 
+def motive_class_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """Lost customers by true motive and SLTV class, averaged over runs: motive, sltv_class, count."""
+    counts = []
+    for table in tables:
+        if table.empty:
+            continue
+        motive = np.where(table.moved_away, "natural_moved", table.true_motive)
+        counts.append(pd.crosstab(motive, table.sltv_class).stack())
+    if not counts:
+        return pd.DataFrame({"motive": pd.Series(dtype=str), "sltv_class": pd.Series(dtype=str), "count": pd.Series(dtype=float)})
+    frame = pd.concat(counts, axis=1).fillna(0).mean(axis=1).rename("count").reset_index()
+    frame.columns = ["motive", "sltv_class", "count"]
+    return frame
+
+
 def winback_summary(model, weekly: pd.DataFrame | None = None, firm: int | None = None) -> dict | None:
     """The ``winback`` object of ``summary.json``; None when the firm runs no programme."""
     from simulation.metrics.survival import ended_within, median_lifetime
