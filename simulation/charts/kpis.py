@@ -8,10 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from simulation.messages import t
-
-# Why customers leave, as Griffin reports it (seed 000): the shares a default market should
-# reproduce. Shown next to the run's own shares for comparison; nothing here changes the model.
-GRIFFIN_MOTIVE_SHARES = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
+from simulation.metrics.outputs import GRIFFIN_MOTIVE_SHARES  # Griffin's 68/14/9/9 (seed 000)
 
 
 def motive_table(summary: dict) -> pd.DataFrame:

@@ -8,8 +8,7 @@ import pandas as pd
 
 from simulation.engine.life_cycle import STAGES
 from simulation.messages import t
-
-GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
+from simulation.metrics.outputs import GRIFFIN_MOTIVE_SHARES as GRIFFIN
 
 
 def motive_shares(summary: dict) -> alt.Chart:

@@ -15,6 +15,9 @@ from simulation.engine.life_cycle import NEVER_BOUGHT, STAGES
 from simulation.messages import t
 from simulation.metrics.winback import winback_summary
 
+# Why lost customers leave, per Griffin (quoted in seed 000): the calibration target of the market
+GRIFFIN_MOTIVE_SHARES = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
+
 CHURN_GROUPS = {
     "natural": ("natural_moved", "natural_drifted"),
     "complaint": ("complaint",),
