@@ -215,6 +215,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "lesson.crm_says": "What your CRM says",
         "lesson.crm_title": "Your CRM against the truth (end of the run)",
         "motive.natural": "natural (no particular reason)",
+        "lesson.crm_subtitle": "Customers who moved away have left the market and are not in this table.",
+        "lesson.rule4_title": "Your lost-customer list by true reason and SLTV class (red outline: what rule 4 pursues)",
+        "lesson.km_observed": "observed (Kaplan-Meier, 95% band)",
+        "lesson.km_constant": "if {churn:.0%} left every year",
+        "lesson.tenure_title": "How long your firm's relationships last (first lifetimes begun in the run)",
         # --- errors ------------------------------------------------------------
         "error.unknown_preset": "unknown preset '{name}'; allowed: {allowed}",
         "error.missing_file": "scenario file '{path}' does not exist",

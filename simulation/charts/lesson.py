@@ -1,5 +1,8 @@
-"""Charts of the lesson "why customers leave": motive shares against Griffin, the CRM life cycle
-over time, and the firm's CRM view against the truth. Presentation only."""
+"""Charts of the lesson "why customers leave" (``notebooks/01_why_customers_leave.ipynb``): motive
+shares against Griffin, the CRM life cycle over time, the firm's CRM view against the truth, the
+lost-customer list by reason and SLTV class with rule 4's targets, and how long relationships last
+against a constant churn. Presentation only: each takes frames computed by the run or by
+``simulation.metrics``."""
 
 from __future__ import annotations
 
@@ -37,15 +40,16 @@ def life_cycle_stages(weekly: pd.DataFrame) -> alt.Chart:
     focal = weekly[weekly.role == "focal"]
     data = focal.melt(id_vars="week", value_vars=list(STAGES), var_name="stage", value_name="count")
     data["stage_label"] = data.stage.map(lambda s: t(f"stage.{s}"))
+    data["stage_rank"] = data.stage.map(STAGES.index)  # stack in life-cycle order, active at the bottom
     order = [t(f"stage.{s}") for s in STAGES]
     return (
         alt.Chart(data)
         .mark_area()
         .encode(
-            x=alt.X("week:Q", title=t("chart.week")),
+            x=alt.X("week:Q", title=t("chart.week"), scale=alt.Scale(nice=False)),
             y=alt.Y("count:Q", stack=True, title=t("chart.customers")),
             color=alt.Color("stage_label:N", sort=order, title=t("lesson.stage")),
-            order=alt.Order("stage:N"),
+            order=alt.Order("stage_rank:Q"),
             tooltip=[alt.Tooltip("week:Q", title=t("chart.week")), alt.Tooltip("stage_label:N", title=t("lesson.stage")), alt.Tooltip("count:Q", title=t("chart.customers"))],
         )
         .properties(width=520, height=240, title=t("lesson.stages_title"))
@@ -59,7 +63,47 @@ def crm_against_truth(customers: pd.DataFrame, focal: str) -> alt.LayerChart:
     data = pd.crosstab(known.focal_status, truth).stack().rename("customers").reset_index()
     data.columns = ["crm", "truth", "customers"]
     order = [t(f"stage.{s}") for s in STAGES]
-    base = alt.Chart(data).encode(x=alt.X("truth:N", title=t("lesson.truth")), y=alt.Y("crm:N", sort=order, title=t("lesson.crm_says")))
-    rect = base.mark_rect().encode(color=alt.Color("customers:Q", scale=alt.Scale(scheme="greens"), title=t("chart.customers")), tooltip=["crm:N", "truth:N", "customers:Q"])
-    text = base.mark_text().encode(text="customers:Q")
-    return (rect + text).properties(width=300, height=200, title=t("lesson.crm_title"))
+    base = alt.Chart(data).encode(x=alt.X("truth:N", title=t("lesson.truth"), axis=alt.Axis(labelAngle=0)), y=alt.Y("crm:N", sort=order, title=t("lesson.crm_says")))
+    rect = base.mark_rect().encode(color=alt.Color("customers:Q", scale=alt.Scale(scheme="greens"), title=t("chart.customers")), tooltip=[alt.Tooltip("crm:N", title=t("lesson.crm_says")), alt.Tooltip("truth:N", title=t("lesson.truth")), alt.Tooltip("customers:Q", title=t("chart.customers"))])
+    text = base.mark_text().encode(text="customers:Q", color=alt.condition(f"datum.customers > {data.customers.max() / 2}", alt.value("white"), alt.value("black")))
+    return (rect + text).properties(width=300, height=200, title=alt.TitleParams(t("lesson.crm_title"), subtitle=t("lesson.crm_subtitle")))
+
+
+def rule4_targets(counts: pd.DataFrame, classes: list[str], motives: list[str]) -> alt.LayerChart:
+    """The lost-customer list by true motive and SLTV class (``counts``: motive, sltv_class, count,
+    as from ``motive_class_counts``), with the cells rule 4 pursues outlined (seed 000)."""
+    data = counts.assign(
+        motive_label=counts.motive.map(lambda m: t(f"motive.{m}")),
+        pursued=counts.motive.isin(motives) & counts.sltv_class.isin(classes),
+    )
+    order = [t(f"motive.{m}") for m in ("complaint", "competitor", "natural_drifted", "natural_moved", "repositioned", "not_lost")]
+    x = alt.X("sltv_class:N", title=t("chart.sltv_class"), sort=list("ABCD"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("motive_label:N", title=t("chart.motive"), sort=order)
+    tooltip = [
+        alt.Tooltip("motive_label:N", title=t("chart.motive")),
+        alt.Tooltip("sltv_class:N", title=t("chart.sltv_class")),
+        alt.Tooltip("count:Q", title=t("chart.customers"), format=",.0f"),
+    ]
+    base = alt.Chart(data).encode(x=x, y=y)
+    rect = base.mark_rect().encode(color=alt.Color("count:Q", title=t("chart.customers"), scale=alt.Scale(scheme="blues", type="sqrt")), tooltip=tooltip)
+    outline = base.transform_filter("datum.pursued").mark_rect(fill=None, stroke="#d62728", strokeWidth=3)
+    dark = f"datum.count > {data['count'].max() / 2 if len(data) else 0}"
+    text = base.mark_text(fontSize=11).encode(text=alt.Text("count:Q", format=".0f"), color=alt.condition(dark, alt.value("white"), alt.value("black")))
+    return (rect + outline + text).properties(width=220, height=210, title=t("lesson.rule4_title"))
+
+
+def tenure_curve(curves: pd.DataFrame, annual_churn: float) -> alt.LayerChart:
+    """Kaplan-Meier survival of the focal firm's relationships (``curves`` from ``km_curves``)
+    against the curve a constant annual churn would give, (1 - churn) ** (week / 52)."""
+    observed = curves.assign(source=t("lesson.km_observed"))
+    weeks = pd.Series(range(0, int(curves.week.max()) + 1), dtype=float)
+    constant = pd.DataFrame({"week": weeks, "survival": (1.0 - annual_churn) ** (weeks / 52.0), "source": t("lesson.km_constant", churn=annual_churn)})
+    x = alt.X("week:Q", title=t("chart.weeks_since_start"))
+    y = alt.Y("survival:Q", title=t("chart.still_customers"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    color = alt.Color("source:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3))
+    tooltip = [alt.Tooltip("source:N", title=t("lesson.source")), alt.Tooltip("week:Q", title=t("chart.weeks_since_start"), format=".0f"), alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%")]
+    band = alt.Chart(observed).mark_area(opacity=0.15, interpolate="step-after").encode(x=x, y="low:Q", y2="high:Q", color=color)
+    line = alt.Chart(observed).mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
+    dashed = alt.Chart(constant).mark_line(strokeDash=[6, 4]).encode(x=x, y=y, color=color, tooltip=tooltip)
+    year = alt.Chart(pd.DataFrame({"week": [52]})).mark_rule(color="gray", strokeDash=[2, 2]).encode(x="week:Q")
+    return (band + line + dashed + year).properties(width=420, height=240, title=t("lesson.tenure_title"))
