@@ -9,12 +9,13 @@ so that the default market meets the targets in ``DESIGN.md`` (tests check them)
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Discriminator, Field, Tag, ValidationError, model_validator
 
 from simulation.config.errors import ScenarioError, explain
 from simulation.config.sections import Section
+from simulation.config.tactics import Tactics
 from simulation.config.winback import WinBack
 
 from simulation.messages import t
@@ -41,6 +42,8 @@ class Choice(Section):
     search_base: float = Field(0.004, ge=0.0, le=1.0, description="Chance that a tied customer looks around at all at an occasion; otherwise habit wins.")
     search_if_dissatisfied: float = Field(0.1, ge=0.0, le=1.0, description="Extra chance of looking around, times the square of (1 - satisfaction): unmet needs drive churn (002).")
     search_deal_seeker: float = Field(0.05, ge=0.0, le=1.0, description="Extra chance that a deal-seeker looks around (001).")
+    search_on_loss: float = Field(1.0, ge=0.0, le=10.0, description="Extra chance of looking around per 100% the supplier's price is above the customer's reference price (a deal-seeker: times deal_seeker_price_multiplier). When a discount ends, the regular price feels like a loss (000).")
+    deal_alert: float = Field(0.3, ge=0.0, le=1.0, description="Extra chance that a deal-seeker looks around while some firm sells 5% or more below their reference price: price cuts are advertised, and deal-seekers follow them (001).")
     quality_weight: float = Field(2.0, ge=0.0, le=20.0, description="Utility of product quality (0-1) for a rational customer; emotional customers weigh it half (004).")
     service_weight: float = Field(2.0, ge=0.0, le=20.0, description="Utility of service quality (0-1) for an emotional customer; rational customers weigh it half (004).")
     brand_weight: float = Field(1.0, ge=0.0, le=20.0, description="Utility per unit of brand strength.")
@@ -50,6 +53,7 @@ class Choice(Section):
     habit: float = Field(1.5, ge=0.0, le=20.0, description="Utility bonus of the current supplier, before switching costs and trust.")
     relational_switching_cost: float = Field(2.0, ge=0.0, le=20.0, description="Utility bonus of the current supplier per unit of trust: relational switching cost (001).")
     reference_price_learning: float = Field(0.2, ge=0.0, le=1.0, description="How far the price paid moves the customer's internal reference price; discounts pull it down, so the regular price later feels like a loss (000).")
+    lock_in: float = Field(0.0, ge=0.0, le=20.0, description="Procedural switching cost every customer has toward their current supplier (a phone number they would lose, a contract): the stick of 001. Number portability takes it away.")
     outside_option: float = Field(5.0, ge=-20.0, le=20.0, description="Utility of buying outside the modelled firms, for a customer with no supplier.")
 
 
@@ -130,9 +134,22 @@ class Repositioning(Section):
 
 
 class Strategy(Section):
-    """How a firm sets its price each week. Only a steady price ships with the engine."""
+    """How a firm sets its price each week, after burn-in (001, 000: price wars).
 
-    kind: Literal["steady"] = Field("steady", description="steady: keep the regular price.")
+    * ``steady`` — keep the regular price, whatever happens (for the focal firm: hold);
+    * ``cut`` — a scripted price cut: ``depth`` below the regular price from ``start_week`` for
+      ``weeks`` weeks (0 = for good);
+    * ``tit_for_tat`` — match a rival's cut while it lasts, a week later, then return to the
+      regular price (for the focal firm: match);
+    * ``undercut`` — answer a rival's cut by going ``depth`` below it, a week later.
+    Nobody sells below ``floor`` times their unit cost."""
+
+    kind: Literal["steady", "cut", "tit_for_tat", "undercut"] = Field("steady", description="steady, cut, tit_for_tat or undercut (see above).")
+    depth: float = Field(0.15, ge=0.0, le=0.9, description="cut: share below the regular price; undercut: share below the rival's price.")
+    start_week: int = Field(13, ge=1, le=10_000, description="cut: reported week in which the cut starts.")
+    weeks: int = Field(26, ge=0, le=10_000, description="cut: how long the cut lasts; 0 = for good.")
+    target: str = Field("", max_length=40, description="tit_for_tat and undercut: the firm to watch; empty = whichever rival is cheapest.")
+    floor: float = Field(1.05, ge=0.0, le=10.0, description="Lowest price as a multiple of the firm's unit cost.")
 
 
 class Firm(Section):
@@ -151,19 +168,55 @@ class Firm(Section):
     acquisition_pull: float = Field(0.5, ge=0.0, le=20.0, description="Utility the acquisition message adds for a reached prospect that week.")
     serve_cost_per_customer_week: float = Field(0.6, ge=0.0, le=1e6, description="Cost of keeping one customer per week (account care, service): the retention line.")
     fixed_cost_per_week: float = Field(0.0, ge=0.0, le=1e9, description="Fixed cost per week.")
+    enters_week: int = Field(0, ge=0, le=10_000, description="Reported week in which the firm enters the market (a new entrant); 0 = in the market from the start. An entrant starts with no customers.")
     repositioning: Repositioning = Field(default_factory=Repositioning)
     strategy: Strategy = Field(default_factory=Strategy)
     winback: WinBack = Field(default_factory=WinBack)
+    tactics: Tactics = Field(default_factory=Tactics)
 
 
 class PriceChange(Section):
-    """A scheduled change of one firm's price (e.g. a price cut)."""
+    """A scheduled change of one firm's price (e.g. a price cut); it overrides the firm's strategy."""
 
     kind: Literal["price_change"] = "price_change"
     week: int = Field(ge=1, le=10_000, description="Reported week in which it starts (1 = first week after burn-in).")
     firm: str = Field(description="Name of the firm.")
     price: float = Field(gt=0.0, le=100.0, description="The new price index.")
     weeks: int = Field(0, ge=0, le=10_000, description="How long it lasts; 0 = for good.")
+
+
+class SwitchingCostShock(Section):
+    """A change in how hard it is to switch for everyone, e.g. number portability (001: in Hong Kong
+    in 1997-98, once numbers could move, real price competition began)."""
+
+    kind: Literal["switching_cost_shock"] = "switching_cost_shock"
+    week: int = Field(ge=1, le=10_000, description="Reported week in which it happens.")
+    lock_in: float = Field(0.0, ge=0.0, le=20.0, description="The market's lock-in (choice.lock_in) from that week on.")
+
+
+def _event_kind(value) -> str:
+    kind = value.get("kind", "price_change") if isinstance(value, dict) else getattr(value, "kind", "price_change")
+    return kind if kind in ("price_change", "switching_cost_shock") else "price_change"
+
+
+Event = Annotated[Union[Annotated[PriceChange, Tag("price_change")], Annotated[SwitchingCostShock, Tag("switching_cost_shock")]], Discriminator(_event_kind)]
+
+
+class Accounts(Section):
+    """Business customers (001): each customer is a client firm whose contact person changes now and
+    then. The newcomer does not know the supplier and may review it; a supplier who knows several
+    people in the account (broad contacts) keeps most of the relationship."""
+
+    b2b: bool = Field(False, description="Customers are client firms with a contact person who rotates.")
+    rotation_per_year: float = Field(0.25, ge=0.0, le=1.0, description="Yearly chance that an account's contact person changes.")
+
+
+class Pricing(Section):
+    """What price cuts do to a brand (000: a price war hurts brand quality perception, the reference
+    price and the image)."""
+
+    brand_erosion: float = Field(0.003, ge=0.0, le=1.0, description="Brand strength lost per week of selling 10% below the regular price (in proportion to the depth).")
+    brand_recovery: float = Field(0.002, ge=0.0, le=1.0, description="Brand strength regained per week at the regular price, up to the firm's own level.")
 
 
 class Run(Section):
@@ -195,7 +248,9 @@ class Scenario(Section):
     word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
     life_cycle: LifeCycle = Field(default_factory=LifeCycle)
     natural_churn: NaturalChurn = Field(default_factory=NaturalChurn)
-    events: list[PriceChange] = Field(default_factory=list, description="Scheduled events, in reported weeks.")
+    accounts: Accounts = Field(default_factory=Accounts)
+    pricing: Pricing = Field(default_factory=Pricing)
+    events: list[Event] = Field(default_factory=list, description="Scheduled events, in reported weeks: price changes and switching-cost shocks.")
     run: Run = Field(default_factory=Run)
 
     @model_validator(mode="after")
@@ -210,8 +265,13 @@ class Scenario(Section):
             if names.count(name) > 1:
                 raise ValueError(t("error.firm_names", name=name))
         for i, event in enumerate(self.events):
-            if event.firm not in names:
+            if isinstance(event, PriceChange) and event.firm not in names:
                 raise ValueError(t("error.event_firm", index=i, name=event.firm, allowed=", ".join(names)))
+        for firm in self.firms:
+            if firm.strategy.target and firm.strategy.target not in names or firm.strategy.target == firm.name:
+                raise ValueError(t("error.strategy_target", firm=firm.name, name=firm.strategy.target, allowed=", ".join(n for n in names if n != firm.name)))
+        if self.firms[self.focal_index].enters_week:
+            raise ValueError(t("error.focal_enters", week=self.firms[self.focal_index].enters_week))
         return self
 
     @property

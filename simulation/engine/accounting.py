@@ -1,8 +1,9 @@
 """Accounting and the weekly ledger (step 8): every firm's money and counts, week by week.
 
 Each firm's profit is its revenue less the cost of goods, acquisition spend (reaching
-prospects), retention spend (serving and keeping customers), win-back spend, rewards
-(referral rewards, points) and fixed programme costs. ``discounts`` records revenue
+prospects), retention spend (serving and keeping customers), win-back spend, each loyalty
+tactic's own cost line (``TACTIC_COSTS``: thank-yous, follow-ups, referral rewards, points, ...)
+and fixed costs. ``discounts`` records revenue
 given up against the regular price; it is already missing from revenue, so it is a
 memo line, not a cost. Money is conserved: what customers pay is what firms take in
 (``MarketModel.paid_total`` against the revenue lines; a test adds it up).
@@ -12,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
-COSTS = ("cost_of_goods", "acquisition_cost", "retention_cost", "winback_cost", "reward_cost", "fixed_cost")
+from simulation.config.tactics import TACTICS
+
+TACTIC_COSTS = tuple(f"{name}_cost" for name in TACTICS)
+COSTS = ("cost_of_goods", "acquisition_cost", "retention_cost", "winback_cost", *TACTIC_COSTS, "fixed_cost")
 MOTIVES = ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")
 
 FLOWS = (
@@ -26,6 +30,8 @@ FLOWS = (
     "prospects_reached",
     "prospects_converted",
     "referrals",
+    "referral_sales",  # first purchases of referred prospects
+    "blocked",  # customers who blocked the firm's contacts (annoyed)
     "word_of_mouth_positive",
     "word_of_mouth_negative",
     "failures",
@@ -40,6 +46,7 @@ STOCKS = (
     "lost",
     "newly_lost",
     "price",
+    "brand",
     "satisfaction",
     "trust",
     "loyal_share",
@@ -50,7 +57,7 @@ STOCKS = (
 )
 METRICS = FLOWS + STOCKS
 MONEY = ("revenue", *COSTS, "discounts", "profit")
-LEVELS = ("price", "satisfaction", "trust", "loyal_share", "reference_price", "deal_seeker_share", "market_share")
+LEVELS = ("price", "brand", "satisfaction", "trust", "loyal_share", "reference_price", "deal_seeker_share", "market_share")
 COUNTS = tuple(m for m in METRICS if m not in MONEY and m not in LEVELS)
 
 
@@ -100,11 +107,12 @@ def close_week(model) -> None:
     data[:, idx["customers"]] = counts
     data[:, idx["market_share"]] = counts / max(counts.sum(), 1)
     data[:, idx["price"]] = model.prices
+    data[:, idx["brand"]] = model.brand
     data[:, idx["deal_seeker_share"]] = (by_kind[:, 1] + by_kind[:, 3]) / safe
     data[:, idx["loyal_share"]] = (by_kind[:, 2] + by_kind[:, 3]) / safe
     for name in ("satisfaction", "trust", "reference_price"):
         data[:, idx[name]] = np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1)[1:] / safe
     data[:, idx["retention_cost"]] += np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * counts
-    data[:, idx["fixed_cost"]] += np.array([firm.params.fixed_cost_per_week for firm in model.firms])
+    data[:, idx["fixed_cost"]] += np.array([firm.params.fixed_cost_per_week for firm in model.firms]) * model.present
     costs = sum(data[:, idx[c]] for c in COSTS)
     data[:, idx["profit"]] = data[:, idx["revenue"]] - costs

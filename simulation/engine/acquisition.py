@@ -21,6 +21,8 @@ def reach_prospects(model) -> None:
     draws = rng.random((model.n_firms, prospects.size))  # one row of chances per firm
     for f, firm in enumerate(model.firms):
         p = firm.params
+        if not model.present[f]:
+            continue
         reached = prospects[draws[f] < p.prospects_per_week]
         if reached.size == 0:
             continue

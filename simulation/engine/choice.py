@@ -68,12 +68,33 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
     current = pop.supplier[idx]
     tied = np.flatnonzero(current >= 0)
     who = idx[tied]
-    v[current[tied], tied] += p.habit + pop.procedural_cost[who] + pop.financial_cost[who] + p.relational_switching_cost * pop.trust[who]
+    v[current[tied], tied] += p.habit + model.lock_in + pop.procedural_cost[who] + pop.financial_cost[who] + p.relational_switching_cost * pop.trust[who]
     # a customer dropped by a firm (repositioning) cannot buy from it until the ban ends
     banned_by = pop.banned_by[idx]
     banned = np.flatnonzero((banned_by >= 0) & (pop.banned_until[idx] > model.week))
     v[banned_by[banned], banned] = -np.inf
+    if not model.present.all():  # a firm that has not entered the market yet
+        v[~model.present] = -np.inf
     return v
+
+
+def _price_alarm(model, idx: np.ndarray, current: np.ndarray) -> np.ndarray | float:
+    """Extra chance of looking around because of prices: the supplier's price is above the
+    customer's reference price (a loss, e.g. when a discount ends), and, for deal-seekers, some
+    firm advertises a cut below their reference price (001). Zero in a market at rest."""
+    p, pop = model.settings.choice, model.pop
+    prices = model.prices
+    ref = pop.reference_price[idx]
+    if idx.size == 0:
+        return 0.0
+    lowest = prices[model.present].min()
+    if (prices == model.regular_prices).all() and lowest >= 0.95 * ref.min() and prices.max() <= ref.min():
+        return 0.0  # nothing to notice for anyone (the common case: checked once, not per customer)
+    deal = pop.deal_seeker[idx]
+    sensitivity = np.where(deal, model.settings.customers.deal_seeker_price_multiplier, 1.0)
+    paid = prices[np.maximum(current, 0)]
+    loss = np.where(current >= 0, np.maximum(paid / ref - 1.0, 0.0), 0.0)
+    return p.search_on_loss * sensitivity * loss + p.deal_alert * (deal & (lowest <= 0.95 * ref))
 
 
 def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
@@ -84,6 +105,7 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     # a referred prospect makes a trial purchase from the firm they were told about (002)
     is_referred = pop.referred_to[idx] >= 0
     referred = idx[is_referred]
+    model.referred_now = referred
     buyers = [referred]
     firms = [pop.referred_to[referred].astype(np.int64)]
     pop.referred_to[referred] = -1
@@ -91,6 +113,7 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
 
     current = pop.supplier[idx]
     search = p.search_base + p.search_if_dissatisfied * (1.0 - pop.satisfaction[idx]) ** 2 + p.search_deal_seeker * pop.deal_seeker[idx]
+    search += _price_alarm(model, idx, current)
     # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
     # habit look around; otherwise an open offer counts only when they look around by themselves
     habitual = (current >= 0) & (rng.random(idx.size) >= search) & ~model.prompted[idx]

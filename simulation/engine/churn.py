@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.engine.life_cycle import weekly_value
 from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
 
 
@@ -54,8 +55,7 @@ def reposition(model, firm: int) -> None:
     mine = np.flatnonzero((pop.supplier == firm) & (week - pop.since_week >= params.min_tenure_weeks))
     if mine.size == 0:
         return
-    weeks_known = np.maximum(week - pop.crm_first[firm, mine], 1)
-    spend_rate = pop.crm_spend[firm, mine] / weeks_known
+    spend_rate = weekly_value(model, firm, mine)
     cutoff = np.quantile(spend_rate, params.low_value_share)
     low = mine[spend_rate <= cutoff]
     dropped = low[model.rng.random(low.size) < params.drop_share]

@@ -43,6 +43,8 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     felt_emotional = (0.35 * quality + 0.65 * service)[firms]
     felt = np.where(pop.rational[buyers], felt_rational, felt_emotional)
     felt = felt + e.noise * rng.standard_normal(k)
+    if model.delight.any():  # service beyond expectations (a loyalty tactic)
+        felt += model.delight[firms]
 
     failed = rng.random(k) < (sf.failure_rate_at_zero_service * (1.0 - service))[firms]
     fidx = buyers[failed]
@@ -60,6 +62,7 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     pop.complaint_open[new_complaint] = True
     pop.complaint_age[new_complaint] = 0
     pop.events[complains] |= EV_COMPLAINT
+    pop.failed_week[fidx] = model.week
     model.book("failures", firms[failed])
     model.book("complaints", pop.supplier[new_complaint])
 
@@ -88,6 +91,21 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     pop.events[crossed] |= EV_LOYAL
 
 
+def resolve(model, idx: np.ndarray, complaint: bool = True) -> None:
+    """Failures of customers ``idx`` are put right: a complaint resolved, or (``complaint=False``)
+    a failure a follow-up call uncovered. A well-fixed *first* failure lifts satisfaction above
+    where it was before it: the recovery paradox."""
+    pop, sf = model.pop, model.settings.service_failures
+    pop.complaint_open[idx] = False
+    pop.events[idx] |= EV_RESOLVED
+    first = idx[(pop.failures[idx] == 1) & ~pop.recovered[idx]]
+    lifted = np.maximum(pop.satisfaction[first], pop.pre_failure[first]) + sf.recovery_bonus
+    pop.satisfaction[first] = np.minimum(lifted, 1.0)
+    pop.recovered[first] = True
+    if complaint:
+        model.book("complaints_resolved", pop.supplier[idx])
+
+
 def complaints(model) -> None:
     """Open complaints are resolved, or the customer leaves over them (once a week)."""
     pop, sf, rng = model.pop, model.settings.service_failures, model.rng
@@ -103,14 +121,7 @@ def complaints(model) -> None:
     resolved = u < firm_resolves[firm]
     leaves = ~resolved & (u < firm_resolves_or_loses[firm])
 
-    done = open_[resolved]
-    pop.complaint_open[done] = False
-    pop.events[done] |= EV_RESOLVED
-    first = done[(pop.failures[done] == 1) & ~pop.recovered[done]]
-    lifted = np.maximum(pop.satisfaction[first], pop.pre_failure[first]) + sf.recovery_bonus
-    pop.satisfaction[first] = np.minimum(lifted, 1.0)
-    pop.recovered[first] = True
-    model.book("complaints_resolved", firm[resolved])
+    resolve(model, open_[resolved])
 
     gone = open_[leaves]
     model.defect(gone, COMPLAINT)

@@ -2,9 +2,9 @@
 
 A firm has market-facing attributes (price, quality, service, brand), a pricing
 *strategy* that sets its price each week, and a list of *policies* that act on the
-market each week (step 2): the seam where the win-back programme, loyalty tactics and
-price-war responses plug in. The engine ships a steady-price strategy and a policy
-that does nothing, so a competitor can be scripted today and played by a team later.
+market each week (step 2): the seam where the win-back programme (``policies.winback``),
+loyalty tactics and price-war responses (``policies.loyalty``) plug in. Strategies are in
+``policies.pricing``, so a competitor can be scripted today and played by a team later.
 
 A policy is any object with ``act(model, firm_index)``. It may read the customer
 arrays in ``model.pop``, and acts through a small API on the model:
@@ -12,7 +12,10 @@ arrays in ``model.pop``, and acts through a small API on the model:
 * ``model.pop.offer[firm, idx] += utility`` — a personal offer or message this week;
 * ``model.prompted[idx] = True`` — prompt a purchase occasion this week;
 * ``model.touch(idx)`` — a contact that keeps trust from decaying this week;
-* ``model.ledger.spend(firm, "winback_cost", amount)`` — pay for it.
+* ``model.ledger.spend(firm, "winback_cost", amount)`` — pay for it;
+* this week's levers per firm: ``model.talk`` (word of mouth multiplier), ``model.delight``
+  (experience added at each purchase), ``model.people_known`` (contacts per B2B account),
+  ``model.referral_reward`` (paid per referred sale).
 """
 
 from __future__ import annotations
@@ -34,20 +37,10 @@ class DoNothing:
         return None
 
 
-class SteadyPrice:
-    """Keep the regular price, whatever happens."""
-
-    def price(self, model, firm: int) -> float:
-        return model.firms[firm].params.price
-
-
-STRATEGIES = {"steady": SteadyPrice}
-
-
 @dataclass
 class Firm:
     params: FirmParams
-    strategy: SteadyPrice
+    strategy: object  # has price(model, firm) -> float
     policies: list = field(default_factory=lambda: [DoNothing()])
 
     @property
@@ -58,7 +51,11 @@ class Firm:
     def from_params(cls, params: FirmParams) -> "Firm":
         """The firm with its pricing strategy and the policies its parameters switch on."""
         # imported here: policies act on the engine through its small API, and import it
+        from simulation.policies.loyalty import tactic_policies
+        from simulation.policies.pricing import STRATEGIES
         from simulation.policies.winback import WinBackProgram
 
-        policies: list = [WinBackProgram(params.winback)] if params.winback.active else [DoNothing()]
-        return cls(params=params, strategy=STRATEGIES[params.strategy.kind](), policies=policies)
+        policies: list = [WinBackProgram(params.winback)] if params.winback.active else []
+        policies += tactic_policies(params.tactics)
+        strategy = STRATEGIES[params.strategy.kind](params.strategy)
+        return cls(params=params, strategy=strategy, policies=policies or [DoNothing()])

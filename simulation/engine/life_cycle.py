@@ -18,6 +18,32 @@ STAGES = ("active", "silent", "forgotten", "lost")
 NEVER_BOUGHT = -1
 
 
+def usual_interval(model, firm: int, idx=slice(None)) -> np.ndarray:
+    """Each customer's usual weeks between purchases, from the firm's customer database (000,
+    rule 3); the market's median rhythm for those who bought only once."""
+    pop = model.pop
+    count = pop.crm_count[firm, idx]
+    span = np.maximum(pop.crm_last[firm, idx] - pop.crm_first[firm, idx], 1)
+    return np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.settings.customers.purchase_rate_median)
+
+
+def weekly_value(model, firm: int, idx: np.ndarray) -> np.ndarray:
+    """What each customer has spent with the firm per week since their first purchase (its CRM
+    view of their value: who is a key account, who is dropped at a review)."""
+    pop = model.pop
+    weeks_known = np.maximum(model.week - pop.crm_first[firm, idx], 1)
+    return pop.crm_spend[firm, idx] / weeks_known
+
+
+def top_customers(model, firm: int, share: float) -> np.ndarray:
+    """The firm's current customers in the top ``share`` by weekly value (80/20, 001/002)."""
+    mine = np.flatnonzero(model.pop.supplier == firm)
+    if mine.size == 0:
+        return mine
+    value = weekly_value(model, firm, mine)
+    return mine[value >= np.quantile(value, 1.0 - share)]
+
+
 class LifeCycle:
     def __init__(self, model):
         self.model = model

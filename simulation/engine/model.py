@@ -2,9 +2,11 @@
 
 One step is one week. The order of the weekly step matters (DESIGN §2):
 
-1. scheduled events (e.g. a price cut);
-2. firms set prices, run their policies, review accounts (repositioning) and reach prospects;
-3. natural exits and newcomers, then drift;
+1. scheduled events (a price change, a switching-cost shock such as number portability, a
+   new firm entering);
+2. firms set prices (strategies react to last week's prices), discounting erodes brands,
+   firms run their policies, review accounts (repositioning) and reach prospects;
+3. natural exits and newcomers, then drift; in B2B markets, contact persons rotate;
 4. purchase occasions: habit or logit choice, switching, revenue, reference prices;
 5. experience: failures, complaints, satisfaction, trust; complaint resolution and
    complaint churn; trust decays for customers not touched this week;
@@ -23,7 +25,7 @@ import mesa
 import numpy as np
 
 from simulation.config.scenario import Scenario
-from simulation.engine import acquisition, choice, churn, experience, word_of_mouth
+from simulation.engine import accounts, acquisition, brand, choice, churn, experience, word_of_mouth
 from simulation.engine.accounting import Ledger, close_week
 from simulation.engine.diary import CustomerView, Diary
 from simulation.engine.firms import Firm
@@ -64,10 +66,20 @@ class MarketModel(mesa.Model):
         self.quality = np.array([p.quality for p in scenario.firms])
         self.service = np.array([p.service for p in scenario.firms])
         self.brand = np.array([p.brand for p in scenario.firms])
+        self.base_brand = self.brand.copy()
+        self.lock_in = scenario.choice.lock_in
+        self.present = np.array([p.enters_week == 0 for p in scenario.firms])
         self.regular_prices = np.array([p.price for p in scenario.firms])
         self.prices = self.regular_prices.copy()
         self.unit_costs = np.array([p.unit_cost for p in scenario.firms])
         self.resolution_boost = np.ones(self.n_firms)
+        # this week's levers of the firms' tactics (reset each week; see engine.firms)
+        self.talk = np.ones(self.n_firms)
+        self.delight = np.zeros(self.n_firms)
+        self.people_known = np.ones(self.n_firms)
+        self.referral_reward = np.zeros(self.n_firms)
+        self.referred_now = np.zeros(0, dtype=np.int64)
+        self._recent: dict[int, np.ndarray] = {}
 
         self.pop = draw_population(scenario, self.rng)
         self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.rng)
@@ -134,6 +146,14 @@ class MarketModel(mesa.Model):
         frame["duration"] = frame.end_week - frame.start_week
         return frame
 
+    def recent_buyers(self, firm: int) -> np.ndarray:
+        """Slots that bought from ``firm`` last week and are still its customers (worked out once
+        a week per firm: the thank-yous, follow-ups and points of last week's buyers)."""
+        if firm not in self._recent:
+            pop = self.pop
+            self._recent[firm] = np.flatnonzero((pop.crm_last[firm] == self.week - 1) & (pop.supplier == firm))
+        return self._recent[firm]
+
     def touch(self, idx: np.ndarray) -> None:
         """A personal contact: the relationship does not fade this week."""
         self.pop.last_touch[idx] = self.week
@@ -149,8 +169,13 @@ class MarketModel(mesa.Model):
             raise RuntimeError(f"the run is over after {self.total_weeks} weeks")
         self.ledger.week = self.week
         self.pop.events.fill(0)
+        self._recent.clear()
+        self._reset_levers()
         self._set_prices()  # 1 and 2: scheduled events, then each firm's pricing strategy
+        brand.erode(self)
         for f, firm in enumerate(self.firms):  # 2 (policies only after burn-in: no interventions then)
+            if not self.present[f]:
+                continue
             if self.week >= self.burn_in:
                 for policy in firm.policies:
                     policy.act(self, f)
@@ -158,6 +183,7 @@ class MarketModel(mesa.Model):
         acquisition.reach_prospects(self)
         churn.move_away(self)  # 3
         churn.drift(self)
+        accounts.rotate_contacts(self)
         buyers, firms = choice.purchase_occasions(self)  # 4
         self._purchase(buyers, firms)
         experience.experience(self, buyers, firms)  # 5
@@ -179,13 +205,25 @@ class MarketModel(mesa.Model):
                 progress(self.week, self.total_weeks)
         return self
 
+    def _reset_levers(self) -> None:
+        self.talk.fill(1.0)
+        self.delight.fill(0.0)
+        self.people_known.fill(1.0)
+        self.referral_reward.fill(0.0)
+
     def _set_prices(self) -> None:
-        for f, firm in enumerate(self.firms):
-            self.prices[f] = firm.strategy.price(self, f)
+        """Scheduled events, then each firm's price: strategies see last week's prices."""
+        for f, firm in enumerate(self.firms):  # a new firm enters
+            if firm.params.enters_week and self.week == firm.params.enters_week + self.burn_in - 1:
+                self.present[f] = True
+        self.prices[:] = [firm.strategy.price(self, f) for f, firm in enumerate(self.firms)]
         names = [f.name for f in self.firms]
         for event in self.settings.events:
             start = event.week + self.burn_in - 1
-            if start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
+            if event.kind == "switching_cost_shock":
+                if self.week == start:
+                    self.lock_in = event.lock_in
+            elif start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
                 self.prices[names.index(event.firm)] = event.price
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
@@ -196,6 +234,11 @@ class MarketModel(mesa.Model):
         self.defect(switching, COMPETITOR)
         newcomers, their_firm = buyers[changed], firms[changed]
         start_relationship(pop, newcomers, their_firm, week, self.settings.trust.initial)
+        referred = newcomers[np.isin(newcomers, self.referred_now)] if self.referred_now.size else newcomers[:0]
+        if referred.size:  # a referred prospect's first purchase: the referral reward is paid now
+            pop.by_referral[referred] = True
+            self.book("referral_sales", pop.supplier[referred])
+            self.book("referral_cost", pop.supplier[referred], self.referral_reward[pop.supplier[referred]])
         self.book("acquisitions", their_firm)
         self.book("returns", their_firm[pop.lifetime[newcomers] == 2])
         converted = newcomers[self.reached_by[newcomers] == their_firm]
@@ -208,8 +251,9 @@ class MarketModel(mesa.Model):
             price = price.copy()
             price[used] *= 1.0 - pop.coupon_depth[holders]
             pop.coupon_uses[holders] -= 1
-        basket = pop.basket[buyers]
+        basket = pop.basket[buyers] * pop.basket_boost[buyers]
         paid = basket * price
+        pop.last_paid[buyers] = paid
         self.paid_total += float(paid.sum())
         self.book("purchases", firms)
         self.book("revenue", firms, paid)

@@ -87,6 +87,12 @@ class Population:
     coupon_firm: np.ndarray  # a personal discount (win-back promotion): which firm, how deep, how many uses
     coupon_depth: np.ndarray
     coupon_uses: np.ndarray
+    points: np.ndarray  # points balance with the current supplier (money; lost on leaving)
+    bundled: np.ndarray  # took the current supplier's bundle
+    basket_boost: np.ndarray  # buys this many times their basket from the current supplier (bundles)
+    by_referral: np.ndarray  # the current relationship began with a referral
+    failed_week: np.ndarray  # week of the last service failure
+    last_paid: np.ndarray  # what the last purchase cost
     lifetime: np.ndarray  # 1 = first relationship with the current supplier, 2 = came back after leaving it
     complaint_at_exit: np.ndarray  # the last relationship ended with a complaint open (the firm saw it)
     ended_firm: np.ndarray
@@ -183,6 +189,12 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
         coupon_firm=np.full(n, NO_FIRM, dtype=np.int8),
         coupon_depth=np.zeros(n),
         coupon_uses=np.zeros(n, dtype=np.int8),
+        points=np.zeros(n),
+        bundled=np.zeros(n, dtype=bool),
+        basket_boost=np.ones(n),
+        by_referral=np.zeros(n, dtype=bool),
+        failed_week=np.full(n, NEVER, dtype=np.int32),
+        last_paid=np.zeros(n),
         lifetime=np.where(attached, 1, 0).astype(np.int8),
         complaint_at_exit=np.zeros(n, dtype=bool),
         ended_firm=np.full(n, NO_FIRM, dtype=np.int8),
@@ -216,8 +228,6 @@ def renew(pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random
     pop.loyal_after[slots] = -1
     pop.last_touch[slots] = week
     pop.reference_price[slots] = pop.reference_price.mean()
-    pop.procedural_cost[slots] = 0.0
-    pop.financial_cost[slots] = 0.0
     pop.complaint_open[slots] = False
     pop.complaint_age[slots] = 0
     pop.failures[slots] = 0
@@ -226,6 +236,9 @@ def renew(pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random
     pop.referred_to[slots] = NO_FIRM
     pop.coupon_firm[slots] = NO_FIRM
     pop.coupon_uses[slots] = 0
+    _clear_ties(pop, slots)
+    pop.failed_week[slots] = NEVER
+    pop.last_paid[slots] = 0.0
     pop.lifetime[slots] = 0
     pop.complaint_at_exit[slots] = False
     pop.ended_firm[slots] = NO_FIRM
@@ -256,9 +269,18 @@ def start_relationship(pop: Population, idx: np.ndarray, firm: np.ndarray | int,
     pop.complaint_age[idx] = 0
     pop.failures[idx] = 0
     pop.recovered[idx] = False
+    _clear_ties(pop, idx)
+    pop.events[idx] |= EV_SWITCHED_IN
+
+
+def _clear_ties(pop: Population, idx: np.ndarray) -> None:
+    """What tied a customer to a supplier stays with that supplier: points, bundles, the referral."""
     pop.procedural_cost[idx] = 0.0
     pop.financial_cost[idx] = 0.0
-    pop.events[idx] |= EV_SWITCHED_IN
+    pop.points[idx] = 0.0
+    pop.bundled[idx] = False
+    pop.basket_boost[idx] = 1.0
+    pop.by_referral[idx] = False
 
 
 def end_relationship(pop: Population, idx: np.ndarray, motive: int, week: int) -> None:

@@ -16,11 +16,12 @@ import numpy as np
 from simulation.engine.population import EV_REFERRED, flat
 
 
-def _messages(model, senders: np.ndarray, per_year: float) -> tuple[np.ndarray, np.ndarray]:
-    """(sender, listener) pairs for this week's messages."""
+def _messages(model, senders: np.ndarray, per_year: float, talk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(sender, listener) pairs for this week's messages; ``talk``: a multiplier per sender."""
     rng, net = model.rng, model.network
     senders = senders[net.degree[senders] > 0]
-    counts = rng.poisson(per_year / 52.0, size=senders.size)
+    rate = per_year / 52.0 if talk is None else per_year / 52.0 * talk[senders]
+    counts = rng.poisson(rate, size=senders.size)
     who = np.repeat(senders, counts)
     return who, net.random_ties(who, rng) if who.size else who
 
@@ -33,7 +34,9 @@ def spread(model) -> None:
     happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
     unhappy = np.flatnonzero(tied & (pop.satisfaction <= p.dissatisfied_threshold))
 
-    who, listener = _messages(model, happy, p.positive_contacts_per_year)
+    # a referral reward makes satisfied customers talk more (Joe Girard's bird dogs, 001)
+    talk = model.talk[pop.supplier] if (model.talk != 1.0).any() else None
+    who, listener = _messages(model, happy, p.positive_contacts_per_year, talk)
     firm = pop.supplier[who]
     model.book("word_of_mouth_positive", firm)
     their_supplier = pop.supplier[listener]

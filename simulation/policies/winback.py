@@ -23,6 +23,7 @@ import numpy as np
 
 from simulation.config.winback import WinBack
 from simulation.engine import population as P
+from simulation.engine.life_cycle import usual_interval
 
 # offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
 # invitation, and the trust it builds if the customer returns (relationship investment, 000)
@@ -179,8 +180,7 @@ class WinBackProgram:
         and slow but steady buyers are no longer taken for lost at 26 weeks."""
         pop, e = model.pop, self.p.rule3_early
         count = pop.crm_count[firm]
-        span = np.maximum(pop.crm_last[firm] - pop.crm_first[firm], 1)
-        usual = np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.settings.customers.purchase_rate_median)
+        usual = usual_interval(model, firm)
         cycle = np.maximum(np.round(usual), 1)
         surveyed = known & (gap == cycle)
         model.ledger.spend(firm, "winback_cost", e.survey_cost * np.count_nonzero(surveyed))
