@@ -122,6 +122,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "label.reference_price": "Reference price",
         "label.deal_seeker_share": "Deal-seeker share",
         "label.defections": "Customers lost",
+        # --- loyalty lab (keys: loyalty.*) ---------------------------------------
+        "loyalty.title": "Loyalty Lab",
+        # --- price-war lab (keys: war.*) -----------------------------------------
+        "war.title": "Price-War Lab",
         # --- labs (shared) --------------------------------------------------------
         "lab.save_name": "Name",
         "lab.save_name_placeholder": "e.g. Rules 1-3",

@@ -43,7 +43,7 @@ def flat_kpis(summary_dict: dict) -> dict[str, float]:
     return out
 
 
-POLICY_FIELDS = ("winback",)  # per-firm fields that act only after burn-in
+POLICY_FIELDS = ("winback", "tactics", "strategy")  # per-firm fields that act only after burn-in
 
 
 def market_key(scenario: Scenario) -> str:

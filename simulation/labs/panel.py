@@ -135,3 +135,12 @@ def layout(controls: list[w.Widget], right: list[w.Widget], title: str) -> w.Wid
     """The lab panel: a title, controls left, results right."""
     left = w.VBox(controls, layout=w.Layout(width="360px", min_width="320px", padding="0 12px 0 0"))
     return w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), w.HBox([left, w.VBox(right, layout=w.Layout(flex="1"))])])
+
+
+def slider(kind, description, value, low, high, step, fmt_=None):
+    """A labelled slider that updates on release (``kind``: "int" or "float")."""
+    cls = w.IntSlider if kind == "int" else w.FloatSlider
+    options = dict(value=value, min=low, max=high, step=step, description=description, continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="340px"))
+    if fmt_ and kind == "float":
+        options["readout_format"] = fmt_
+    return cls(**options)

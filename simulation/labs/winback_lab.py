@@ -20,7 +20,7 @@ from simulation.config import Scenario, load_preset
 from simulation.experiment.intervals import t_interval
 from simulation.experiment.tasks import flat_kpis
 from simulation.experiment.warm import WarmStart
-from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
+from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout, slider
 from simulation.messages import t
 from simulation.metrics.outputs import summary, weekly_frame
 from simulation.metrics.survival import km_curves
@@ -29,14 +29,6 @@ from simulation.metrics.winback import entries, motive_class_counts, second_life
 RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
 CLASS_CHOICES = {"A": ["A"], "AB": ["A", "B"], "ABC": ["A", "B", "C"], "ABCD": ["A", "B", "C", "D"]}
 FUNNEL = ("lost", "targeted", "contacted", "won_back", "still_active_26w")
-
-
-def _slider(kind, description, value, low, high, step, fmt_=None):
-    cls = w.IntSlider if kind == "int" else w.FloatSlider
-    options = dict(value=value, min=low, max=high, step=step, description=description, continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="340px"))
-    if fmt_ and kind == "float":
-        options["readout_format"] = fmt_
-    return cls(**options)
 
 
 class WinbackLab:
@@ -73,13 +65,13 @@ class WinbackLab:
     def _build_controls(self) -> None:
         self.switch = {r: w.Checkbox(value=False, description=t(f"winback_lab.{r}"), indent=False, layout=w.Layout(width="340px")) for r in RULES}
         self.switch["rule1_value"].value = True
-        self.budget = _slider("int", t("winback_lab.budget"), 400, 0, 2000, 50)
-        self.alert = _slider("float", t("winback_lab.alert_after"), 2.5, 1.5, 6.0, 0.5, ".1f")
+        self.budget = slider("int", t("winback_lab.budget"), 400, 0, 2000, 50)
+        self.alert = slider("float", t("winback_lab.alert_after"), 2.5, 1.5, 6.0, 0.5, ".1f")
         self.classes_choice = w.Dropdown(options=[(t(f"winback_lab.classes_{k}"), k) for k in CLASS_CHOICES], value="AB", description=t("winback_lab.classes"), style={"description_width": "150px"}, layout=w.Layout(width="340px"))
-        self.depth = _slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
+        self.depth = slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
         self.staged = w.Checkbox(value=True, description=t("winback_lab.staged"), indent=False)
-        self.aftercare_weeks = _slider("int", t("winback_lab.aftercare_weeks"), 16, 4, 52, 2)
-        self.pilot_share = _slider("float", t("winback_lab.pilot_share"), 0.6, 0.2, 1.0, 0.1, ".0%")
+        self.aftercare_weeks = slider("int", t("winback_lab.aftercare_weeks"), 16, 4, 52, 2)
+        self.pilot_share = slider("float", t("winback_lab.pilot_share"), 0.6, 0.2, 1.0, 0.1, ".0%")
         params = {
             "rule1_value": [self.budget],
             "rule3_early": [self.alert],
