@@ -23,8 +23,8 @@ class ThankYou(Section):
     text offering a discount). A personal touch: trust grows and does not fade that week."""
 
     enabled: bool = Field(False, description="Send a thank-you after each purchase.")
-    cost_per_message: float = Field(0.3, ge=0.0, le=1e6, description="Cost of one thank-you (a text, a card).")
-    trust_gain: float = Field(0.03, ge=0.0, le=1.0, description="Share of the gap to full trust that a thank-you closes.")
+    cost_per_message: float = Field(0.1, ge=0.0, le=1e6, description="Cost of one thank-you (a text, a card).")
+    trust_gain: float = Field(0.04, ge=0.0, le=1.0, description="Share of the gap to full trust that a thank-you closes.")
 
 
 class FollowUp(Section):
@@ -32,7 +32,7 @@ class FollowUp(Section):
     purchase uncovers failures the customer did not complain about, and fixes them on the spot."""
 
     enabled: bool = Field(False, description="Call each buyer the week after a purchase.")
-    cost_per_call: float = Field(1.0, ge=0.0, le=1e6, description="Cost of one follow-up call.")
+    cost_per_call: float = Field(0.5, ge=0.0, le=1e6, description="Cost of one follow-up call.")
     catch_share: float = Field(0.8, ge=0.0, le=1.0, description="Share of silent failures the call uncovers.")
     fix_share: float = Field(0.8, ge=0.0, le=1.0, description="Share of uncovered failures fixed at once (a well-fixed first failure lifts satisfaction: the recovery paradox).")
 
@@ -52,7 +52,7 @@ class Points(Section):
     Copied by every rival, points become a price war in disguise (003: bribery)."""
 
     enabled: bool = Field(False, description="Run a points programme for the firm's customers.")
-    reward_share: float = Field(0.03, ge=0.0, le=0.5, description="Value returned as points, as a share of each purchase; a cost to the firm.")
+    reward_share: float = Field(0.02, ge=0.0, le=0.5, description="Value returned as points, as a share of each purchase; a cost to the firm.")
     full_balance: float = Field(60.0, gt=0.0, le=1e6, description="Points balance (money) at which the switching cost is full.")
     switching_cost: float = Field(1.5, ge=0.0, le=20.0, description="Utility of the points a customer would lose by leaving, at a full balance.")
 
@@ -74,7 +74,7 @@ class ServicePlus(Section):
 
     enabled: bool = Field(False, description="Go beyond expectations at every purchase.")
     surprise: float = Field(0.12, ge=0.0, le=1.0, description="How much better a purchase feels.")
-    cost_per_purchase: float = Field(1.2, ge=0.0, le=1e6, description="Cost of the extra service per purchase.")
+    cost_per_purchase: float = Field(0.8, ge=0.0, le=1e6, description="Cost of the extra service per purchase.")
 
 
 class KeyAccounts(Section):
@@ -84,8 +84,8 @@ class KeyAccounts(Section):
     enabled: bool = Field(False, description="Give the top customers a dedicated person.")
     top_share: float = Field(0.2, gt=0.0, le=1.0, description="Share of the firm's customers, by weekly spend, who count as key accounts.")
     review_every_weeks: int = Field(13, ge=1, le=520, description="How often the list of key accounts is redrawn.")
-    cost_per_account_week: float = Field(1.0, ge=0.0, le=1e6, description="Cost of caring for one key account for a week.")
-    trust_gain: float = Field(0.01, ge=0.0, le=1.0, description="Share of the gap to full trust closed by each week's contact.")
+    cost_per_account_week: float = Field(0.5, ge=0.0, le=1e6, description="Cost of caring for one key account for a week.")
+    trust_gain: float = Field(0.02, ge=0.0, le=1.0, description="Share of the gap to full trust closed by each week's contact.")
     fix_chance: float = Field(0.6, ge=0.0, le=1.0, description="Weekly chance that the dedicated person fixes an open complaint.")
 
 
@@ -101,7 +101,7 @@ class ContactPolicy(Section):
     lost_per_month: float = Field(0.0, ge=0.0, le=8.0, description="Contacts per 4 weeks for a lost customer.")
     cost_per_contact: float = Field(0.3, ge=0.0, le=1e6, description="Cost of one contact.")
     pull: float = Field(0.4, ge=0.0, le=20.0, description="Utility a contact (a small offer, a reminder) adds that week.")
-    prompt_chance: float = Field(0.3, ge=0.0, le=1.0, description="Chance that a contact prompts a purchase occasion.")
+    prompt_chance: float = Field(0.08, ge=0.0, le=1.0, description="Chance that a contact to a silent, forgotten or lost customer brings a purchase occasion (a reminder; a current customer buys from the firm, a former one looks around).")
     tolerated_per_month: float = Field(1.0, ge=0.0, le=8.0, description="Contacts per 4 weeks a forgotten or lost customer tolerates; more annoy.")
     annoyance_pull: float = Field(0.3, ge=0.0, le=20.0, description="Utility an annoying contact takes away from the firm (it fades like word of mouth).")
     block_chance: float = Field(0.1, ge=0.0, le=1.0, description="Chance that an annoying contact gets the firm blocked: no later contact reaches the customer.")

@@ -17,14 +17,14 @@ def rotate_contacts(model) -> None:
     accounts = model.settings.accounts
     if not accounts.b2b:
         return
-    pop, rng = model.pop, model.rng
+    pop = model.pop
     weekly = 1.0 - (1.0 - accounts.rotation_per_year) ** (1.0 / 52.0)
     tied = np.flatnonzero(pop.supplier >= 0)
-    moved = tied[rng.random(tied.size) < weekly]
+    moved = tied[model.chance("rotation", tied) < weekly]
     if moved.size == 0:
         return
     people = model.people_known[pop.supplier[moved]]
     kept = (people - 1.0) / people
     pop.trust[moved] = kept * pop.trust[moved] + (1.0 - kept) * model.settings.trust.initial
-    reviews = moved[rng.random(moved.size) < 1.0 / people]
+    reviews = moved[model.chance("review", moved) < 1.0 / people]
     model.prompted[reviews] = True

@@ -14,11 +14,11 @@ import numpy as np
 
 
 def reach_prospects(model) -> None:
-    pop, rng = model.pop, model.rng
+    pop = model.pop
     prospects = np.flatnonzero(pop.supplier < 0)
     if prospects.size == 0:
         return
-    draws = rng.random((model.n_firms, prospects.size))  # one row of chances per firm
+    draws = [model.chance(f"acquisition/{f}", prospects) for f in range(model.n_firms)]
     for f, firm in enumerate(model.firms):
         p = firm.params
         if not model.present[f]:

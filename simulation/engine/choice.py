@@ -99,8 +99,8 @@ def _price_alarm(model, idx: np.ndarray, current: np.ndarray) -> np.ndarray | fl
 
 def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     """Who buys this week and from which firm: (customer slots, firm index)."""
-    pop, p, rng = model.pop, model.settings.choice, model.rng
-    occasion = (rng.random(pop.n) < pop.purchase_rate) | model.prompted
+    pop, p = model.pop, model.settings.choice
+    occasion = (model.chance("occasions") < pop.purchase_rate) | model.prompted | model.reminded
     idx = np.flatnonzero(occasion)
     # a referred prospect makes a trial purchase from the firm they were told about (002)
     is_referred = pop.referred_to[idx] >= 0
@@ -116,7 +116,8 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     search += _price_alarm(model, idx, current)
     # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
     # habit look around; otherwise an open offer counts only when they look around by themselves
-    habitual = (current >= 0) & (rng.random(idx.size) >= search) & ~model.prompted[idx]
+    # a reminder from their own supplier brings a purchase there without shopping around
+    habitual = (current >= 0) & ((model.chance("search", idx) >= search) | model.reminded[idx]) & ~model.prompted[idx]
     buyers.append(idx[habitual])
     firms.append(current[habitual].astype(np.int64))
 
@@ -125,7 +126,7 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
         v = utilities(model, looking)
         outside = np.where(pop.supplier[looking] < 0, p.outside_option, -np.inf)
         probs = logit_probabilities(np.vstack([v, outside[None, :]]))
-        chosen = sample_choice(probs, rng.random(looking.size))
+        chosen = sample_choice(probs, model.chance("choice", looking))
         buys = chosen < model.n_firms
         buyers.append(looking[buys])
         firms.append(chosen[buys])

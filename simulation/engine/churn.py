@@ -24,17 +24,18 @@ from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
 
 
 def move_away(model) -> None:
-    pop, rng = model.pop, model.rng
+    pop = model.pop
     weekly = 1.0 - (1.0 - model.settings.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
-    movers = np.flatnonzero(rng.random(pop.n) < weekly)
+    movers = np.flatnonzero(model.chance("moves") < weekly)
     if movers.size == 0:
         return
     model.life_cycle.forget(movers)  # first: the firms keep their records of who is leaving
     model.defect(movers[pop.supplier[movers] >= 0], MOVED)
     model.archive_spend(movers)
-    model.next_id = renew(pop, movers, model.settings, rng, model.week, model.next_id)
+    model.next_id = renew(pop, movers, model.settings, model.stream("newcomers"), model.week, model.next_id)
     # this week's prompts and offers were meant for the people who left, not the newcomers
     model.prompted[movers] = False
+    model.reminded[movers] = False
     model.reached_by[movers] = -1
     pop.offer[:, movers] = 0.0
 
@@ -43,7 +44,7 @@ def drift(model) -> None:
     pop = model.pop
     tied = np.flatnonzero(pop.supplier >= 0)
     hazard = model.settings.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2
-    model.defect(tied[model.rng.random(tied.size) < hazard], DRIFTED)
+    model.defect(tied[model.chance("drift", tied) < hazard], DRIFTED)
 
 
 def reposition(model, firm: int) -> None:
@@ -58,7 +59,7 @@ def reposition(model, firm: int) -> None:
     spend_rate = weekly_value(model, firm, mine)
     cutoff = np.quantile(spend_rate, params.low_value_share)
     low = mine[spend_rate <= cutoff]
-    dropped = low[model.rng.random(low.size) < params.drop_share]
+    dropped = low[model.chance(f"reposition/{firm}", low) < params.drop_share]
     model.defect(dropped, REPOSITIONED)
     pop.banned_by[dropped] = firm
     pop.banned_until[dropped] = week + params.ban_weeks

@@ -31,7 +31,7 @@ from simulation.engine.population import (
 
 def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     """Customers ``buyers`` bought from ``firms`` this week: how did it go?"""
-    pop, sc, rng = model.pop, model.settings, model.rng
+    pop, sc = model.pop, model.settings
     e, tr, sf = sc.experience, sc.trust, sc.service_failures
     k = buyers.size
     if k == 0:
@@ -42,11 +42,11 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     felt_rational = (0.65 * quality + 0.35 * service)[firms]
     felt_emotional = (0.35 * quality + 0.65 * service)[firms]
     felt = np.where(pop.rational[buyers], felt_rational, felt_emotional)
-    felt = felt + e.noise * rng.standard_normal(k)
+    felt = felt + e.noise * model.stream("experience").standard_normal(pop.n, dtype=np.float32)[buyers]
     if model.delight.any():  # service beyond expectations (a loyalty tactic)
         felt += model.delight[firms]
 
-    failed = rng.random(k) < (sf.failure_rate_at_zero_service * (1.0 - service))[firms]
+    failed = model.chance("failures", buyers) < (sf.failure_rate_at_zero_service * (1.0 - service))[firms]
     fidx = buyers[failed]
     felt[failed] -= sf.experience_penalty
     # a second failure cancels the recovery paradox
@@ -57,7 +57,7 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     first_failure = fidx[pop.failures[fidx] == 1]
     pop.pre_failure[first_failure] = pop.satisfaction[first_failure]
     pop.events[fidx] |= EV_FAILURE
-    complains = fidx[rng.random(fidx.size) < sf.complaint_share]
+    complains = fidx[model.chance("complaints", fidx) < sf.complaint_share]
     new_complaint = complains[~pop.complaint_open[complains]]
     pop.complaint_open[new_complaint] = True
     pop.complaint_age[new_complaint] = 0
@@ -108,13 +108,13 @@ def resolve(model, idx: np.ndarray, complaint: bool = True) -> None:
 
 def complaints(model) -> None:
     """Open complaints are resolved, or the customer leaves over them (once a week)."""
-    pop, sf, rng = model.pop, model.settings.service_failures, model.rng
+    pop, sf = model.pop, model.settings.service_failures
     open_ = np.flatnonzero(pop.complaint_open)
     if open_.size == 0:
         return
     firm = pop.supplier[open_]
     pop.complaint_age[open_] += 1
-    u = rng.random(open_.size)
+    u = model.chance("resolution", open_)
     # each firm's weekly chance to resolve a complaint, and of resolution or complaint churn
     firm_resolves = np.minimum(sf.resolution_rate * model.service * model.resolution_boost, 1.0)
     firm_resolves_or_loses = firm_resolves + sf.complaint_churn_hazard * (1.0 - firm_resolves)

@@ -10,7 +10,8 @@ A policy is any object with ``act(model, firm_index)``. It may read the customer
 arrays in ``model.pop``, and acts through a small API on the model:
 
 * ``model.pop.offer[firm, idx] += utility`` — a personal offer or message this week;
-* ``model.prompted[idx] = True`` — prompt a purchase occasion this week;
+* ``model.prompted[idx] = True`` — prompt a purchase occasion at which they look around;
+* ``model.reminded[idx] = True`` — a reminder: a purchase from the current supplier this week;
 * ``model.touch(idx)`` — a contact that keeps trust from decaying this week;
 * ``model.ledger.spend(firm, "winback_cost", amount)`` — pay for it;
 * this week's levers per firm: ``model.talk`` (word of mouth multiplier), ``model.delight``

@@ -15,11 +15,17 @@ One step is one week. The order of the weekly step matters (DESIGN §2):
 8. accounting.
 
 The first ``run.burn_in_weeks`` weeks let the market settle and are not reported.
-Customer state lives in NumPy arrays (``model.pop``); randomness comes only from the
-model's ``numpy.random.Generator`` (``model.rng``), so a seed fixes every number.
+Customer state lives in NumPy arrays (``model.pop``). Randomness comes only from streams
+spawned from the seed, so a seed fixes every number; each mechanism and each policy has its
+own stream (``model.stream(name)``), and per-customer draws are made for every slot
+(``model.chance``). So two runs of the same market that differ only in a policy keep meeting
+the same random events for each customer (common random numbers): their differences come from
+the policy, not from reshuffled luck, and comparisons need fewer replications.
 """
 
 from __future__ import annotations
+
+import zlib
 
 import mesa
 import numpy as np
@@ -55,7 +61,9 @@ class MarketModel(mesa.Model):
         if seed is None:
             seed = np.random.SeedSequence().entropy
         self.seed = seed
-        super().__init__(rng=np.random.default_rng(seed))
+        self._root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        self._streams: dict[str, np.random.Generator] = {}
+        super().__init__(rng=self.stream("market"))
         self.settings = scenario  # not "scenario": Mesa 3.5 models have a property of that name
         self.n_firms = len(scenario.firms)
         self.focal = scenario.focal_index
@@ -81,10 +89,11 @@ class MarketModel(mesa.Model):
         self.referred_now = np.zeros(0, dtype=np.int64)
         self._recent: dict[int, np.ndarray] = {}
 
-        self.pop = draw_population(scenario, self.rng)
-        self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.rng)
+        self.pop = draw_population(scenario, self.stream("population"))
+        self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.stream("network"))
         self.next_id = self.pop.n
-        self.prompted = np.zeros(self.pop.n, dtype=bool)
+        self.prompted = np.zeros(self.pop.n, dtype=bool)  # look around at an occasion this week
+        self.reminded = np.zeros(self.pop.n, dtype=bool)  # buy from the current supplier this week
         self.reached_by = np.full(self.pop.n, -1, dtype=np.int8)
         self.paid_total = 0.0
         self._ended: list[tuple[np.ndarray, ...]] = []  # relationships that ended (see relationships())
@@ -102,6 +111,20 @@ class MarketModel(mesa.Model):
         )
 
     # --- the small API that mechanisms and policies use ---------------------------
+    def stream(self, name: str) -> np.random.Generator:
+        """The random stream of one mechanism or policy (e.g. ``"choice"``, ``"thank_you/0"``),
+        derived from the seed and the name only: adding a policy never shifts another's draws."""
+        rng = self._streams.get(name)
+        if rng is None:
+            key = (*self._root.spawn_key, zlib.crc32(name.encode()))
+            rng = self._streams[name] = np.random.default_rng(np.random.SeedSequence(self._root.entropy, spawn_key=key))
+        return rng
+
+    def chance(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """One uniform number per customer slot from stream ``name``, drawn for every slot and
+        then picked for ``idx``: each customer meets the same luck whoever else is drawn."""
+        return self.stream(name).random(self.pop.n, dtype=np.float32)[idx]
+
     def book(self, metric: str, firms: np.ndarray, weights: np.ndarray | None = None) -> None:
         if not (isinstance(firms, np.ndarray) and firms.dtype.kind == "i"):
             firms = np.asarray(firms, dtype=np.int64)
@@ -276,6 +299,7 @@ class MarketModel(mesa.Model):
 
         # this week's prompts, acquisition contacts and offers are used up
         self.prompted.fill(False)
+        self.reminded.fill(False)
         self.reached_by.fill(-1)
         pop.offer.fill(0.0)
 

@@ -18,7 +18,7 @@ from simulation.engine.population import EV_REFERRED, flat
 
 def _messages(model, senders: np.ndarray, per_year: float, talk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(sender, listener) pairs for this week's messages; ``talk``: a multiplier per sender."""
-    rng, net = model.rng, model.network
+    rng, net = model.stream("word_of_mouth"), model.network
     senders = senders[net.degree[senders] > 0]
     rate = per_year / 52.0 if talk is None else per_year / 52.0 * talk[senders]
     counts = rng.poisson(rate, size=senders.size)
@@ -27,7 +27,7 @@ def _messages(model, senders: np.ndarray, per_year: float, talk: np.ndarray | No
 
 
 def spread(model) -> None:
-    pop, p, rng = model.pop, model.settings.word_of_mouth, model.rng
+    pop, p = model.pop, model.settings.word_of_mouth
     n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
     pop.heard *= 1.0 - p.weekly_fading
     tied = pop.supplier >= 0
@@ -46,7 +46,7 @@ def spread(model) -> None:
     # np.add.at, not +=: one listener may hear several good words in a week, and each counts
     np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
-    converts = prospect & allowed & (pop.referred_to[listener] < 0) & (rng.random(listener.size) < p.referral_conversion)
+    converts = prospect & allowed & (pop.referred_to[listener] < 0) & (model.stream("word_of_mouth").random(listener.size) < p.referral_conversion)
     new = listener[converts]
     if new.size:
         # a prospect told by several customers follows the first of them

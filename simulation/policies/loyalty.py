@@ -55,12 +55,12 @@ class FollowUp(Tactic):
     name = "follow_up"
 
     def act(self, model, firm):
-        pop, rng = model.pop, model.rng
+        pop = model.pop
         buyers = model.recent_buyers(firm)
         self.cost(model, firm, self.p.cost_per_call * buyers.size)
         model.touch(buyers)
         silent = buyers[(pop.failed_week[buyers] == model.week - 1) & ~pop.complaint_open[buyers]]
-        fixed = silent[rng.random(silent.size) < self.p.catch_share * self.p.fix_share]
+        fixed = silent[model.chance(f"{self.name}/{firm}", silent) < self.p.catch_share * self.p.fix_share]
         resolve(model, fixed, complaint=False)
 
 
@@ -97,7 +97,7 @@ class Bundling(Tactic):
         pop, p = model.pop, self.p
         buyers = model.recent_buyers(firm)
         offered = buyers[~pop.bundled[buyers]]
-        takers = offered[model.rng.random(offered.size) < p.take_up]
+        takers = offered[model.chance(f"{self.name}/{firm}", offered) < p.take_up]
         pop.bundled[takers] = True
         pop.procedural_cost[takers] += p.switching_cost
         pop.basket_boost[takers] = 1.0 + p.basket_uplift
@@ -136,7 +136,7 @@ class KeyAccounts(Tactic):
         cared = self.slots[still]
         _gain_trust(model, cared, p.trust_gain)
         complaining = cared[pop.complaint_open[cared]]
-        resolve(model, complaining[model.rng.random(complaining.size) < p.fix_chance])
+        resolve(model, complaining[model.chance(f"{self.name}/{firm}", complaining) < p.fix_chance])
         self.cost(model, firm, p.cost_per_account_week * cared.size)
 
 
@@ -153,24 +153,30 @@ class ContactPolicy(Tactic):
         self.blocked_by: np.ndarray | None = None  # customer id of who blocked the firm, per slot
 
     def act(self, model, firm):
-        pop, p, rng = model.pop, self.p, model.rng
+        pop, p = model.pop, self.p
+        stream = f"{self.name}/{firm}"
         if self.annoyance is None:
             self.annoyance = np.zeros(pop.n)
             self.blocked_by = np.full(pop.n, -1, dtype=np.int64)
         self.annoyance *= self.MEMORY
         stage = model.life_cycle.stages(firm)
         per_week = np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0]) / 4.0
-        contacted = np.flatnonzero(rng.random(pop.n) < per_week[stage])  # stage -1 (never bought) -> 0.0
+        contacted = np.flatnonzero(model.chance(stream) < per_week[stage])  # stage -1 (never bought) -> 0.0
         self.cost(model, firm, p.cost_per_contact * contacted.size)
         reached = contacted[self.blocked_by[contacted] != pop.customer_id[contacted]]
         model.touch(reached)
         pop.offer[firm, reached] += p.pull
-        model.prompted[reached[rng.random(reached.size) < p.prompt_chance]] = True
+        # a reminder to a lapsing customer: their own supplier's reminder brings a purchase there
+        # (no shopping around); a former customer is prompted to look and consider the firm
+        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (model.chance(stream + "/prompt", reached) < p.prompt_chance)]
+        mine = pop.supplier[lapsing] == firm
+        model.reminded[lapsing[mine]] = True
+        model.prompted[lapsing[~mine]] = True
         fragile = reached[stage[reached] >= STAGES.index("forgotten")]
         self.annoyance[fragile] += 1.0
         annoyed = fragile[self.annoyance[fragile] > p.tolerated_per_month + 1e-9]
         pop.heard[firm, annoyed] -= p.annoyance_pull
-        blocks = annoyed[rng.random(annoyed.size) < p.block_chance]
+        blocks = annoyed[model.chance(stream + "/block", annoyed) < p.block_chance]
         self.blocked_by[blocks] = pop.customer_id[blocks]
         model.ledger.spend(firm, "blocked", blocks.size)
 

@@ -240,7 +240,7 @@ class WinBackProgram:
 
     def _select(self, model, firm: int, new: np.ndarray) -> float:
         """Rules 4, 5 and 8: who is worth pursuing, what they really need, pilot or not."""
-        p, rng, lost = self.p, model.rng, self.lost
+        p, rng, lost = self.p, model.stream(f"winback/{firm}"), self.lost
         spend = 0.0
         eligible = np.ones(new.size, dtype=bool)
         if p.rule4_segment.enabled:
