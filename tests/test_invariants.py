@@ -7,6 +7,7 @@ Whatever the scenario, within what the scenario schema allows:
   defections;
 * levels are in range: satisfaction, trust, market share (and the other shares) in [0, 1];
 * nothing is NaN, in the weekly frame, the customer table or the summary;
+* any mix of pricing strategies, loyalty tactics, entrants and switching-cost shocks keeps them;
 * money adds up: each week and firm, profit = revenue - the cost lines; all the revenue the
   ledger ever booked (burn-in included) is what customers paid; cost lines are never negative;
 * defections by motive are non-negative whole numbers, and the same as the relationships
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from simulation import Scenario, load_preset, simulate
+from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import COSTS, LEVELS, MOTIVES
 from simulation.engine.model import MarketModel
 from simulation.metrics import customer_table, summary, weekly_frame
@@ -74,6 +76,7 @@ DRAWN = (
     "firms.1.quality",
     "firms.1.unit_cost",
 )
+STRATEGY_KINDS = typing.get_args(Scenario.model_fields["firms"].annotation)[0].model_fields["strategy"].annotation.model_fields["kind"].annotation.__args__
 WINBACK_RULES = ("rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
 
 
@@ -123,8 +126,22 @@ def scenarios(draw) -> Scenario:
         "run.weeks": draw(st.integers(20, 40)),
         **{path: draw(allowed(path)) for path in DRAWN},
     }
+    events = []
     if draw(st.booleans()):  # a scheduled price change of a rival
-        changes["events"] = [{"week": draw(st.integers(1, 20)), "firm": "Rival 1", "price": draw(allowed("firms.1.price")), "weeks": draw(st.integers(0, 10))}]
+        events.append({"week": draw(st.integers(1, 20)), "firm": "Rival 1", "price": draw(allowed("firms.1.price")), "weeks": draw(st.integers(0, 10))})
+    if draw(st.booleans()):  # a switching-cost shock (number portability)
+        changes["choice.lock_in"] = draw(allowed("choice.lock_in"))
+        events.append({"kind": "switching_cost_shock", "week": draw(st.integers(1, 20)), "lock_in": draw(allowed("choice.lock_in"))})
+    changes["events"] = events
+    for f in range(firms):  # each firm's pricing strategy, and any of the loyalty tactics
+        changes[f"firms.{f}.strategy.kind"] = draw(st.sampled_from(STRATEGY_KINDS))
+        changes[f"firms.{f}.strategy.depth"] = draw(allowed("firms.0.strategy.depth"))
+        changes[f"firms.{f}.strategy.start_week"] = draw(st.integers(1, 20))
+        for tactic in draw(st.lists(st.sampled_from(TACTICS), max_size=4, unique=True)):
+            changes[f"firms.{f}.tactics.{tactic}.enabled"] = True
+    if firms > 2 and draw(st.booleans()):  # the last rival is a new entrant
+        changes[f"firms.{firms - 1}.enters_week"] = draw(st.integers(1, 30))
+    changes["accounts.b2b"] = draw(st.booleans())
     if draw(st.booleans()):  # the focal firm runs a win-back programme, with some of rules 2-8
         changes["firms.0.winback.rule1_value.enabled"] = True
         for rule in WINBACK_RULES:

@@ -146,8 +146,10 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     n = scenario.customers.count
     n_firms = len(scenario.firms)
     traits = _traits(scenario, n, rng)
-    shares = np.array([f.initial_share for f in scenario.firms], dtype=float)
-    shares = shares / shares.sum() if shares.sum() > 0 else np.full(n_firms, 1.0 / n_firms)
+    # a firm that enters the market later (an entrant) starts with no customers
+    present = np.array([f.enters_week == 0 for f in scenario.firms], dtype=float)
+    shares = np.array([f.initial_share for f in scenario.firms], dtype=float) * present
+    shares = shares / shares.sum() if shares.sum() > 0 else present / present.sum()
     attached = rng.random(n) >= scenario.customers.initial_unattached_share
     supplier = np.where(attached, rng.choice(n_firms, size=n, p=shares), NO_FIRM).astype(np.int8)
     # established relationships start part-way: tenure, trust and history drawn plausibly
@@ -291,4 +293,5 @@ def end_relationship(pop: Population, idx: np.ndarray, motive: int, week: int) -
     pop.complaint_at_exit[idx] = pop.complaint_open[idx]
     pop.supplier[idx] = NO_FIRM
     pop.complaint_open[idx] = False
+    _clear_ties(pop, idx)  # points are forfeited, the bundle ends
     pop.events[idx] |= EV_LEFT
