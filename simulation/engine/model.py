@@ -155,7 +155,9 @@ class MarketModel(mesa.Model):
 
     def relationships(self) -> "pd.DataFrame":
         """Every relationship of the run: who, with which firm, from and to which week, why it
-        ended (or still running: censored), and whether it was a first or a second lifetime."""
+        ended (or still running: censored), whether it was a first or a second lifetime, and
+        ``entry``: the weeks it had run before the model started watching (survival analyses
+        count it at risk only from then on)."""
         import pandas as pd
 
         pop = self.pop
@@ -167,6 +169,8 @@ class MarketModel(mesa.Model):
         frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": np.array(["", *MOTIVE_KEYS.values()], dtype=object)[cols[4].astype(np.intp)], "lifetime": cols[5]})
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
+        # weeks a relationship had run before the model began watching (left truncation)
+        frame["entry"] = np.maximum((1 - self.burn_in) - frame.start_week, 0)
         return frame
 
     def recent_buyers(self, firm: int) -> np.ndarray:

@@ -5,7 +5,9 @@ starts when a customer who had left comes back (won back, or returning by themse
 Seed 000 (Stauss & Friege): the second lifetime is what a win-back buys, so its length
 is the measure of a win-back's worth. Many relationships are still running when a run
 ends: they are *censored*, which is why the Kaplan-Meier estimator (lifelines) is used
-rather than an average of the finished ones.
+rather than an average of the finished ones. Relationships that were already running when
+the model started were only watched from then on (left truncation): their ``entry`` (weeks
+lived before the model began) tells Kaplan-Meier to count them at risk only from there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ import pandas as pd
 LIFETIMES = {1: "first", 2: "second"}
 
 
+def _fit(group: pd.DataFrame):
+    """Kaplan-Meier over ``duration`` and ``ended``, left-truncated at ``entry`` when known."""
+    from lifelines import KaplanMeierFitter
+
+    entry = group["entry"] if "entry" in group and (group["entry"] > 0).any() else None
+    return KaplanMeierFitter().fit(group.duration, event_observed=group.ended, entry=entry)
+
+
 def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = None) -> pd.DataFrame:
     """Survival curves of first and second lifetimes with ``firm``.
 
@@ -23,15 +33,13 @@ def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = N
     ``duration`` (weeks) and ``ended`` (False if still running at the end: censored).
     Returns ``lifetime, week, survival, low, high, at_risk``.
     """
-    from lifelines import KaplanMeierFitter
-
     rows = []
     data = relationships[relationships.firm == firm]
     for code, name in LIFETIMES.items():
         group = data[data.lifetime == code]
         if len(group) < 2:
             continue
-        km = KaplanMeierFitter().fit(group.duration, event_observed=group.ended)
+        km = _fit(group)
         frame = km.survival_function_.join(km.confidence_interval_)
         frame.columns = ["survival", "low", "high"]
         frame["at_risk"] = km.event_table["at_risk"].reindex(frame.index).to_numpy()
@@ -47,21 +55,17 @@ def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = N
 
 def median_lifetime(relationships: pd.DataFrame, firm: str, lifetime: int) -> float:
     """Kaplan-Meier median length in weeks (inf if more than half are still running)."""
-    from lifelines import KaplanMeierFitter
-
     group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
     if len(group) < 2:
         return float("nan")
-    return float(KaplanMeierFitter().fit(group.duration, event_observed=group.ended).median_survival_time_)
+    return float(_fit(group).median_survival_time_)
 
 
 def ended_within(relationships: pd.DataFrame, firm: str, lifetime: int, weeks: int) -> float:
     """Share of relationships that end within ``weeks``: 1 - S(weeks) from Kaplan-Meier, so the
     ones still running count for as long as they were seen (NaN if none was seen that long)."""
-    from lifelines import KaplanMeierFitter
-
     group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
     if len(group) < 2 or group.duration.max() < weeks:
         return float("nan")
-    km = KaplanMeierFitter().fit(group.duration, event_observed=group.ended)
+    km = _fit(group)
     return float(1.0 - km.survival_function_at_times(weeks - 1e-9).iloc[0])
