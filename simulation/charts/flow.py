@@ -8,6 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from simulation.charts.waterfall import bars, waterfall
 from simulation.engine.accounting import MOTIVES
 from simulation.messages import t
 
@@ -28,35 +29,12 @@ def flow_table(weekly: pd.DataFrame, firm: str | None = None, by: str | None = N
             start = first.customers - first.acquisitions + first.defections
             per_rep.append({"start": start, "new": run.acquisitions.sum() - run.returns.sum(), "returned": run.returns.sum(), **{m: -v for m, v in losses.items()}, "end": last.customers})
         mean = pd.DataFrame(per_rep).mean()
-        level = 0.0
-        for step in STEPS:
-            change = mean[step]
-            if step in ("start", "end"):
-                low, high, level = 0.0, change, change
-            else:
-                low, high = level, level + change
-                level = high
-            rows.append({**({by: key} if by else {}), "step": step, "label": t(f"flow.{step}"), "change": change, "from": min(low, high), "to": max(low, high), "kind": "total" if step in ("start", "end") else ("gain" if change >= 0 else "loss")})
+        steps = [(step, t(f"flow.{step}"), mean[step], step in ("start", "end")) for step in STEPS]
+        rows += [{**({by: key} if by else {}), **row} for row in bars(steps)]
     return pd.DataFrame(rows)
 
 
 def customer_flow(weekly: pd.DataFrame, firm: str | None = None, by: str | None = None) -> alt.Chart:
     """Waterfall of the firm's customers: where they came from and why they left."""
-    data = flow_table(weekly, firm, by)
-    order = [t(f"flow.{s}") for s in STEPS]
-    colors = alt.Scale(domain=["total", "gain", "loss"], range=["#4c78a8", "#1a7f37", "#b42318"])
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35)),
-            y=alt.Y("from:Q", title=t("chart.customers")),
-            y2="to:Q",
-            color=alt.Color("kind:N", scale=colors, legend=None),
-            tooltip=[alt.Tooltip("label:N", title=t("chart.stage")), alt.Tooltip("change:Q", title=t("chart.customers_per_run"), format=",.0f")],
-        )
-        .properties(width=380, height=220)
-    )
-    if by:
-        chart = chart.facet(column=alt.Column(f"{by}:N", title=None))
+    chart = waterfall(flow_table(weekly, firm, by), y_title=t("chart.customers"), value_title=t("chart.customers_per_run"), by=by)
     return chart.properties(title=t("chart.flow_title"))
