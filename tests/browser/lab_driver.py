@@ -92,3 +92,8 @@ def wait_for_change(page: Page, before: list[str], timeout: float = 60) -> list[
             return now
         time.sleep(0.3)
     raise AssertionError("the KPI cards did not change")
+
+
+def choose(page: Page, index: int, option: str) -> None:
+    """Pick ``option`` (its visible text) in the ``index``-th ipywidgets Dropdown on the page."""
+    page.locator(".widget-dropdown select").nth(index).select_option(label=option)
