@@ -28,6 +28,7 @@ class Customers(Section):
     rational_share: float = Field(0.5, ge=0.0, le=1.0, description="Share of rational customers, who weigh price and quality; the rest are emotional and weigh service and the relationship (004).")
     deal_seeker_share: float = Field(0.15, ge=0.0, le=1.0, description="Share of deal-seekers: highly price sensitive, follow discounts, little loyalty (001).")
     deal_seeker_price_multiplier: float = Field(2.5, ge=1.0, le=10.0, description="How many times more price sensitive a deal-seeker is.")
+    deal_seeker_loyalty: float = Field(0.4, ge=0.0, le=1.0, description="Share of habit and relational switching cost a deal-seeker feels for the current supplier: little loyalty, so they leave when the deal ends (001).")
     purchase_rate_median: float = Field(0.12, gt=0.0, le=1.0, description="Median weekly chance of a purchase occasion.")
     purchase_rate_spread: float = Field(0.8, ge=0.0, le=2.5, description="Log-normal spread of purchase rates; with basket_spread it sets the 80/20 concentration of revenue (001, 002).")
     basket_median: float = Field(40.0, gt=0.0, le=1e6, description="Median basket (units bought at a price index of 1.0) per purchase.")
@@ -41,7 +42,7 @@ class Choice(Section):
 
     search_base: float = Field(0.004, ge=0.0, le=1.0, description="Chance that a tied customer looks around at all at an occasion; otherwise habit wins.")
     search_if_dissatisfied: float = Field(0.1, ge=0.0, le=1.0, description="Extra chance of looking around, times the square of (1 - satisfaction): unmet needs drive churn (002).")
-    search_deal_seeker: float = Field(0.05, ge=0.0, le=1.0, description="Extra chance that a deal-seeker looks around (001).")
+    search_deal_seeker: float = Field(0.02, ge=0.0, le=1.0, description="Extra chance that a deal-seeker looks around (001).")
     search_on_loss: float = Field(1.0, ge=0.0, le=10.0, description="Extra chance of looking around per 100% the supplier's price is above the customer's reference price (a deal-seeker: times deal_seeker_price_multiplier). When a discount ends, the regular price feels like a loss (000).")
     deal_alert: float = Field(0.3, ge=0.0, le=1.0, description="Extra chance that a deal-seeker looks around while some firm sells 5% or more below their reference price: price cuts are advertised, and deal-seekers follow them (001).")
     quality_weight: float = Field(2.0, ge=0.0, le=20.0, description="Utility of product quality (0-1) for a rational customer; emotional customers weigh it half (004).")

@@ -13,7 +13,8 @@ random-utility (multinomial logit) rule over:
   trust (relationship investment lowers price sensitivity, 000);
 * what they have heard (word of mouth) and any personal offer or message this week;
 * for the current supplier: habit, switching costs (procedural, financial) and trust
-  (relational switching cost; the carrot and the stick of 001).
+  (relational switching cost; the carrot and the stick of 001); deal-seekers feel only part
+  of the habit and the trust (little loyalty, 001).
 
 Customers without a supplier may also buy outside the modelled firms (the outside
 option). Leaving the current supplier for a rival is a competitor defection (000: 9%).
@@ -68,7 +69,8 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
     current = pop.supplier[idx]
     tied = np.flatnonzero(current >= 0)
     who = idx[tied]
-    v[current[tied], tied] += p.habit + model.lock_in + pop.procedural_cost[who] + pop.financial_cost[who] + p.relational_switching_cost * pop.trust[who]
+    loyalty = np.where(pop.deal_seeker[who], model.settings.customers.deal_seeker_loyalty, 1.0)
+    v[current[tied], tied] += loyalty * (p.habit + p.relational_switching_cost * pop.trust[who]) + model.lock_in + pop.procedural_cost[who] + pop.financial_cost[who]
     # a customer dropped by a firm (repositioning) cannot buy from it until the ban ends
     banned_by = pop.banned_by[idx]
     banned = np.flatnonzero((banned_by >= 0) & (pop.banned_until[idx] > model.week))
