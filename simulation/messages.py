@@ -155,6 +155,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "loyalty.kpi.loyal_share": "Loyal customers at the end",
         "loyalty.kpi.referral_sales": "Sales from referrals",
         "loyalty.kpi.blocked": "Customers who blocked you",
+        "loyalty.kpi.referred_kept": "Referred customers kept 26 weeks",
+        "loyalty.others_kept": "other new customers: {share}",
         "loyalty.kpi.top20": "Revenue from the top 20%",
         "loyalty.profit": "Profit over the run",
         "loyalty.change": "Change",

@@ -136,7 +136,7 @@ class MarketModel(mesa.Model):
             return
         pop = self.pop
         self.book(f"defections_{MOTIVE_KEYS[motive]}", pop.supplier[idx])
-        self._ended.append((pop.customer_id[idx], pop.supplier[idx], pop.since_week[idx], np.full(idx.size, self.week), np.full(idx.size, motive), pop.lifetime[idx]))
+        self._ended.append((pop.customer_id[idx], pop.supplier[idx], pop.since_week[idx], np.full(idx.size, self.week), np.full(idx.size, motive), pop.lifetime[idx], pop.by_referral[idx].copy()))
         end_relationship(pop, idx, motive, self.week)
 
     def archive_spend(self, slots: np.ndarray) -> None:
@@ -163,10 +163,11 @@ class MarketModel(mesa.Model):
         pop = self.pop
         open_ = np.flatnonzero(pop.supplier >= 0)
         now = self.week
-        parts = list(self._ended) + [(pop.customer_id[open_], pop.supplier[open_], pop.since_week[open_], np.full(open_.size, now), np.zeros(open_.size, dtype=np.int8), pop.lifetime[open_])]
-        cols = [np.concatenate([p[k] for p in parts]) for k in range(6)]
+        parts = list(self._ended) + [(pop.customer_id[open_], pop.supplier[open_], pop.since_week[open_], np.full(open_.size, now), np.zeros(open_.size, dtype=np.int8), pop.lifetime[open_], pop.by_referral[open_])]
+        cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
         names = np.array([f.name for f in self.firms])
         frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": np.array(["", *MOTIVE_KEYS.values()], dtype=object)[cols[4].astype(np.intp)], "lifetime": cols[5]})
+        frame["referred"] = cols[6]  # the relationship began with a referral (word of mouth, 002)
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
         # weeks a relationship had run before the model began watching (left truncation)

@@ -89,7 +89,7 @@ class PolicyLab:
         runs = []
         for model in self._warm[key].run(scenario):
             weekly = weekly_frame(model)
-            runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "scenario": scenario, "pop": model.pop, "focal": model.focal})
+            runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "scenario": scenario, "pop": model.pop, "focal": model.focal, "relationships": model.relationships()})
         return runs
 
     def gains(self, runs: list[dict], key: str = "profit") -> list[float]:

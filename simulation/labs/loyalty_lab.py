@@ -21,7 +21,7 @@ from simulation.engine.accounting import MOTIVES, TACTIC_COSTS
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, card, fmt, slider
 from simulation.messages import t
-from simulation.metrics.loyalty import bridge_steps, tactic_costs
+from simulation.metrics.loyalty import bridge_steps, referral_retention, tactic_costs
 
 CHOICES = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
 
@@ -81,6 +81,7 @@ class LoyaltyLab(PolicyLab):
             card(t("loyalty.kpi.cost_per_week"), fmt(float(spend.mean()), "money"), budget_text, "bad" if over else ""),
             kpi_card(t("loyalty.kpi.loyal_share"), [k["loyal_share_end"] for k in kpis], "percent"),
             kpi_card(t("loyalty.kpi.referral_sales"), [r["weekly"].query("role == 'focal'").referral_sales.sum() for r in runs]),
+            self._referral_card(runs),
             kpi_card(t("loyalty.kpi.blocked"), [r["weekly"].query("role == 'focal'").blocked.sum() for r in runs]),
             kpi_card(t("loyalty.kpi.top20"), [k["top20_revenue_share"] for k in kpis], "percent"),
         ])
@@ -89,6 +90,13 @@ class LoyaltyLab(PolicyLab):
         named = [(t("loyalty.no_tactics"), self.baseline), (t("loyalty.these_tactics"), runs)]
         self.trust.show(charts.distribution(self._customers(named), "trust", t("label.trust")))
         self.churn.show(charts.churn_by_motive(self._churn(named)))
+
+    def _referral_card(self, runs) -> str:
+        """Referred customers against the others: still customers after 26 weeks (pooled runs)."""
+        firm = self.base.firms[self.base.focal_index].name
+        rel = pd.concat([r["relationships"] for r in runs], ignore_index=True)
+        kept = referral_retention(rel, firm)
+        return card(t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")))
 
     def _customers(self, named) -> pd.DataFrame:
         """Trust of the focal firm's customers at the end, first replication of each."""

@@ -50,3 +50,15 @@ def tactic_costs(runs: list[dict], weeks: int) -> pd.DataFrame:
         if total > 0:
             rows.append({"tactic": line.removesuffix("_cost"), "label": label(f"costs_{line}"), "per_week": total / weeks})
     return pd.DataFrame(rows, columns=["tactic", "label", "per_week"])
+
+
+def referral_retention(relationships: pd.DataFrame, firm: str, weeks: int = 26) -> dict[str, float]:
+    """Share of ``firm``'s relationships begun in the reported weeks that last at least ``weeks``
+    weeks, for customers who came by referral and for the others: S(weeks) by Kaplan-Meier, so
+    relationships still running count for as long as they were seen (NaN if none was seen that
+    long). Referred customers come with a good word from someone they know (002, 001)."""
+    from simulation.metrics.survival import ended_within
+
+    rel = relationships[(relationships.firm == firm) & (relationships.start_week >= 1)]
+    return {key: 1.0 - ended_within(group, firm, lifetime, weeks) if len(group) else float("nan")
+            for key, group, lifetime in (("referred", rel[rel.referred & (rel.lifetime == 1)], 1), ("others", rel[~rel.referred & (rel.lifetime == 1)], 1))}

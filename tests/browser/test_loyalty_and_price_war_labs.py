@@ -11,7 +11,7 @@ from tests.browser.lab_driver import charts_rendered, choose, kpis, no_chart_err
 pytestmark = pytest.mark.browser
 
 LABS = {
-    "loyalty": ("notebooks/03_loyalty_lab.ipynb", 5, 7),
+    "loyalty": ("notebooks/03_loyalty_lab.ipynb", 5, 8),
     "price_war": ("notebooks/04_price_war_lab.ipynb", 3, 6),
 }
 
