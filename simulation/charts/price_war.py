@@ -12,7 +12,10 @@ TIMELINE = ("price", "market_share", "profit", "deal_seeker_share")
 
 def timeline(weekly: pd.DataFrame, window: tuple[int, int] | None, metrics=TIMELINE) -> alt.VConcatChart:
     """One small chart per metric, a line per firm (mean over replications), the war shaded."""
-    data = weekly.groupby(["week", "firm"], sort=False)[list(metrics)].mean().reset_index()
+    data = weekly.groupby(["week", "firm"], sort=False)[list(metrics) + ["customers"]].mean().reset_index()
+    # a firm that enters later is drawn from its first week with customers
+    first = data[data.customers > 0].groupby("firm").week.min()
+    data = data[data.week >= data.firm.map(first).fillna(data.week.max() + 1)]
     charts = []
     for metric in metrics:
         line = alt.Chart(data).mark_line().encode(
