@@ -65,6 +65,7 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     pop.failed_week[fidx] = model.week
     model.book("failures", firms[failed])
     model.book("complaints", pop.supplier[new_complaint])
+    model.record("complaints", customer_id=pop.customer_id[new_complaint], firm=pop.supplier[new_complaint])
 
     # disconfirmation: satisfaction moves toward how far the experience met expectations
     expectation = pop.expectation[buyers]

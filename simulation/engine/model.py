@@ -57,7 +57,7 @@ class MarketModel(mesa.Model):
     >>> model.run()
     """
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, follow=()):
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, follow=(), record: bool = False):
         if seed is None:
             seed = np.random.SeedSequence().entropy
         self.seed = seed
@@ -102,6 +102,9 @@ class MarketModel(mesa.Model):
         self.ledger = Ledger(self.total_weeks, self.n_firms)
         self.life_cycle = LifeCycle(self)
         self.diary = Diary(self, follow)
+        # with record=True, every purchase and complaint of the reported weeks is kept: the
+        # firms' transaction logs (a synthetic CRM export, data.synthetic_crm)
+        self.records: dict[str, list] | None = {"purchases": [], "complaints": []} if record else None
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "week": lambda m: m.week - m.burn_in + 1,
@@ -181,6 +184,11 @@ class MarketModel(mesa.Model):
             pop = self.pop
             self._recent[firm] = np.flatnonzero((pop.crm_last[firm] == self.week - 1) & (pop.supplier == firm))
         return self._recent[firm]
+
+    def record(self, kind: str, **columns: np.ndarray) -> None:
+        """Keep this week's ``kind`` events (reported weeks only) when the model records them."""
+        if self.records is not None and self.week >= self.burn_in:
+            self.records[kind].append({"week": np.full(len(next(iter(columns.values()))), self.reported_week), **{k: np.array(v) for k, v in columns.items()}})
 
     def touch(self, idx: np.ndarray) -> None:
         """A personal contact: the relationship does not fade this week."""
@@ -282,6 +290,7 @@ class MarketModel(mesa.Model):
         basket = pop.basket[buyers] * pop.basket_boost[buyers]
         paid = basket * price
         pop.last_paid[buyers] = paid
+        self.record("purchases", customer_id=pop.customer_id[buyers], firm=firms, amount=paid, quantity=basket)
         self.paid_total += float(paid.sum())
         self.book("purchases", firms)
         self.book("revenue", firms, paid)
