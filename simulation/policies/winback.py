@@ -49,6 +49,26 @@ FITS = {  # which offers address which true motive
 }
 CLASSES = np.array(list("ABCD"))
 CLASS_CUTS = (0.9, 0.7, 0.4)  # SLTV classes A/B/C/D = top 10 / next 20 / next 30 / bottom 40% (Stauss & Friege)
+
+
+
+def uplift_interval(treated_back: int, treated: int, holdout_back: int, holdout: int) -> dict:
+    """Rule 8: the pilot's uplift — return rate of the contacted group minus that of the holdout
+    (who would have come back anyway) — with its 95% interval (normal approximation for a
+    difference of two proportions). The uplift is real when the interval lies above zero."""
+    p1 = treated_back / treated if treated else 0.0
+    p0 = holdout_back / holdout if holdout else 0.0
+    se = float(np.sqrt(p1 * (1 - p1) / max(treated, 1) + p0 * (1 - p0) / max(holdout, 1)))
+    diff = p1 - p0
+    return {"treated": treated, "holdout": holdout, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": diff - 1.96 * se, "high": diff + 1.96 * se}
+
+def sltv_classes(values: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+    """SLTV class of each value, 0..3 for A..D: A is the top 10% of ``among`` (default: the
+    values themselves), B the next 20%, C the next 30%, D the bottom 40% (Stauss & Friege 1999,
+    rule 4 of seed 000)."""
+    values = np.asarray(values, dtype=float)
+    cuts = np.quantile(values if among is None else among, CLASS_CUTS)
+    return np.where(values >= cuts[0], 0, np.where(values >= cuts[1], 1, np.where(values >= cuts[2], 2, 3))).astype(np.int8)
 MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
 
 # entry groups
@@ -232,10 +252,7 @@ class WinBackProgram:
     def _classify(self, new: np.ndarray) -> None:
         """Rule 4 basics: SLTV class by rank of first-lifetime value among all lost so far;
         the motive the firm believes: a complaint it saw, otherwise 'a competitor took them'."""
-        scores = self.lost.score
-        cuts = np.quantile(scores, CLASS_CUTS)
-        s = scores[new]
-        self.lost.cols["cls"][new] = np.where(s >= cuts[0], 0, np.where(s >= cuts[1], 1, np.where(s >= cuts[2], 2, 3)))
+        self.lost.cols["cls"][new] = sltv_classes(self.lost.score[new], among=self.lost.score)
         self.lost.cols["believed"][new] = np.where(self.lost.complaint_seen[new], P.COMPLAINT, P.COMPETITOR)
 
     def _select(self, model, firm: int, new: np.ndarray) -> float:
@@ -306,11 +323,7 @@ class WinBackProgram:
             members = (lost.group == code) & mature & ((lost.offered >= 0) | (code == HOLDOUT))
             rates[name] = (int(members.sum()), int((came_back & members).sum()))
         (n1, k1), (n0, k0) = rates["treated"], rates["holdout"]
-        p1 = k1 / n1 if n1 else 0.0
-        p0 = k0 / n0 if n0 else 0.0
-        se = np.sqrt(p1 * (1 - p1) / max(n1, 1) + p0 * (1 - p0) / max(n0, 1))
-        diff = p1 - p0
-        return {"week": int(week), "treated": n1, "holdout": n0, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": diff - 1.96 * se, "high": diff + 1.96 * se}
+        return {"week": int(week), **uplift_interval(k1, n1, k0, n0)}
 
     def _offer_kind(self, believed: np.ndarray) -> np.ndarray:
         mix = self.p.rule6_mix

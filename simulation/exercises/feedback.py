@@ -1,0 +1,199 @@
+"""Instant feedback for the exercise notebooks: right, or a hint that teaches.
+
+Every check in the exercise modules ends in :func:`verdict`. A check never raises on a
+learner's answer: an empty answer (``...`` or ``None``) or an answer of the wrong type is
+"not yet", with a hint on what is expected. Hints come in steps: the first wrong try gets a
+nudge, later tries more help, never the answer itself. The expected values are computed by
+the check from the same data the learner has, so nothing in the notebook gives them away.
+
+The checks remember how each question went (:func:`results`, :func:`progress`), so a learner
+sees how far they are and the tests can tell a solved notebook from a blank one. Every text
+comes from the message catalog (``ex.*`` keys).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from simulation.messages import CATALOG, t
+
+_results: dict[str, bool] = {}
+_tries: dict[str, int] = {}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What a check says about one answer. Shown as a green or amber box in a notebook."""
+
+    question: str
+    passed: bool
+    text: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        return f"{t('ex.right') if self.passed else t('ex.not_yet')} {self.text}"
+
+    def _repr_html_(self) -> str:
+        colour, border = ("#e8f5e9", "#2e7d32") if self.passed else ("#fff8e1", "#f9a825")
+        head = t("ex.right") if self.passed else t("ex.not_yet")
+        body = html.escape(self.text).replace("\n", "<br>")
+        return (
+            f'<div style="background:{colour};border-left:5px solid {border};padding:6px 10px;margin:4px 0">'
+            f"<b>{html.escape(head)}</b> {body}</div>"
+        )
+
+
+class NotYet(Exception):
+    """Raised inside a check when an answer cannot be judged yet; carries the hint to show."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def verdict(question: str, passed: bool, hint: str = "", praise: str = "") -> Feedback:
+    """Record and return the outcome of one try at ``question``.
+
+    ``hint`` is shown when the answer is wrong; when it is empty, the question's graded hints
+    (catalog keys ``ex.<question>.hint1``, ``hint2``, ...) are shown one more per wrong try.
+    ``praise`` explains why the right answer matters (default ``ex.<question>.why``)."""
+    _results[question] = bool(passed) or _results.get(question, False)
+    if passed:
+        return Feedback(question, True, praise or maybe_text(f"ex.{question}.why"))
+    _tries[question] = _tries.get(question, 0) + 1
+    return Feedback(question, False, hint or graded_hint(question, _tries[question]))
+
+
+def judge(question: str, check) -> Feedback:
+    """Run ``check()`` (returning a Feedback) and turn a :class:`NotYet` into "not yet"."""
+    try:
+        return check()
+    except NotYet as not_yet:
+        return verdict(question, False, not_yet.text)
+
+
+def graded_hint(question: str, attempt: int) -> str:
+    """Hint number ``attempt`` for ``question`` (the last one repeats)."""
+    hints = [key for key in _hint_keys(question)]
+    if not hints:
+        return t("ex.try_again")
+    return t(hints[min(attempt, len(hints)) - 1])
+
+
+def _hint_keys(question: str) -> list[str]:
+    keys, k = [], 1
+    while f"ex.{question}.hint{k}" in CATALOG["en"]:
+        keys.append(f"ex.{question}.hint{k}")
+        k += 1
+    return keys
+
+
+def maybe_text(key: str) -> str:
+    """The text for ``key`` if the catalog has it, otherwise an empty string."""
+    return t(key) if key in CATALOG["en"] else ""
+
+
+# --- reading answers ---------------------------------------------------------------------------
+
+
+def is_blank(answer: object) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+def number(answer: object, name: str) -> float:
+    """The answer as a float, or NotYet with a hint on what a number is here."""
+    if is_blank(answer):
+        raise NotYet(t("ex.blank", name=name))
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise NotYet(t("ex.want_number", name=name, kind=type(answer).__name__, value=_shown(answer)))
+    value = float(answer)
+    if not math.isfinite(value):
+        raise NotYet(t("ex.want_finite", name=name, value=value))
+    return value
+
+
+def share(answer: object, name: str) -> float:
+    """A share between 0 and 1; a percentage such as 23 gets its own hint."""
+    value = number(answer, name)
+    if 1.0 < value <= 100.0:
+        raise NotYet(t("ex.want_share_not_percent", name=name, value=value))
+    if not 0.0 <= value <= 1.0:
+        raise NotYet(t("ex.want_share", name=name, value=value))
+    return value
+
+
+def flag(answer: object, name: str) -> bool:
+    if is_blank(answer):
+        raise NotYet(t("ex.blank", name=name))
+    if not isinstance(answer, bool):
+        raise NotYet(t("ex.want_bool", name=name, value=_shown(answer)))
+    return answer
+
+
+def choice(answer: object, name: str, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    if is_blank(answer):
+        raise NotYet(t("ex.blank", name=name))
+    if not isinstance(answer, str) or answer.strip().lower() not in allowed:
+        raise NotYet(t("ex.want_choice", name=name, value=_shown(answer), allowed=", ".join(repr(a) for a in allowed)))
+    return answer.strip().lower()
+
+
+def choices(answer: object, name: str, allowed: Iterable[str]) -> set[str]:
+    """A list (or set) of names out of ``allowed``; an empty list is a valid answer."""
+    allowed = list(allowed)
+    if is_blank(answer):
+        raise NotYet(t("ex.blank", name=name))
+    if isinstance(answer, str) or not isinstance(answer, Iterable):
+        raise NotYet(t("ex.want_list", name=name, value=_shown(answer)))
+    return {choice(item, name, allowed) for item in answer}
+
+
+def mapping(answer: object, name: str, keys: Sequence[str]) -> dict:
+    if is_blank(answer):
+        raise NotYet(t("ex.blank", name=name))
+    if not isinstance(answer, dict):
+        raise NotYet(t("ex.want_dict", name=name, keys=", ".join(repr(k) for k in keys)))
+    missing = [k for k in keys if k not in answer or is_blank(answer[k])]
+    if missing:
+        raise NotYet(t("ex.missing_keys", name=name, keys=", ".join(repr(k) for k in missing)))
+    return answer
+
+
+def close(value: float, expected: float, *, rel: float = 0.0, abs: float = 0.0) -> bool:
+    """Within the larger of a relative and an absolute tolerance."""
+    return math.isclose(value, expected, rel_tol=rel, abs_tol=abs)
+
+
+def _shown(answer: object) -> str:
+    text = repr(answer)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --- how far the learner is ----------------------------------------------------------------------
+
+
+def results() -> dict[str, bool]:
+    """Every question tried so far in this kernel: True once it was answered right."""
+    return dict(_results)
+
+
+def reset() -> None:
+    _results.clear()
+    _tries.clear()
+
+
+def progress(questions: Sequence[str]) -> Feedback:
+    """How many of ``questions`` are right, and which are not yet."""
+    right = [q for q in questions if _results.get(q)]
+    missing = [t(f"ex.{q}.title") for q in questions if not _results.get(q)]
+    text = t("ex.progress", right=len(right), total=len(questions))
+    if missing:
+        text += "\n" + t("ex.progress_missing", questions="; ".join(missing))
+    return Feedback("progress", not missing, text)

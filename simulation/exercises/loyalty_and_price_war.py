@@ -1,0 +1,147 @@
+"""Exercise 4 — choose loyalty tactics by their return, and answer a rival's price cut.
+
+Seed 001: Joe Girard's "bird dog" referral plan paid $25 per referred sale; in 1976 it brought
+150 deals for $1,400 in fees against $75,000 in commission. Seeds 001-004 name the tactics
+(thank-you, follow-up, referral, points, bundling, service beyond expectations, key accounts,
+contact by life-cycle stage, relationship investment); seed 000 warns that a price war hurts
+the brand and the reference price, and seed 001 that deal-seekers won by a cut leave again.
+The learner reads simulated trials — each tactic alone against none, each answer to a 20% cut
+against holding the price — and decides what a manager should do.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from simulation.config import load_preset
+from simulation.exercises.feedback import choice, choices, close, flag, judge, number, verdict
+from simulation.exercises.feedback import progress as _progress
+from simulation.messages import t
+
+CUSTOMERS, REPLICATIONS, SEED = 3000, 4, 2
+TACTICS = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
+RESPONSES = ("hold", "match", "undercut", "retention_offers", "relationship", "switching_costs", "quality")
+CUT = {"move": "cut", "depth": 0.2, "start": 13, "weeks": 26}
+GIRARD = {"deals": 150, "fees": 1400.0, "commission": 75000.0, "fee_per_sale": 25.0}
+QUESTIONS = ("girard", "tactics", "price_cut", "match_pays")
+
+
+def base():
+    """The market of this exercise: the baseline preset with 3,000 customers."""
+    return load_preset("baseline").with_changes({"customers.count": CUSTOMERS})
+
+
+@lru_cache(maxsize=1)
+def tactic_trials() -> pd.DataFrame:
+    """Each tactic switched on alone against no tactics, on the same customers (4 paired
+    replications, 104 weeks): profit_gain with its 95% interval (low, high), the tactic's cost
+    per week, and the change in churn and in the loyal share."""
+    from simulation.experiment import compare
+    from simulation.metrics.loyalty import tactic_table
+
+    market = base()
+    focal = market.focal_index
+    named = {"none": market, **{name: market.with_changes({f"firms.{focal}.tactics.{name}.enabled": True}) for name in TACTICS}}
+    table = tactic_table(compare(named, REPLICATIONS, SEED, progress=False), reference="none")
+    return table.rename(columns={"scenario": "tactic"})
+
+
+@lru_cache(maxsize=1)
+def price_cut_trials() -> pd.DataFrame:
+    """Rival A cuts its price by 20% from week 13 for 26 weeks. Each answer of yours against
+    holding your price, on the same customers: profit_gain with its 95% interval."""
+    from simulation.experiment import compare
+    from simulation.labs.price_war_lab import respond, rival_move
+
+    market = rival_move(base(), **CUT)
+    named = {response: respond(market, response) for response in RESPONSES}
+    differences = compare(named, REPLICATIONS, SEED, reference="hold", progress=False).differences
+    gain = differences[differences.kpi == "profit"].rename(columns={"scenario": "answer", "mean": "profit_gain"})
+    return gain[["answer", "profit_gain", "low", "high"]].sort_values("profit_gain", ascending=False).reset_index(drop=True)
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def check_girard(commission_per_fee_dollar, fees_for_150_at_25) -> object:
+    """Q1: Joe Girard's bird dogs — commission per dollar of fees, and what 150 deals would cost at $25."""
+    q = "girard"
+
+    def check():
+        ratio = number(commission_per_fee_dollar, "commission_per_fee_dollar")
+        fees = number(fees_for_150_at_25, "fees_for_150_at_25")
+        if close(ratio, GIRARD["fees"] / GIRARD["commission"], rel=0.02):
+            return verdict(q, False, t("ex.girard.upside_down"))
+        if not close(ratio, GIRARD["commission"] / GIRARD["fees"], rel=0.01):
+            return verdict(q, False)
+        if not close(fees, GIRARD["deals"] * GIRARD["fee_per_sale"], abs=1):
+            return verdict(q, False, t("ex.girard.fees"))
+        return verdict(q, True)
+
+    return judge(q, check)
+
+
+def tactics_that_pay(table: pd.DataFrame | None = None) -> set[str]:
+    """Tactics whose extra profit has a 95% interval above zero."""
+    table = tactic_trials() if table is None else table
+    return set(table.loc[table.low > 0, "tactic"])
+
+
+def check_tactics(worth_it) -> object:
+    """Q2: the tactics whose extra profit is surely above zero (interval above zero)."""
+    q = "tactics"
+
+    def check():
+        chosen = choices(worth_it, "worth_it", TACTICS)
+        table = tactic_trials().set_index("tactic")
+        expected = tactics_that_pay()
+        losing = sorted(chosen - expected)
+        missed = sorted(expected - chosen)
+        if not losing and not missed:
+            return verdict(q, True)
+        if losing:
+            row = table.loc[losing[0]]
+            key = "ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure"
+            return verdict(q, False, t(key, tactic=losing[0], gain=row.profit_gain, low=row.low, high=row.high))
+        return verdict(q, False, t("ex.tactics.missed", count=len(missed)))
+
+    return judge(q, check)
+
+
+def check_price_cut(best_answer) -> object:
+    """Q3: your best answer to the rival's 20% cut, judged by profit over two years."""
+    q = "price_cut"
+
+    def check():
+        answer = choice(best_answer, "best_answer", RESPONSES)
+        table = price_cut_trials().set_index("answer")
+        best = table.profit_gain.idxmax()
+        gain = table.profit_gain.get(answer, 0.0)  # "hold" is the reference: gain 0
+        if answer == best or gain >= table.loc[best, "low"]:
+            return verdict(q, True, t("ex.price_cut.why", answer=answer, gain=gain))
+        if answer in ("match", "undercut"):
+            return verdict(q, False, t("ex.price_cut.price", answer=answer, gain=gain))
+        return verdict(q, False, t("ex.price_cut.better_exists", answer=answer, gain=gain))
+
+    return judge(q, check)
+
+
+def check_match_pays(match_pays) -> object:
+    """Q4: does matching the rival's cut earn more than holding the price?"""
+    q = "match_pays"
+
+    def check():
+        said = flag(match_pays, "match_pays")
+        row = price_cut_trials().set_index("answer").loc["match"]
+        if said == bool(row.low > 0):
+            return verdict(q, True)
+        return verdict(q, False, t("ex.match_pays.read", gain=row.profit_gain, low=row.low, high=row.high))
+
+    return judge(q, check)
+
+
+def progress():
+    """How many of this exercise's questions are right so far."""
+    return _progress(QUESTIONS)

@@ -1,0 +1,181 @@
+"""Exercise 1 — why customers leave, how long they stay, and which lost customers to pursue.
+
+Seed 000 (Griffin): 68% leave for no particular reason, 14% over a complaint handled badly,
+9% for a competitor, 9% because the firm repositioned; only complaint and competitor leavers
+are worth a win-back effort. Seed 003: "10% -> 5% churn keeps a customer 5 -> 10 years" —
+but expected tenure is 1/churn. Stauss & Friege: rank lost customers by second-lifetime value
+into classes A/B/C/D (top 10/20/30/40%) and pursue A and B.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from simulation.config import load_preset
+from simulation.exercises.feedback import choice, close, flag, judge, mapping, number, progress as _progress, verdict
+from simulation.messages import t
+from simulation.policies.winback import sltv_classes
+
+GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
+WORTH_PURSUING = ("complaint", "competitor")
+RESPONSES = {
+    "show_the_fix": "ex.response.show_the_fix",
+    "match_the_offer": "ex.response.match_the_offer",
+    "simply_invite": "ex.response.simply_invite",
+    "let_go": "ex.response.let_go",
+}
+BEST_RESPONSE = {"complaint": "show_the_fix", "competitor": "match_the_offer", "natural": "simply_invite", "repositioned": "let_go"}
+SEED, CUSTOMERS = 3, 3000
+QUESTIONS = ("worth_pursuing", "responses", "tenure", "seed_claim", "market_tenure", "sltv_pursue")
+
+
+def responses() -> pd.DataFrame:
+    """The four answers a firm can give a lost customer, to pick from in question 2."""
+    return pd.DataFrame({"response": list(RESPONSES), "what it means": [t(k) for k in RESPONSES.values()]})
+
+
+@lru_cache(maxsize=1)
+def market():
+    """The simulated market of this exercise: the baseline, 3,000 customers, seed 3 (no tactics)."""
+    from simulation.run import simulate
+
+    return simulate(load_preset("baseline").with_changes({"customers.count": CUSTOMERS}), seed=SEED)
+
+
+def lost_customers() -> pd.DataFrame:
+    """Customers still in the market who last left your firm: why they left (the truth, which a
+    real firm would not know) and what they spent with you (``value``, the basis of SLTV)."""
+    run = market()
+    you = run.model.firms[run.model.focal].name
+    table = run.customers
+    lost = table[(table.last_left_firm == you) & (table.supplier != you)]
+    return pd.DataFrame({
+        "customer_id": lost.customer_id.to_numpy(),
+        "motive": lost.last_left_motive.str.replace("natural_drifted", "natural").to_numpy(),
+        "value": lost.monetary.to_numpy(),
+        "left_week": lost.last_left_week.to_numpy(),
+    })
+
+
+# --- the checks -------------------------------------------------------------------------------
+
+
+def check_worth_pursuing(worth_pursuing) -> object:
+    """Q1: of 1,000 lost customers, how many left for a reason worth a win-back effort?"""
+    q = "worth_pursuing"
+
+    def check():
+        value = number(worth_pursuing, "worth_pursuing")
+        expected = 1000 * sum(GRIFFIN[m] for m in WORTH_PURSUING)
+        if close(value, expected, abs=1):
+            return verdict(q, True)
+        if close(value, 1000 * GRIFFIN["natural"], abs=1):
+            return verdict(q, False, t("ex.worth_pursuing.natural"))
+        if close(value, 1000 * (1 - GRIFFIN["natural"]), abs=1):
+            return verdict(q, False, t("ex.worth_pursuing.repositioned"))
+        if 0 < value < 1:
+            return verdict(q, False, t("ex.want_count", name="worth_pursuing"))
+        return verdict(q, False)
+
+    return judge(q, check)
+
+
+def check_responses(answer) -> object:
+    """Q2: the response each reason for leaving asks of you."""
+    q = "responses"
+
+    def check():
+        given = mapping(answer, "answer", list(BEST_RESPONSE))
+        wrong = [reason for reason, best in BEST_RESPONSE.items() if choice(given[reason], f"answer['{reason}']", RESPONSES) != best]
+        if not wrong:
+            return verdict(q, True)
+        return verdict(q, False, t(f"ex.responses.{wrong[0]}") + ("\n" + t("ex.responses.more", count=len(wrong) - 1) if len(wrong) > 1 else ""))
+
+    return judge(q, check)
+
+
+def check_tenure(tenure_at_10, tenure_at_5) -> object:
+    """Q3: expected years a customer stays at 10% and at 5% annual churn."""
+    q = "tenure"
+
+    def check():
+        at_10, at_5 = number(tenure_at_10, "tenure_at_10"), number(tenure_at_5, "tenure_at_5")
+        if close(at_10, 1 / 0.10, rel=0.01) and close(at_5, 1 / 0.05, rel=0.01):
+            return verdict(q, True)
+        if close(at_10, 5, rel=0.01) and close(at_5, 10, rel=0.01):
+            return verdict(q, False, t("ex.tenure.seed_numbers"))
+        return verdict(q, False)
+
+    return judge(q, check)
+
+
+def check_seed_claim(years_right, tenure_ratio) -> object:
+    """Q4: are the years in seed 003 right, and by what factor does halving churn stretch tenure?"""
+    q = "seed_claim"
+
+    def check():
+        right, ratio = flag(years_right, "years_right"), number(tenure_ratio, "tenure_ratio")
+        if right:
+            return verdict(q, False, t("ex.seed_claim.years"))
+        if not close(ratio, 2.0, rel=0.01):
+            return verdict(q, False, t("ex.seed_claim.ratio"))
+        return verdict(q, True)
+
+    return judge(q, check)
+
+
+def check_market_tenure(expected_years) -> object:
+    """Q5: the expected tenure of your firm's customers in the simulated market."""
+    q = "market_tenure"
+
+    def check():
+        value = number(expected_years, "expected_years")
+        churn = market().summary["annual_churn_rate"]
+        if close(value, 1 / churn, rel=0.02):
+            return verdict(q, True)
+        if close(value, churn, rel=0.02) or close(value, 100 * churn, rel=0.02):
+            return verdict(q, False, t("ex.market_tenure.churn_itself"))
+        return verdict(q, False)
+
+    return judge(q, check)
+
+
+def sltv_pursue_count(lost: pd.DataFrame) -> int:
+    """Lost customers in SLTV classes A or B who left over a complaint or for a competitor."""
+    classes = sltv_classes(lost["value"].to_numpy())
+    return int(((classes <= 1) & lost.motive.isin(WORTH_PURSUING).to_numpy()).sum())
+
+
+def check_sltv_pursue(pursue) -> object:
+    """Q6: how many lost customers does rule 4 pursue (classes A and B, complaint or competitor)?"""
+    q = "sltv_pursue"
+
+    def check():
+        value = number(pursue, "pursue")
+        lost = lost_customers()
+        expected = sltv_pursue_count(lost)
+        if close(value, expected, abs=max(2, 0.03 * expected)):
+            return verdict(q, True)
+        worthy = int(lost.motive.isin(WORTH_PURSUING).sum())
+        top = int((sltv_classes(lost["value"].to_numpy()) <= 1).sum())
+        if close(value, worthy, abs=2):
+            return verdict(q, False, t("ex.sltv_pursue.all_classes"))
+        if close(value, top, abs=2):
+            return verdict(q, False, t("ex.sltv_pursue.all_motives"))
+        return verdict(q, False)
+
+    return judge(q, check)
+
+
+def progress():
+    """How many of this exercise's questions are right so far."""
+    return _progress(QUESTIONS)
+
+
+__all__ = [
+    "GRIFFIN", "QUESTIONS", "check_market_tenure", "check_responses", "check_seed_claim", "check_sltv_pursue",
+    "check_tenure", "check_worth_pursuing", "lost_customers", "market", "progress", "responses",
+]

@@ -1,0 +1,151 @@
+"""The exercises: every check passes on the trainers' solutions and on none of the blank
+notebooks; the blanks run top to bottom without errors; a check never crashes on a wrong or
+missing answer, and its hints never give the answer away."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from simulation.exercises import blanks, customer_base, feedback, loyalty_and_price_war, why_customers_leave, winback_program
+from simulation.messages import CATALOG
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = {
+    "01_why_customers_leave": why_customers_leave,
+    "02_customer_base": customer_base,
+    "03_winback_program": winback_program,
+    "04_loyalty_and_price_war": loyalty_and_price_war,
+}
+REPORT = "import json\nfrom simulation.exercises import feedback as _f\nprint('RESULTS=' + json.dumps(_f.results()))"
+
+
+def execute(path: Path) -> dict[str, bool]:
+    """Run a notebook top to bottom in a fresh kernel (errors fail the test) and return what
+    its checks recorded."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(REPORT))
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    text = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(text.split("RESULTS=", 1)[1])
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_every_check_passes_on_the_solution(name):
+    results = execute(ROOT / "exercises" / "solutions" / f"{name}.ipynb")
+    assert results == {q: True for q in MODULES[name].QUESTIONS}
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_the_blank_notebook_runs_and_no_check_passes(name):
+    results = execute(ROOT / "exercises" / f"{name}.ipynb")
+    assert set(results) == set(MODULES[name].QUESTIONS), "every question is checked in the blank notebook"
+    assert not any(results.values())
+
+
+def test_blank_notebooks_are_made_from_the_solutions():
+    assert blanks.main(["--check"]) == 0
+
+
+def test_blank_notebooks_have_no_answers_and_no_outputs():
+    for path in sorted((ROOT / "exercises").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        solution = nbformat.read(ROOT / "exercises" / "solutions" / path.name, as_version=4)
+        answers = 0
+        for cell, solved in zip(notebook.cells, solution.cells, strict=True):
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
+            if "answer" in cell.metadata.get("tags", []):
+                answers += 1
+                assert cell.source != solved.source, (path.name, cell.source)
+        assert answers >= 4, path.name
+
+
+def test_solutions_are_saved_without_outputs():
+    for path in sorted((ROOT / "exercises" / "solutions").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            assert cell.cell_type != "code" or cell.outputs == [], path.name
+
+
+# --- the checks on bad input -------------------------------------------------------------------
+
+BAD = [..., None, "twenty", [1, 2], {"a": 1}, float("nan"), True]
+
+
+def _cheap_checks():
+    w = why_customers_leave
+    c = customer_base
+    p = winback_program
+    g = loyalty_and_price_war
+    return [
+        lambda a: w.check_worth_pursuing(a),
+        lambda a: w.check_responses(a),
+        lambda a: w.check_tenure(a, a),
+        lambda a: w.check_seed_claim(a, a),
+        lambda a: c.check_stages(a),
+        lambda a: c.check_segments(a),
+        lambda a: c.check_top20(a),
+        lambda a: c.check_call_first(a),
+        lambda a: c.check_rfm_table(a),
+        lambda a: p.check_program(a),
+        lambda a: g.check_girard(a, a),
+    ]
+
+
+@pytest.mark.parametrize("answer", BAD, ids=repr)
+def test_a_wrong_type_or_missing_answer_is_not_yet_never_a_crash(answer):
+    for check in _cheap_checks():
+        result = check(answer)
+        assert isinstance(result, feedback.Feedback) and not result.passed
+        assert result.text.strip()
+
+
+def test_hints_come_in_steps_and_never_give_the_answer():
+    feedback.reset()
+    first = why_customers_leave.check_worth_pursuing(500)
+    second = why_customers_leave.check_worth_pursuing(501)
+    assert not first and not second and first.text != second.text
+    assert "230" not in first.text + second.text
+    tenure = [why_customers_leave.check_tenure(3, 4).text for _ in range(3)]
+    assert not any("20" in text.split() for text in tenure)
+
+
+def test_common_mistakes_get_their_own_hint():
+    w, g = why_customers_leave, loyalty_and_price_war
+    assert w.check_worth_pursuing(680).text == CATALOG["en"]["ex.worth_pursuing.natural"]
+    assert w.check_tenure(5, 10).text == CATALOG["en"]["ex.tenure.seed_numbers"]
+    assert g.check_girard(1400 / 75000, 3750).text == CATALOG["en"]["ex.girard.upside_down"]
+    percent = customer_base.check_top20(65)
+    assert not percent and "percentage" in percent.text
+
+
+def test_a_programme_that_changes_a_price_or_a_misspelt_setting_is_refused_clearly():
+    priced = winback_program.check_program({"rule1_value.enabled": True, "rule1_value.invitation_cost": 0.5})
+    assert not priced and "rule1_value.invitation_cost" in priced.text
+    wrong = winback_program.check_program({"rule9_magic.enabled": True})
+    assert not wrong and "rule9_magic" in wrong.text and "rule1_value" in wrong.text
+    silly = winback_program.check_program({"rule1_value.enabled": True, "rule1_value.budget_per_week": -5})
+    assert not silly and "budget_per_week" in silly.text
+
+
+def test_right_answers_pass_and_progress_counts_them():
+    feedback.reset()
+    w = why_customers_leave
+    assert w.check_worth_pursuing(230)
+    assert w.check_tenure(10.0, 20)
+    assert w.check_seed_claim(False, 2)
+    assert w.check_responses({"complaint": "show_the_fix", "competitor": "match_the_offer", "natural": "simply_invite", "repositioned": "let_go"})
+    report = w.progress()
+    assert not report and "4 of 6" in report.text
+    assert loyalty_and_price_war.check_girard(75000 / 1400, 3750)
+
+
+def test_every_question_has_a_title_and_a_hint_in_the_catalog():
+    for module in MODULES.values():
+        for question in module.QUESTIONS:
+            assert f"ex.{question}.title" in CATALOG["en"]
+            assert f"ex.{question}.hint1" in CATALOG["en"] or any(k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in CATALOG["en"])
