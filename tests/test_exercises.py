@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from simulation.exercises import blanks, customer_base, feedback, loyalty_and_price_war, why_customers_leave, winback_program
+from simulation.exercises import blanks, customer_base, feedback, loyalty_and_price_war, what_a_customer_is_worth, why_customers_leave, winback_program
 from simulation.messages import CATALOG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +20,7 @@ MODULES = {
     "02_customer_base": customer_base,
     "03_winback_program": winback_program,
     "04_loyalty_and_price_war": loyalty_and_price_war,
+    "05_what_a_customer_is_worth": what_a_customer_is_worth,
 }
 REPORT = "import json\nfrom simulation.exercises import feedback as _f\nprint('RESULTS=' + json.dumps(_f.results()))"
 
@@ -93,6 +94,8 @@ def _cheap_checks():
         lambda a: c.check_rfm_table(a),
         lambda a: p.check_program(a),
         lambda a: g.check_girard(a, a),
+        lambda a: what_a_customer_is_worth.check_cost_per_customer(a, a),
+        lambda a: what_a_customer_is_worth.check_word_of_mouth(a, a),
     ]
 
 
@@ -119,6 +122,7 @@ def test_common_mistakes_get_their_own_hint():
     assert w.check_worth_pursuing(680).text == CATALOG["en"]["ex.worth_pursuing.natural"]
     assert w.check_tenure(5, 10).text == CATALOG["en"]["ex.tenure.seed_numbers"]
     assert g.check_girard(1400 / 75000, 3750).text == CATALOG["en"]["ex.girard.upside_down"]
+    assert what_a_customer_is_worth.check_cost_per_customer(6, 2.5).text == CATALOG["en"]["ex.cost_per_customer.multiplied"]
     percent = customer_base.check_top20(65)
     assert not percent and "percentage" in percent.text
 
