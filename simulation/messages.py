@@ -486,6 +486,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "ex.match_pays.hint1": "Look at the row 'match' in the trials: is its interval above zero?",
         "ex.match_pays.read": "Read the row 'match': extra profit {gain:,.0f}, 95% interval {low:,.0f} to {high:,.0f}.",
         "ex.match_pays.why": "Matching keeps share but gives away margin on every customer, not only those the rival could take.",
+        "ex.tenure.why": "With a constant yearly churn c a customer stays 1/c years on average: halve churn and the expected stay doubles.",
+        "ex.market_tenure.why": "The same rule holds in the simulated market: its churn rate tells you how long a customer stays, and so what keeping one longer is worth.",
+        "ex.rfm_table.why": "Recency, frequency and monetary value: three numbers per customer that every CRM can compute, and the start of every segmentation.",
+        "ex.stages.why": "Most of a year-old cohort is past 180 days: the lost stage is where most customers end up, which is why win-back matters.",
         # exercise 5: what a customer is worth
         "ex.cost_per_customer.title": "1. Winning back against winning new",
         "ex.cost_per_customer.hint1": "If one contact in three succeeds, how many contacts does one success take, and what do they cost?",

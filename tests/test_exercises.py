@@ -153,3 +153,9 @@ def test_every_question_has_a_title_and_a_hint_in_the_catalog():
         for question in module.QUESTIONS:
             assert f"ex.{question}.title" in CATALOG["en"]
             assert f"ex.{question}.hint1" in CATALOG["en"] or any(k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in CATALOG["en"])
+
+
+def test_a_right_answer_says_why_it_matters():
+    for module in MODULES.values():
+        for question in module.QUESTIONS:
+            assert f"ex.{question}.why" in CATALOG["en"], question

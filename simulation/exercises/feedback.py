@@ -25,7 +25,7 @@ _results: dict[str, bool] = {}
 _tries: dict[str, int] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Feedback:
     """What a check says about one answer. Shown as a green or amber box in a notebook."""
 
@@ -38,6 +38,8 @@ class Feedback:
 
     def __str__(self) -> str:
         return f"{t('ex.right') if self.passed else t('ex.not_yet')} {self.text}"
+
+    __repr__ = __str__  # a console shows the words, not the fields
 
     def _repr_html_(self) -> str:
         colour, border = ("#e8f5e9", "#2e7d32") if self.passed else ("#fff8e1", "#f9a825")
