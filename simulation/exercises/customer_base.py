@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from simulation.exercises.feedback import NotYet, choice, close, judge, mapping, maybe_text, number, share, verdict
+from simulation.exercises.feedback import NotYet, Praise, choice, close, mapping, maybe_text, number, question, share
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import t
 from simulation.metrics.outputs import top_share
@@ -73,91 +73,67 @@ def segment_of(rfm: pd.DataFrame) -> pd.Series:
 # --- the checks -------------------------------------------------------------------------------
 
 
-def check_rfm_table(rfm) -> object:
+@question("rfm_table")
+def check_rfm_table(rfm):
     """Q1: one row per customer (index customer_id) with recency_days, frequency and monetary."""
-    q = "rfm_table"
-
-    def check():
-        if not isinstance(rfm, pd.DataFrame):
-            raise NotYet(t("ex.want_frame", name="rfm"))
-        missing = [c for c in ("recency_days", "frequency", "monetary") if c not in rfm.columns]
-        if missing:
-            raise NotYet(t("ex.missing_columns", name="rfm", columns=", ".join(missing)))
-        expected = expected_rfm(transactions())
-        if (pd.to_numeric(rfm.recency_days, errors="coerce") < 0).any():
-            return verdict(q, False, t("ex.rfm_table.negative"))
-        if len(rfm) != len(expected):
-            return verdict(q, False, t("ex.rfm_table.rows", rows=len(rfm)))
-        mine = rfm.reindex(expected.index)
-        for column, tolerance in (("recency_days", 0.5), ("frequency", 0.5), ("monetary", 0.01)):
-            got = pd.to_numeric(mine[column], errors="coerce")
-            if got.isna().any() or not np.allclose(got, expected[column], atol=tolerance):
-                return verdict(q, False, t(f"ex.rfm_table.{column}"))
-        return verdict(q, True)
-
-    return judge(q, check)
+    if not isinstance(rfm, pd.DataFrame):
+        raise NotYet(t("ex.want_frame", name="rfm"))
+    missing = [c for c in ("recency_days", "frequency", "monetary") if c not in rfm.columns]
+    if missing:
+        raise NotYet(t("ex.missing_columns", name="rfm", columns=", ".join(missing)))
+    expected = expected_rfm(transactions())
+    if (pd.to_numeric(rfm.recency_days, errors="coerce") < 0).any():
+        return t("ex.rfm_table.negative")
+    if len(rfm) != len(expected):
+        return t("ex.rfm_table.rows", rows=len(rfm))
+    mine = rfm.reindex(expected.index)
+    for column, tolerance in (("recency_days", 0.5), ("frequency", 0.5), ("monetary", 0.01)):
+        got = pd.to_numeric(mine[column], errors="coerce")
+        if got.isna().any() or not np.allclose(got, expected[column], atol=tolerance):
+            return t(f"ex.rfm_table.{column}")
+    return True
 
 
-def check_stages(counts) -> object:
+@question("stages")
+def check_stages(stage_counts):
     """Q2: how many customers are in each life-cycle stage on 31 December 1997?"""
-    q = "stages"
-
-    def check():
-        given = mapping(counts, "stage_counts", list(STAGE_DAYS))
-        expected = stage_of(expected_rfm(transactions()).recency_days).value_counts()
-        wrong = [s for s in STAGE_DAYS if not close(number(given[s], f"stage_counts['{s}']"), float(expected.get(s, 0)), abs=1)]
-        if not wrong:
-            return verdict(q, True)
-        if sum(number(given[s], s) for s in STAGE_DAYS) != expected.sum():
-            return verdict(q, False, t("ex.stages.total", total=int(expected.sum())))
-        return verdict(q, False, t("ex.stages.edges", stage=t(f"stage.{wrong[0]}")))
-
-    return judge(q, check)
+    given = mapping(stage_counts, "stage_counts", list(STAGE_DAYS))
+    counts = {s: number(given[s], f"stage_counts['{s}']") for s in STAGE_DAYS}
+    expected = stage_of(expected_rfm(transactions()).recency_days).value_counts()
+    wrong = [s for s in STAGE_DAYS if not close(counts[s], float(expected.get(s, 0)), abs=1)]
+    if not wrong:
+        return True
+    if sum(counts.values()) != expected.sum():
+        return t("ex.stages.total", total=int(expected.sum()))
+    return t("ex.stages.edges", stage=t(f"stage.{wrong[0]}"))
 
 
-def check_segments(counts) -> object:
+@question("segments")
+def check_segments(segment_counts):
     """Q3: how many customers are in the important value and the important win-back segments?"""
-    q = "segments"
     keys = ["important_value", "important_winback"]
-
-    def check():
-        given = mapping(counts, "segment_counts", keys)
-        expected = segment_of(expected_rfm(transactions())).value_counts()
-        wrong = [k for k in keys if not close(number(given[k], f"segment_counts['{k}']"), float(expected.get(k, 0)), abs=1)]
-        if not wrong:
-            return verdict(q, True)
-        return verdict(q, False)
-
-    return judge(q, check)
+    given = mapping(segment_counts, "segment_counts", keys)
+    expected = segment_of(expected_rfm(transactions())).value_counts()
+    return all(close(number(given[k], f"segment_counts['{k}']"), float(expected.get(k, 0)), abs=1) for k in keys) or ""
 
 
-def check_top20(top20_share) -> object:
+@question("top20")
+def check_top20(top20_share):
     """Q4: the share of 1997 revenue brought by the top 20% of customers (the 80/20 rule)."""
-    q = "top20"
-
-    def check():
-        value = share(top20_share, "top20_share")
-        expected = top_share(expected_rfm(transactions()).monetary.to_numpy(), 0.2)
-        if close(value, expected, abs=0.01):
-            return verdict(q, True, t("ex.top20.why", share=expected))
-        if value <= 0.2 + 1e-9:
-            return verdict(q, False, t("ex.top20.customers_not_revenue"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = share(top20_share, "top20_share")
+    expected = top_share(expected_rfm(transactions()).monetary.to_numpy(), 0.2)
+    if close(value, expected, abs=0.01):
+        return Praise(t("ex.top20.why", share=expected))
+    if value <= 0.2 + 1e-9:
+        return t("ex.top20.customers_not_revenue")
+    return ""
 
 
-def check_call_first(segment) -> object:
+@question("call_first")
+def check_call_first(call_first):
     """Q5: which segment should a dedicated person call first with a win-back offer?"""
-    q = "call_first"
-
-    def check():
-        value = choice(segment, "call_first", SEGMENTS.values())
-        if value == "important_winback":
-            return verdict(q, True)
-        return verdict(q, False, maybe_text(f"ex.call_first.{value}"))
-
-    return judge(q, check)
+    value = choice(call_first, "call_first", SEGMENTS.values())
+    return value == "important_winback" or maybe_text(f"ex.call_first.{value}")
 
 
 def progress():

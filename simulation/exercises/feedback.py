@@ -1,7 +1,7 @@
 """Instant feedback for the exercise notebooks: right, or a hint that teaches.
 
-Every check in the exercise modules ends in :func:`verdict`. A check never raises on a
-learner's answer: an empty answer (``...`` or ``None``) or an answer of the wrong type is
+Every check in the exercise modules is a judging function wrapped by :func:`question`,
+which records the outcome with :func:`verdict`. A check never raises on a learner's answer: an empty answer (``...`` or ``None``) or an answer of the wrong type is
 "not yet", with a hint on what is expected. Hints come in steps: the first wrong try gets a
 nudge, later tries more help, never the answer itself. The expected values are computed by
 the check from the same data the learner has, so nothing in the notebook gives them away.
@@ -13,6 +13,7 @@ comes from the message catalog (``ex.*`` keys).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -72,12 +73,33 @@ def verdict(question: str, passed: bool, hint: str = "", praise: str = "") -> Fe
     return Feedback(question, False, hint or graded_hint(question, _tries[question]))
 
 
-def judge(question: str, check) -> Feedback:
-    """Run ``check()`` (returning a Feedback) and turn a :class:`NotYet` into "not yet"."""
-    try:
-        return check()
-    except NotYet as not_yet:
-        return verdict(question, False, not_yet.text)
+class Praise(str):
+    """What a check returns for a right answer that comes with its own words of why."""
+
+
+def question(name: str):
+    """Make a check function out of a judging function for question ``name``.
+
+    The judging function reads the learner's answer and returns ``True`` (right), a
+    :class:`Praise` (right, with its own text), or a hint (a str; empty means the question's
+    next graded hint). A :class:`NotYet` raised while reading the answer becomes "not yet" with
+    its hint. The check returns a :class:`Feedback` and never raises on an answer."""
+
+    def wrap(judging):
+        @functools.wraps(judging)
+        def check(*answers, **named) -> Feedback:
+            try:
+                outcome = judging(*answers, **named)
+            except NotYet as not_yet:
+                return verdict(name, False, not_yet.text)
+            if outcome is True or isinstance(outcome, Praise):
+                return verdict(name, True, praise=outcome if isinstance(outcome, Praise) else "")
+            return verdict(name, False, outcome or "")
+
+        check.question = name
+        return check
+
+    return wrap
 
 
 def graded_hint(question: str, attempt: int) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from simulation.config import load_preset
-from simulation.exercises.feedback import choice, choices, close, flag, judge, number, verdict
+from simulation.exercises.feedback import Praise, choice, choices, close, flag, number, question
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import t
 
@@ -65,22 +65,18 @@ def price_cut_trials() -> pd.DataFrame:
 # --- the checks -------------------------------------------------------------------------------
 
 
-def check_girard(commission_per_fee_dollar, fees_for_150_at_25) -> object:
+@question("girard")
+def check_girard(commission_per_fee_dollar, fees_for_150_at_25):
     """Q1: Joe Girard's bird dogs — commission per dollar of fees, and what 150 deals would cost at $25."""
-    q = "girard"
-
-    def check():
-        ratio = number(commission_per_fee_dollar, "commission_per_fee_dollar")
-        fees = number(fees_for_150_at_25, "fees_for_150_at_25")
-        if close(ratio, GIRARD["fees"] / GIRARD["commission"], rel=0.02):
-            return verdict(q, False, t("ex.girard.upside_down"))
-        if not close(ratio, GIRARD["commission"] / GIRARD["fees"], rel=0.01):
-            return verdict(q, False)
-        if not close(fees, GIRARD["deals"] * GIRARD["fee_per_sale"], abs=1):
-            return verdict(q, False, t("ex.girard.fees"))
-        return verdict(q, True)
-
-    return judge(q, check)
+    ratio = number(commission_per_fee_dollar, "commission_per_fee_dollar")
+    fees = number(fees_for_150_at_25, "fees_for_150_at_25")
+    if close(ratio, GIRARD["fees"] / GIRARD["commission"], rel=0.02):
+        return t("ex.girard.upside_down")
+    if not close(ratio, GIRARD["commission"] / GIRARD["fees"], rel=0.01):
+        return ""
+    if not close(fees, GIRARD["deals"] * GIRARD["fee_per_sale"], abs=1):
+        return t("ex.girard.fees")
+    return True
 
 
 def tactics_that_pay(table: pd.DataFrame | None = None) -> set[str]:
@@ -89,57 +85,37 @@ def tactics_that_pay(table: pd.DataFrame | None = None) -> set[str]:
     return set(table.loc[table.low > 0, "tactic"])
 
 
-def check_tactics(worth_it) -> object:
+@question("tactics")
+def check_tactics(worth_it):
     """Q2: the tactics whose extra profit is surely above zero (interval above zero)."""
-    q = "tactics"
-
-    def check():
-        chosen = choices(worth_it, "worth_it", TACTICS)
-        table = tactic_trials().set_index("tactic")
-        expected = tactics_that_pay()
-        losing = sorted(chosen - expected)
-        missed = sorted(expected - chosen)
-        if not losing and not missed:
-            return verdict(q, True)
-        if losing:
-            row = table.loc[losing[0]]
-            key = "ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure"
-            return verdict(q, False, t(key, tactic=losing[0], gain=row.profit_gain, low=row.low, high=row.high))
-        return verdict(q, False, t("ex.tactics.missed", count=len(missed)))
-
-    return judge(q, check)
+    chosen = choices(worth_it, "worth_it", TACTICS)
+    table = tactic_trials().set_index("tactic")
+    expected = tactics_that_pay()
+    losing, missed = sorted(chosen - expected), sorted(expected - chosen)
+    if losing:
+        row = table.loc[losing[0]]
+        return t("ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure", tactic=losing[0], gain=row.profit_gain, low=row.low, high=row.high)
+    return t("ex.tactics.missed", count=len(missed)) if missed else True
 
 
-def check_price_cut(best_answer) -> object:
+@question("price_cut")
+def check_price_cut(best_answer):
     """Q3: your best answer to the rival's 20% cut, judged by profit over two years."""
-    q = "price_cut"
-
-    def check():
-        answer = choice(best_answer, "best_answer", RESPONSES)
-        table = price_cut_trials().set_index("answer")
-        best = table.profit_gain.idxmax()
-        gain = table.profit_gain.get(answer, 0.0)  # "hold" is the reference: gain 0
-        if answer == best or gain >= table.loc[best, "low"]:
-            return verdict(q, True, t("ex.price_cut.why", answer=answer, gain=gain))
-        if answer in ("match", "undercut"):
-            return verdict(q, False, t("ex.price_cut.price", answer=answer, gain=gain))
-        return verdict(q, False, t("ex.price_cut.better_exists", answer=answer, gain=gain))
-
-    return judge(q, check)
+    answer = choice(best_answer, "best_answer", RESPONSES)
+    table = price_cut_trials().set_index("answer")
+    best = table.profit_gain.idxmax()
+    gain = table.profit_gain.get(answer, 0.0)  # "hold" is the reference: gain 0
+    if answer == best or gain >= table.loc[best, "low"]:
+        return Praise(t("ex.price_cut.why", answer=answer, gain=gain))
+    return t("ex.price_cut.price" if answer in ("match", "undercut") else "ex.price_cut.better_exists", answer=answer, gain=gain)
 
 
-def check_match_pays(match_pays) -> object:
-    """Q4: does matching the rival's cut earn more than holding the price?"""
-    q = "match_pays"
-
-    def check():
-        said = flag(match_pays, "match_pays")
-        row = price_cut_trials().set_index("answer").loc["match"]
-        if said == bool(row.low > 0):
-            return verdict(q, True)
-        return verdict(q, False, t("ex.match_pays.read", gain=row.profit_gain, low=row.low, high=row.high))
-
-    return judge(q, check)
+@question("match_pays")
+def check_match_pays(match_pays):
+    """Q4: does matching the rival's cut earn surely more than holding the price?"""
+    said = flag(match_pays, "match_pays")
+    row = price_cut_trials().set_index("answer").loc["match"]
+    return said == bool(row.low > 0) or t("ex.match_pays.read", gain=row.profit_gain, low=row.low, high=row.high)
 
 
 def progress():

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from simulation.exercises.feedback import close, judge, number, verdict
+from simulation.exercises.feedback import Praise, close, number, question
 from simulation.exercises.feedback import progress as _progress
 from simulation.exercises.why_customers_leave import market
 from simulation.messages import t
@@ -37,86 +37,60 @@ def loyalty_purchases() -> pd.Series:
     return pd.Series(pop.loyal_after[crossed], name="satisfying_purchases")
 
 
-def check_cost_per_customer(winback_cost, new_cost) -> object:
+@question("cost_per_customer")
+def check_cost_per_customer(winback_cost, new_cost):
     """Q1: the contact cost per customer won, for a lost customer and for a new prospect."""
-    q = "cost_per_customer"
-
-    def check():
-        back, new = number(winback_cost, "winback_cost"), number(new_cost, "new_cost")
-        expected = CONTACT_COST / _middle("winback"), CONTACT_COST / _middle("new")
-        if close(back, expected[0], rel=0.01) and close(new, expected[1], rel=0.01):
-            return verdict(q, True, t("ex.cost_per_customer.why", ratio=expected[1] / expected[0]))
-        if close(back, CONTACT_COST * _middle("winback"), rel=0.01):
-            return verdict(q, False, t("ex.cost_per_customer.multiplied"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    back, new = number(winback_cost, "winback_cost"), number(new_cost, "new_cost")
+    expected = CONTACT_COST / _middle("winback"), CONTACT_COST / _middle("new")
+    if close(back, expected[0], rel=0.01) and close(new, expected[1], rel=0.01):
+        return Praise(t("ex.cost_per_customer.why", ratio=expected[1] / expected[0]))
+    if close(back, CONTACT_COST * _middle("winback"), rel=0.01):
+        return t("ex.cost_per_customer.multiplied")
+    return ""
 
 
-def check_word_of_mouth(deals, swayed) -> object:
+@question("word_of_mouth")
+def check_word_of_mouth(deals, swayed):
     """Q2: 900 satisfied and 100 dissatisfied customers — deals closed, people swayed against you."""
-    q = "word_of_mouth"
-
-    def check():
-        good, bad = number(deals, "deals"), number(swayed, "swayed")
-        if not close(good, 900 * WORD_OF_MOUTH["deals_per_satisfied"], abs=0.5):
-            return verdict(q, False, t("ex.word_of_mouth.deals") if close(good, 900 * 8, abs=0.5) else "")
-        if not close(bad, 100 * WORD_OF_MOUTH["swayed_per_dissatisfied"], abs=0.5):
-            return verdict(q, False, t("ex.word_of_mouth.swayed"))
-        return verdict(q, True)
-
-    return judge(q, check)
+    good, bad = number(deals, "deals"), number(swayed, "swayed")
+    if not close(good, 900 * WORD_OF_MOUTH["deals_per_satisfied"], abs=0.5):
+        return t("ex.word_of_mouth.deals") if close(good, 900 * 8, abs=0.5) else ""
+    if not close(bad, 100 * WORD_OF_MOUTH["swayed_per_dissatisfied"], abs=0.5):
+        return t("ex.word_of_mouth.swayed")
+    return True
 
 
-def check_acquisition_ratio(ratio) -> object:
+@question("acquisition_ratio")
+def check_acquisition_ratio(ratio):
     """Q3: in the simulated market, a new customer costs how many years of keeping one?"""
-    q = "acquisition_ratio"
-
-    def check():
-        value = number(ratio, "ratio")
-        s = market().summary
-        expected = s["cost_per_acquisition"] / s["retention_cost_per_customer_year"]
-        if close(value, expected, rel=0.02):
-            return verdict(q, True, t("ex.acquisition_ratio.why", ratio=expected))
-        if close(value, 1 / expected, rel=0.02):
-            return verdict(q, False, t("ex.acquisition_ratio.upside_down"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(ratio, "ratio")
+    s = market().summary
+    expected = s["cost_per_acquisition"] / s["retention_cost_per_customer_year"]
+    if close(value, expected, rel=0.02):
+        return Praise(t("ex.acquisition_ratio.why", ratio=expected))
+    return t("ex.acquisition_ratio.upside_down") if close(value, 1 / expected, rel=0.02) else ""
 
 
-def check_payback(weeks) -> object:
+@question("payback")
+def check_payback(payback_weeks):
     """Q4: how many weeks of gross margin pay back the cost of acquiring a customer?"""
-    q = "payback"
-
-    def check():
-        value = number(weeks, "payback_weeks")
-        s = market().summary
-        margin = (s["revenue"] - s["costs"]["cost_of_goods"]) / s["average_customers"] / s["weeks"]
-        expected = s["cost_per_acquisition"] / margin
-        if close(value, expected, rel=0.03):
-            return verdict(q, True, t("ex.payback.why", weeks=expected, years=expected / 52))
-        if close(value, expected / 52, rel=0.03):
-            return verdict(q, False, t("ex.payback.years"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(payback_weeks, "payback_weeks")
+    s = market().summary
+    margin = (s["revenue"] - s["costs"]["cost_of_goods"]) / s["average_customers"] / s["weeks"]
+    expected = s["cost_per_acquisition"] / margin
+    if close(value, expected, rel=0.03):
+        return Praise(t("ex.payback.why", weeks=expected, years=expected / 52))
+    return t("ex.payback.years") if close(value, expected / 52, rel=0.03) else ""
 
 
-def check_loyalty_purchases(median) -> object:
+@question("loyalty_purchases")
+def check_loyalty_purchases(median_purchases):
     """Q5: the median number of satisfying purchases it took to become loyal."""
-    q = "loyalty_purchases"
-
-    def check():
-        value = number(median, "median_purchases")
-        expected = float(loyalty_purchases().median())
-        if close(value, expected, abs=0.01):
-            return verdict(q, True)
-        if close(value, float(loyalty_purchases().mean()), rel=0.01):
-            return verdict(q, False, t("ex.loyalty_purchases.mean"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(median_purchases, "median_purchases")
+    purchases = loyalty_purchases()
+    if close(value, float(purchases.median()), abs=0.01):
+        return True
+    return t("ex.loyalty_purchases.mean") if close(value, float(purchases.mean()), rel=0.01) else ""
 
 
 def progress():

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from simulation.config import load_preset
-from simulation.exercises.feedback import choice, close, flag, judge, mapping, number, progress as _progress, verdict
+from simulation.exercises.feedback import choice, close, flag, mapping, number, question
+from simulation.exercises.feedback import progress as _progress
 from simulation.messages import t
 from simulation.policies.winback import sltv_classes
 
@@ -63,84 +64,64 @@ def lost_customers() -> pd.DataFrame:
 # --- the checks -------------------------------------------------------------------------------
 
 
-def check_worth_pursuing(worth_pursuing) -> object:
+@question("worth_pursuing")
+def check_worth_pursuing(worth_pursuing):
     """Q1: of 1,000 lost customers, how many left for a reason worth a win-back effort?"""
-    q = "worth_pursuing"
-
-    def check():
-        value = number(worth_pursuing, "worth_pursuing")
-        expected = 1000 * sum(GRIFFIN[m] for m in WORTH_PURSUING)
-        if close(value, expected, abs=1):
-            return verdict(q, True)
-        if close(value, 1000 * GRIFFIN["natural"], abs=1):
-            return verdict(q, False, t("ex.worth_pursuing.natural"))
-        if close(value, 1000 * (1 - GRIFFIN["natural"]), abs=1):
-            return verdict(q, False, t("ex.worth_pursuing.repositioned"))
-        if 0 < value < 1:
-            return verdict(q, False, t("ex.want_count", name="worth_pursuing"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(worth_pursuing, "worth_pursuing")
+    if close(value, 1000 * sum(GRIFFIN[m] for m in WORTH_PURSUING), abs=1):
+        return True
+    if close(value, 1000 * GRIFFIN["natural"], abs=1):
+        return t("ex.worth_pursuing.natural")
+    if close(value, 1000 * (1 - GRIFFIN["natural"]), abs=1):
+        return t("ex.worth_pursuing.repositioned")
+    if 0 < value < 1:
+        return t("ex.want_count", name="worth_pursuing")
+    return ""
 
 
-def check_responses(answer) -> object:
+@question("responses")
+def check_responses(answer):
     """Q2: the response each reason for leaving asks of you."""
-    q = "responses"
-
-    def check():
-        given = mapping(answer, "answer", list(BEST_RESPONSE))
-        wrong = [reason for reason, best in BEST_RESPONSE.items() if choice(given[reason], f"answer['{reason}']", RESPONSES) != best]
-        if not wrong:
-            return verdict(q, True)
-        return verdict(q, False, t(f"ex.responses.{wrong[0]}") + ("\n" + t("ex.responses.more", count=len(wrong) - 1) if len(wrong) > 1 else ""))
-
-    return judge(q, check)
+    given = mapping(answer, "answer", list(BEST_RESPONSE))
+    wrong = [reason for reason, best in BEST_RESPONSE.items() if choice(given[reason], f"answer['{reason}']", RESPONSES) != best]
+    if not wrong:
+        return True
+    more = "\n" + t("ex.responses.more", count=len(wrong) - 1) if len(wrong) > 1 else ""
+    return t(f"ex.responses.{wrong[0]}") + more
 
 
-def check_tenure(tenure_at_10, tenure_at_5) -> object:
+@question("tenure")
+def check_tenure(tenure_at_10, tenure_at_5):
     """Q3: expected years a customer stays at 10% and at 5% annual churn."""
-    q = "tenure"
-
-    def check():
-        at_10, at_5 = number(tenure_at_10, "tenure_at_10"), number(tenure_at_5, "tenure_at_5")
-        if close(at_10, 1 / 0.10, rel=0.01) and close(at_5, 1 / 0.05, rel=0.01):
-            return verdict(q, True)
-        if close(at_10, 5, rel=0.01) and close(at_5, 10, rel=0.01):
-            return verdict(q, False, t("ex.tenure.seed_numbers"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    at_10, at_5 = number(tenure_at_10, "tenure_at_10"), number(tenure_at_5, "tenure_at_5")
+    if close(at_10, 1 / 0.10, rel=0.01) and close(at_5, 1 / 0.05, rel=0.01):
+        return True
+    if close(at_10, 5, rel=0.01) and close(at_5, 10, rel=0.01):
+        return t("ex.tenure.seed_numbers")
+    return ""
 
 
-def check_seed_claim(years_right, tenure_ratio) -> object:
+@question("seed_claim")
+def check_seed_claim(years_right, tenure_ratio):
     """Q4: are the years in seed 003 right, and by what factor does halving churn stretch tenure?"""
-    q = "seed_claim"
-
-    def check():
-        right, ratio = flag(years_right, "years_right"), number(tenure_ratio, "tenure_ratio")
-        if right:
-            return verdict(q, False, t("ex.seed_claim.years"))
-        if not close(ratio, 2.0, rel=0.01):
-            return verdict(q, False, t("ex.seed_claim.ratio"))
-        return verdict(q, True)
-
-    return judge(q, check)
+    right, ratio = flag(years_right, "years_right"), number(tenure_ratio, "tenure_ratio")
+    if right:
+        return t("ex.seed_claim.years")
+    if not close(ratio, 2.0, rel=0.01):
+        return t("ex.seed_claim.ratio")
+    return True
 
 
-def check_market_tenure(expected_years) -> object:
+@question("market_tenure")
+def check_market_tenure(expected_years):
     """Q5: the expected tenure of your firm's customers in the simulated market."""
-    q = "market_tenure"
-
-    def check():
-        value = number(expected_years, "expected_years")
-        churn = market().summary["annual_churn_rate"]
-        if close(value, 1 / churn, rel=0.02):
-            return verdict(q, True)
-        if close(value, churn, rel=0.02) or close(value, 100 * churn, rel=0.02):
-            return verdict(q, False, t("ex.market_tenure.churn_itself"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(expected_years, "expected_years")
+    churn = market().summary["annual_churn_rate"]
+    if close(value, 1 / churn, rel=0.02):
+        return True
+    if close(value, churn, rel=0.02) or close(value, 100 * churn, rel=0.02):
+        return t("ex.market_tenure.churn_itself")
+    return ""
 
 
 def sltv_pursue_count(lost: pd.DataFrame) -> int:
@@ -149,25 +130,19 @@ def sltv_pursue_count(lost: pd.DataFrame) -> int:
     return int(((classes <= 1) & lost.motive.isin(WORTH_PURSUING).to_numpy()).sum())
 
 
-def check_sltv_pursue(pursue) -> object:
+@question("sltv_pursue")
+def check_sltv_pursue(pursue):
     """Q6: how many lost customers does rule 4 pursue (classes A and B, complaint or competitor)?"""
-    q = "sltv_pursue"
-
-    def check():
-        value = number(pursue, "pursue")
-        lost = lost_customers()
-        expected = sltv_pursue_count(lost)
-        if close(value, expected, abs=max(2, 0.03 * expected)):
-            return verdict(q, True)
-        worthy = int(lost.motive.isin(WORTH_PURSUING).sum())
-        top = int((sltv_classes(lost["value"].to_numpy()) <= 1).sum())
-        if close(value, worthy, abs=2):
-            return verdict(q, False, t("ex.sltv_pursue.all_classes"))
-        if close(value, top, abs=2):
-            return verdict(q, False, t("ex.sltv_pursue.all_motives"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = number(pursue, "pursue")
+    lost = lost_customers()
+    expected = sltv_pursue_count(lost)
+    if close(value, expected, abs=max(2, 0.03 * expected)):
+        return True
+    if close(value, int(lost.motive.isin(WORTH_PURSUING).sum()), abs=2):
+        return t("ex.sltv_pursue.all_classes")
+    if close(value, int((sltv_classes(lost["value"].to_numpy()) <= 1).sum()), abs=2):
+        return t("ex.sltv_pursue.all_motives")
+    return ""
 
 
 def progress():

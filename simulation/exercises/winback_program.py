@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulation.config import ScenarioError, load_preset
 from simulation.config.winback import WinBack
-from simulation.exercises.feedback import NotYet, close, flag, judge, number, share, verdict
+from simulation.exercises.feedback import NotYet, Praise, close, flag, number, question, share
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import t
 from simulation.policies.winback import uplift_interval
@@ -66,33 +66,29 @@ def try_program(program: dict) -> dict:
     return dict(_trial(json.dumps(program, sort_keys=True, default=str)))
 
 
-def check_program(program) -> object:
+@question("program")
+def check_program(program):
     """Q1: a programme within the budget whose extra profit is real."""
-    q = "program"
-
-    def check():
-        if program is None or program is Ellipsis:
-            raise NotYet(t("ex.blank", name="program"))
-        if not isinstance(program, dict) or not program:
-            raise NotYet(t("ex.want_dict", name="program", keys="'rule1_value.enabled', ..."))
-        try:
-            scenario = program_scenario(program)
-        except ScenarioError as error:
-            raise NotYet(t("ex.program.invalid", error=str(error).replace(_prefix(), ""))) from None
-        prices = sorted(key for key in program if key.endswith("_cost"))
-        if prices:
-            raise NotYet(t("ex.program.prices_fixed", settings=", ".join(prices)))
-        if not scenario.firms[scenario.focal_index].winback.rule1_value.enabled:
-            return verdict(q, False, t("ex.program.rule1_off"))
-        trial = try_program(program)
-        measured = t("ex.program.measured", budget=BUDGET, **trial)
-        if trial["cost_per_week"] > BUDGET:
-            return verdict(q, False, t("ex.program.over_budget", budget=BUDGET, **trial) + "\n" + measured)
-        if trial["low"] <= 0:
-            return verdict(q, False, t("ex.program.not_real", **trial) + "\n" + measured)
-        return verdict(q, True, t("ex.program.why") + "\n" + measured)
-
-    return judge(q, check)
+    if program is None or program is Ellipsis:
+        raise NotYet(t("ex.blank", name="program"))
+    if not isinstance(program, dict) or not program:
+        raise NotYet(t("ex.want_dict", name="program", keys="'rule1_value.enabled', ..."))
+    try:
+        scenario = program_scenario(program)
+    except ScenarioError as error:
+        raise NotYet(t("ex.program.invalid", error=str(error).replace(_prefix(), ""))) from None
+    prices = sorted(key for key in program if key.endswith("_cost"))
+    if prices:
+        raise NotYet(t("ex.program.prices_fixed", settings=", ".join(prices)))
+    if not scenario.firms[scenario.focal_index].winback.rule1_value.enabled:
+        return t("ex.program.rule1_off")
+    trial = try_program(program)
+    measured = "\n" + t("ex.program.measured", budget=BUDGET, **trial)
+    if trial["cost_per_week"] > BUDGET:
+        return t("ex.program.over_budget", budget=BUDGET, **trial) + measured
+    if trial["low"] <= 0:
+        return t("ex.program.not_real", **trial) + measured
+    return Praise(t("ex.program.why") + measured)
 
 
 # --- rule 8: the pilot -------------------------------------------------------------------------
@@ -126,56 +122,44 @@ def pilot_reading(size: str) -> dict:
     return uplift_interval(int(treated.sum()), len(treated), int(held.sum()), len(held))
 
 
-def check_pilot_uplift(uplift, low, high) -> object:
+@question("pilot_uplift")
+def check_pilot_uplift(uplift, low, high):
     """Q2: the large pilot's uplift and its 95% interval."""
-    q = "pilot_uplift"
-
-    def check():
-        values = number(uplift, "uplift"), number(low, "low"), number(high, "high")
-        if any(abs(v) > 1 for v in values):
-            raise NotYet(t("ex.want_share_not_percent", name="uplift", value=values[0]))
-        reading = pilot_reading("large")
-        if close(values[0], reading["treated_rate"], abs=0.005):
-            return verdict(q, False, t("ex.pilot_uplift.no_holdout"))
-        if not close(values[0], reading["uplift"], abs=0.005):
-            return verdict(q, False)
-        if not (close(values[1], reading["low"], abs=0.01) and close(values[2], reading["high"], abs=0.01)):
-            return verdict(q, False, t("ex.pilot_uplift.interval"))
-        return verdict(q, True)
-
-    return judge(q, check)
+    values = number(uplift, "uplift"), number(low, "low"), number(high, "high")
+    if any(abs(v) > 1 for v in values):
+        raise NotYet(t("ex.want_share_not_percent", name="uplift", value=values[0]))
+    reading = pilot_reading("large")
+    if close(values[0], reading["treated_rate"], abs=0.005):
+        return t("ex.pilot_uplift.no_holdout")
+    if not close(values[0], reading["uplift"], abs=0.005):
+        return ""
+    if not (close(values[1], reading["low"], abs=0.01) and close(values[2], reading["high"], abs=0.01)):
+        return t("ex.pilot_uplift.interval")
+    return True
 
 
-def check_pilot_real(large_is_real, small_is_real) -> object:
+@question("pilot_real")
+def check_pilot_real(large_is_real, small_is_real):
     """Q3: is each pilot's uplift real, i.e. does its 95% interval lie above zero?"""
-    q = "pilot_real"
-
-    def check():
-        answers = {"large": flag(large_is_real, "large_is_real"), "small": flag(small_is_real, "small_is_real")}
-        for size, said in answers.items():
-            reading = pilot_reading(size)
-            if said != (reading["low"] > 0):
-                return verdict(q, False, t(f"ex.pilot_real.{size}", **reading))
-        return verdict(q, True)
-
-    return judge(q, check)
+    answers = {"large": flag(large_is_real, "large_is_real"), "small": flag(small_is_real, "small_is_real")}
+    for size, said in answers.items():
+        reading = pilot_reading(size)
+        if said != (reading["low"] > 0):
+            return t(f"ex.pilot_real.{size}", **reading)
+    return True
 
 
-def check_caused_share(caused) -> object:
+@question("caused_share")
+def check_caused_share(caused):
     """Q4: of the invited customers who came back in the large pilot, what share did the
     invitation bring back (the rest would have come anyway)?"""
-    q = "caused_share"
-
-    def check():
-        value = share(caused, "caused")
-        reading = pilot_reading("large")
-        if close(value, reading["uplift"] / reading["treated_rate"], abs=0.02):
-            return verdict(q, True)
-        if close(value, reading["uplift"], abs=0.01):
-            return verdict(q, False, t("ex.caused_share.uplift_itself"))
-        return verdict(q, False)
-
-    return judge(q, check)
+    value = share(caused, "caused")
+    reading = pilot_reading("large")
+    if close(value, reading["uplift"] / reading["treated_rate"], abs=0.02):
+        return True
+    if close(value, reading["uplift"], abs=0.01):
+        return t("ex.caused_share.uplift_itself")
+    return ""
 
 
 def progress():
