@@ -399,6 +399,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ex.response.match_the_offer": "learn what the competitor offers and answer it (price, features, quality)",
         "ex.response.simply_invite": "a friendly invitation, at little cost",
         "ex.response.let_go": "no win-back effort",
+        "ex.response.column": "what it means",
         "ex.tenure.title": "3. Tenure is 1 / churn",
         "ex.tenure.hint1": "If a customer leaves with chance c each year, how many years does she stay on average? Try c = 50%: half leave in year 1, half of the rest in year 2, ...",
         "ex.tenure.hint2": "The expected stay with a constant yearly churn c is 1/c years.",

@@ -35,7 +35,7 @@ QUESTIONS = ("worth_pursuing", "responses", "tenure", "seed_claim", "market_tenu
 
 def responses() -> pd.DataFrame:
     """The four answers a firm can give a lost customer, to pick from in question 2."""
-    return pd.DataFrame({"what it means": [t(k) for k in RESPONSES.values()]}, index=pd.Index(list(RESPONSES), name="response"))
+    return pd.DataFrame({t("ex.response.column"): [t(k) for k in RESPONSES.values()]}, index=pd.Index(list(RESPONSES), name="response"))
 
 
 @lru_cache(maxsize=1)
