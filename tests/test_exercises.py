@@ -159,3 +159,12 @@ def test_a_right_answer_says_why_it_matters():
     for module in MODULES.values():
         for question in module.QUESTIONS:
             assert f"ex.{question}.why" in CATALOG["en"], question
+
+
+def test_progress_names_each_question_as_its_heading_in_the_notebook():
+    import re
+
+    for name, module in MODULES.items():
+        notebook = nbformat.read(ROOT / "exercises" / "solutions" / f"{name}.ipynb", as_version=4)
+        headings = [line[3:].strip() for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines() if re.match(r"## \d", line)]
+        assert headings == [CATALOG["en"][f"ex.{q}.title"] for q in module.QUESTIONS], name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -42,8 +43,14 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, kept for the session: a lab's next slider move reuses it."""
     pool = _POOLS.get(workers)
     if pool is None or getattr(pool, "_broken", False):
-        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_leave_interrupts_to_the_parent)
     return pool
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Workers ignore Ctrl-C (and a notebook kernel's interrupt): the parent stops the pool, so
+    an interrupted or restarted kernel does not print a traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def shutdown() -> None:
