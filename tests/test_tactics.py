@@ -14,6 +14,7 @@ import pytest
 from simulation import load_preset
 from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import TACTIC_COSTS
+from simulation.engine.life_cycle import STAGES
 from simulation.engine.model import MarketModel
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
@@ -130,6 +131,48 @@ def test_over_contacting_forgotten_customers_gets_the_firm_blocked():
     assert total(model, "blocked") > 5 * max(total(gentle, "blocked"), 5)
     policy = next(p for p in model.firms[0].policies if p.name == "contacts")
     assert np.count_nonzero(policy.blocked_by >= 0) == total(model, "blocked")
+
+
+def _contacts_by_hand(draws: dict[int, float], **params):
+    """Drive one contact policy by hand from week min(draws) to max(draws): every slot forgotten
+    in firm 0's CRM; the contact stream reads ``draws[week]`` (0: every slot is contacted) or
+    0.99 in the other weeks; the prompt and block streams read 0 (every annoying contact blocks).
+    Returns the policy, the contacts paid for per week, and the number of slots."""
+    sc = scenario("contacts", **{f"firms.0.tactics.contacts.{k}": v for k, v in {"block_chance": 1.0, **params}.items()})
+    model = MarketModel(sc, seed=1)
+    policy = next(p for p in model.firms[0].policies if p.name == "contacts")
+    n, forgotten = model.pop.n, STAGES.index("forgotten")
+    model.life_cycle.stages = lambda firm, week=None: np.full(n, forgotten, dtype=np.int8)
+    paid = []
+    for week in range(min(draws), max(draws) + 1):
+        model.week = model.ledger.week = week
+        draw = draws.get(week, 0.99)
+        model.chance = lambda name, idx=slice(None), d=draw: np.full(n, d if name == "contacts/0" else 0.0, dtype=np.float32)[idx]
+        policy.act(model, 0)
+        paid.append(model.ledger.column("contacts_cost")[week, 0] / sc.firms[0].tactics.contacts.cost_per_contact)
+    return policy, np.array(paid), n
+
+
+@pytest.mark.parametrize("gap, annoys", [(1, True), (3, True), (4, False), (10, False), (40, False)])
+def test_a_forgotten_customer_tolerates_one_contact_in_any_four_weeks(gap, annoys):
+    """tolerated_per_month = 1: a second contact within 4 weeks annoys (here: blocks); one 4 or
+    more weeks after the last is tolerated again, however long ago the first was."""
+    policy, paid, n = _contacts_by_hand({30: 0.0, 30 + gap: 0.0}, forgotten_per_month=1.0, tolerated_per_month=1.0)
+    assert paid[0] == paid[-1] == n and paid[1:-1].sum() == 0  # one contact each, in those two weeks only
+    blocked = int(np.count_nonzero(policy.blocked_by >= 0))
+    assert blocked == (n if annoys else 0), (gap, blocked)
+
+
+def test_contacts_per_month_above_four_are_more_than_one_a_week():
+    """The schema allows up to 8 contacts a month: 8 are two a week; 6 are one a week and a
+    second one in half the weeks (when the week's draw is below 0.5)."""
+    for per_month, draw, contacts in ((8.0, 0.99, 2), (6.0, 0.4, 2), (6.0, 0.6, 1), (4.0, 0.0, 1)):
+        _, paid, n = _contacts_by_hand({30: draw}, forgotten_per_month=per_month, tolerated_per_month=8.0)
+        assert paid.tolist() == [contacts * n], (per_month, draw)
+    # in a real run, more contacts a month cost more, and the surplus annoys more customers
+    heavy, light = (run(scenario("contacts", **{"firms.0.tactics.contacts.forgotten_per_month": x})) for x in (8.0, 4.0))
+    assert total(heavy, "contacts_cost") > total(light, "contacts_cost")
+    assert total(heavy, "blocked") > total(light, "blocked")
 
 
 def test_broad_contacts_keep_b2b_accounts_when_the_contact_person_moves():

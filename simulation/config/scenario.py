@@ -35,6 +35,13 @@ class Customers(Section):
     basket_spread: float = Field(0.8, ge=0.0, le=2.5, description="Log-normal spread of basket sizes.")
     initial_unattached_share: float = Field(0.25, ge=0.0, le=1.0, description="Share of customers with no supplier at the start (prospects).")
     ties_per_customer: int = Field(10, ge=0, le=200, description="Average number of social ties per customer, the channels of word of mouth.")
+    joining_per_week: list[Annotated[int, Field(ge=0, le=5_000_000)]] = Field(default_factory=list, max_length=1040, description="Customers who are not in the market at the start and join it week by week, each as the focal firm's customer with a first purchase there: the first number joins in reported week 1, the next in week 2, and so on (your own customers arriving as in your transaction log, data.calibrate). They take the first slots; the rest of the count start as usual. Empty = everyone is in the market from the start.")
+
+    @model_validator(mode="after")
+    def _joining_fits(self) -> "Customers":
+        if sum(self.joining_per_week) > self.count:
+            raise ValueError(t("byo.error_joining_total", total=sum(self.joining_per_week), count=self.count))
+        return self
 
 
 class Choice(Section):
@@ -273,6 +280,8 @@ class Scenario(Section):
                 raise ValueError(t("error.strategy_target", firm=firm.name, name=firm.strategy.target, allowed=", ".join(n for n in names if n != firm.name)))
         if self.firms[self.focal_index].enters_week:
             raise ValueError(t("error.focal_enters", week=self.firms[self.focal_index].enters_week))
+        if len(self.customers.joining_per_week) > self.run.weeks:
+            raise ValueError(t("byo.error_joining_weeks", weeks=len(self.customers.joining_per_week), run=self.run.weeks))
         return self
 
     @property

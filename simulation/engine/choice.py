@@ -103,6 +103,8 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     """Who buys this week and from which firm: (customer slots, firm index)."""
     pop, p = model.pop, model.settings.choice
     occasion = (model.chance("occasions") < pop.purchase_rate) | model.prompted | model.reminded
+    if model.absent is not None:  # customers who have not joined the market yet
+        occasion &= ~model.absent
     idx = np.flatnonzero(occasion)
     # a referred prospect makes a trial purchase from the firm they were told about (002)
     is_referred = pop.referred_to[idx] >= 0

@@ -27,6 +27,8 @@ def move_away(model) -> None:
     pop = model.pop
     weekly = 1.0 - (1.0 - model.settings.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
     movers = np.flatnonzero(model.chance("moves") < weekly)
+    if model.absent is not None:  # only customers who are in the market can leave it
+        movers = movers[~model.absent[movers]]
     if movers.size == 0:
         return
     model.life_cycle.forget(movers)  # first: the firms keep their records of who is leaving

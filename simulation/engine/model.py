@@ -7,7 +7,9 @@ One step is one week. The order of the weekly step matters (DESIGN §2):
 2. firms set prices (strategies react to last week's prices), discounting erodes brands,
    firms run their policies, review accounts (repositioning) and reach prospects;
 3. natural exits and newcomers, then drift; in B2B markets, contact persons rotate;
-4. purchase occasions: habit or logit choice, switching, revenue, reference prices;
+4. purchase occasions: habit or logit choice, switching, revenue, reference prices; customers
+   due to join this week (``customers.joining_per_week``: your own customers arriving as in
+   a transaction log) join the focal firm with their first purchase;
 5. experience: failures, complaints, satisfaction, trust; complaint resolution and
    complaint churn; trust decays for customers not touched this week;
 6. word of mouth on the social network;
@@ -39,6 +41,7 @@ from simulation.engine.life_cycle import LifeCycle
 from simulation.engine.network import random_network
 from simulation.engine.population import (
     COMPETITOR,
+    EV_ARRIVED,
     EV_PURCHASE,
     MOTIVE_KEYS,
     NEVER,
@@ -90,6 +93,12 @@ class MarketModel(mesa.Model):
         self._recent: dict[int, np.ndarray] = {}
 
         self.pop = draw_population(scenario, self.stream("population"))
+        # customers who have not joined the market yet (customers.joining_per_week: the first
+        # slots, in the order they join); None when everyone is there from the start. They have
+        # no purchase occasions, are not reached by marketing or word of mouth and do not move.
+        joining = scenario.customers.joining_per_week
+        self.joining_slots = np.concatenate([[0], np.cumsum(joining, dtype=np.int64)])  # week k: slots [k] to [k+1]
+        self.absent = np.arange(self.pop.n) < self.joining_slots[-1] if self.joining_slots[-1] else None
         self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.stream("network"))
         self.next_id = self.pop.n
         self.prompted = np.zeros(self.pop.n, dtype=bool)  # look around at an occasion this week
@@ -221,6 +230,7 @@ class MarketModel(mesa.Model):
         churn.drift(self)
         accounts.rotate_contacts(self)
         buyers, firms = choice.purchase_occasions(self)  # 4
+        buyers, firms = self._join(buyers, firms)
         self._purchase(buyers, firms)
         experience.experience(self, buyers, firms)  # 5
         experience.complaints(self)
@@ -261,6 +271,17 @@ class MarketModel(mesa.Model):
                     self.lock_in = event.lock_in
             elif start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
                 self.prices[names.index(event.firm)] = event.price
+
+    def _join(self, buyers: np.ndarray, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Customers due to join this week enter the market with a first purchase from the
+        focal firm (as their first purchase in the transaction log): they become its customers."""
+        k = self.week - self.burn_in
+        if self.absent is None or not 0 <= k < self.joining_slots.size - 1:
+            return buyers, firms
+        joiners = np.arange(self.joining_slots[k], self.joining_slots[k + 1])
+        self.absent[joiners] = False
+        self.pop.events[joiners] |= EV_ARRIVED
+        return np.concatenate([buyers, joiners]), np.concatenate([firms, np.full(joiners.size, self.focal, dtype=firms.dtype)])
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
         pop, week = self.pop, self.week

@@ -142,7 +142,11 @@ def _traits(scenario: Scenario, size: int, rng: np.random.Generator) -> dict[str
 
 
 def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
-    """The market at week 0: traits drawn, suppliers assigned by the firms' initial shares."""
+    """The market at week 0: traits drawn, suppliers assigned by the firms' initial shares.
+
+    Customers who join later (``customers.joining_per_week``) take the first slots, in the
+    order they join; until then they have no supplier and no history, and ``arrived_week``
+    holds the week they join (the model keeps them out of the market until then)."""
     n = scenario.customers.count
     n_firms = len(scenario.firms)
     traits = _traits(scenario, n, rng)
@@ -150,7 +154,10 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     present = np.array([f.enters_week == 0 for f in scenario.firms], dtype=float)
     shares = np.array([f.initial_share for f in scenario.firms], dtype=float) * present
     shares = shares / shares.sum() if shares.sum() > 0 else present / present.sum()
+    joining = scenario.customers.joining_per_week
+    joins_in = np.repeat(np.arange(len(joining), dtype=np.int32), joining)  # reported week - 1 of each joiner
     attached = rng.random(n) >= scenario.customers.initial_unattached_share
+    attached[: joins_in.size] = False
     supplier = np.where(attached, rng.choice(n_firms, size=n, p=shares), NO_FIRM).astype(np.int8)
     # established relationships start part-way: tenure, trust and history drawn plausibly
     tenure = rng.integers(1, 104, size=n)
@@ -168,7 +175,7 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     crm_spend[f, idx] = crm_count[f, idx] * traits["basket"][idx] * prices[f]
     return Population(
         customer_id=np.arange(n, dtype=np.int64),
-        arrived_week=np.zeros(n, dtype=np.int32),
+        arrived_week=np.concatenate([joins_in + scenario.run.burn_in_weeks, np.zeros(n - joins_in.size, dtype=np.int32)]),
         supplier=supplier,
         since_week=np.where(attached, -tenure, 0).astype(np.int32),
         satisfaction=np.where(attached, rng.beta(6, 3, size=n), 0.5),

@@ -47,6 +47,8 @@ def spread(model) -> None:
     np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
     converts = prospect & allowed & (pop.referred_to[listener] < 0) & (model.stream("word_of_mouth").random(listener.size) < p.referral_conversion)
+    if model.absent is not None:  # a prospect who has not joined the market yet does not buy
+        converts &= ~model.absent[listener]
     new = listener[converts]
     if new.size:
         # a prospect told by several customers follows the first of them

@@ -1,14 +1,16 @@
 """The Loyalty Lab: combine loyalty tactics under a weekly budget and see what each costs and brings.
 
 Seeds 001-004: thank-yous, follow-up calls, Joe Girard's bird dogs, VIP points (and what
-happens when rivals copy them), bundles, service beyond expectations, key-account care, and
-contacts by life-cycle stage (over-contact in the forgotten stage gets you blocked). Each
-change re-runs a few replications from burned-in markets and redraws; profit is compared
-with doing nothing, paired by replication.
+happens when rivals copy them: bribery, 003), bundles, service beyond expectations, key-account
+care, contacts by life-cycle stage (over-contact in the forgotten stage gets you blocked, 004)
+and relationship investment (000). Each change re-runs a few replications from burned-in markets
+(``experiment.warm``) and redraws; the baseline (no tactics) is run once and kept, so profit
+against doing nothing is a paired difference with a 95% interval.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import ipywidgets as w
@@ -17,11 +19,10 @@ import pandas as pd
 
 from simulation.charts import loyalty as charts
 from simulation.config import Scenario, load_preset
-from simulation.engine.accounting import MOTIVES, TACTIC_COSTS
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, card, fmt, slider
 from simulation.messages import t
-from simulation.metrics.loyalty import bridge_steps, referral_retention, tactic_costs
+from simulation.metrics import loyalty as metrics
 
 CHOICES = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
 
@@ -35,81 +36,93 @@ class LoyaltyLab(PolicyLab):
     def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
         super().__init__(base if base is not None else load_preset("baseline"), customers=customers, replications=replications, seed=seed, save_folder=save_folder)
 
-    def build_controls(self):
+    # ------------------------------------------------------------------ controls
+    def build_controls(self) -> list[w.Widget]:
+        """A switch per tactic with its hint; the points switch carries "rivals copy", the contact
+        policy its forgotten-stage frequency; the weekly budget last."""
         box = lambda key: w.Checkbox(value=False, description=t(f"loyalty.{key}"), indent=False, layout=w.Layout(width="340px"))  # noqa: E731
         self.switch = {name: box(name) for name in CHOICES}
         self.switch["thank_you"].value = True
         self.rivals_copy = box("rivals_copy_points")
-        self.forgotten = slider("float", t("loyalty.forgotten_per_month"), 1.0, 0.0, 8.0, 0.5, ".1f")
+        default = self.base.firms[self.base.focal_index].tactics.contacts.forgotten_per_month
+        self.forgotten = slider("float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f")  # the schema allows up to 8 per month
         self.budget = slider("int", t("loyalty.budget"), 300, 0, 2000, 50)
+        extra = {"points": [self.rivals_copy], "contacts": [self.forgotten, _hint(t("loyalty.contacts_forgotten_hint"))]}
         controls = [w.HTML(f"<b>{t('loyalty.tactics_heading')}</b>")]
         for name in CHOICES:
-            hint = w.HTML(f"<div style='font-size:11px;color:#555;margin:-4px 0 2px 22px'>{t(f'loyalty.{name}_hint')}</div>")
-            controls += [self.switch[name], hint]
-            if name == "points":
-                controls.append(self.rivals_copy)
-            if name == "contacts":
-                controls.append(self.forgotten)
+            controls += [self.switch[name], _hint(t(f"loyalty.{name}_hint")), *extra.get(name, [])]
         controls.append(self.budget)
         self.watch([*self.switch.values(), self.rivals_copy, self.forgotten, self.budget])
         return controls
 
-    def build_charts(self):
+    def build_charts(self) -> list[w.Widget]:
         self.bridge, self.costs, self.trust, self.churn = ChartSlot(), ChartSlot(), ChartSlot(), ChartSlot()
         return [self.bridge.widget, self.costs.widget, w.HBox([self.trust.widget, self.churn.widget], layout=w.Layout(flex_flow="row wrap"))]
 
     def scenario(self) -> Scenario:
+        """The scenario the controls describe: the focal firm's tactics; points for every rival too
+        when "rivals copy the points programme" is ticked."""
         focal = self.base.focal_index
         changes: dict[str, object] = {"name": t("loyalty.these_tactics")}
         for name, box in self.switch.items():
             changes[f"firms.{focal}.tactics.{name}.enabled"] = bool(box.value)
         changes[f"firms.{focal}.tactics.contacts.forgotten_per_month"] = float(self.forgotten.value)
-        for f, firm in enumerate(self.base.firms):
+        for f, _ in enumerate(self.base.firms):
             if f != focal:
                 changes[f"firms.{f}.tactics.points.enabled"] = bool(self.rivals_copy.value)
         return self.base.with_changes(changes)
 
-    def draw(self, runs):
+    def run(self, scenario: Scenario) -> list[dict]:
+        """As :meth:`PolicyLab.run`, but the last few scenarios' runs are kept (the current one and
+        the shelf's): moving the budget changes no tactic, so it only redraws."""
+        kept = self.__dict__.setdefault("_kept", [])
+        for done, runs in kept:
+            if done == scenario:
+                return runs
+        runs = super().run(scenario)
+        kept.append((scenario, runs))
+        del kept[:-6]
+        return runs
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self, runs: list[dict]) -> None:
         weeks = self.base.run.weeks
-        kpis = [r["kpis"] for r in runs]
-        spend = np.array([sum(k.get(f"costs_{c}", 0.0) for c in TACTIC_COSTS) / weeks for k in kpis])
-        over = spend.mean() > self.budget.value
-        budget_text = t("loyalty.of_budget", budget=fmt(float(self.budget.value), "money"))
-        self.cards.show([
+        kpis, base = [r["kpis"] for r in runs], [b["kpis"] for b in self.baseline]
+        self.cards.show(self._cards(runs, kpis, weeks))
+        self.bridge.show(charts.profit_bridge(metrics.bridge_steps(kpis, base)))
+        self.costs.show(charts.tactic_costs(metrics.tactic_costs(kpis, weeks), float(self.budget.value)))
+        named = {t("loyalty.no_tactics"): self.baseline, t("loyalty.these_tactics"): runs}
+        values = metrics.end_distribution({name: [(r["pop"], r["focal"]) for r in rs] for name, rs in named.items()})
+        self.trust.show(charts.distribution(metrics.histogram(values)))
+        self.churn.show(charts.churn_by_motive(metrics.churn_table({name: [r["weekly"] for r in rs] for name, rs in named.items()}, weeks)))
+
+    def _cards(self, runs: list[dict], kpis: list[dict], weeks: int) -> list[str]:
+        focal = [metrics.focal_rows(r["weekly"]) for r in runs]
+        return [
             kpi_card(t("loyalty.kpi.profit_gain"), self.gains(runs), "money", tone_if_positive=True),
             kpi_card(t("loyalty.kpi.churn"), [k["annual_churn_rate"] for k in kpis], "percent"),
-            card(t("loyalty.kpi.cost_per_week"), fmt(float(spend.mean()), "money"), budget_text, "bad" if over else ""),
-            kpi_card(t("loyalty.kpi.loyal_share"), [k["loyal_share_end"] for k in kpis], "percent"),
-            kpi_card(t("loyalty.kpi.referral_sales"), [r["weekly"].query("role == 'focal'").referral_sales.sum() for r in runs]),
+            self._budget_card(metrics.tactic_cost_per_week(kpis, weeks)),
+            kpi_card(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
             self._referral_card(runs),
-            kpi_card(t("loyalty.kpi.blocked"), [r["weekly"].query("role == 'focal'").blocked.sum() for r in runs]),
+            kpi_card(t("loyalty.kpi.loyal_share"), [k["loyal_share_end"] for k in kpis], "percent"),
+            kpi_card(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
             kpi_card(t("loyalty.kpi.top20"), [k["top20_revenue_share"] for k in kpis], "percent"),
-        ])
-        self.bridge.show(charts.profit_bridge(bridge_steps(kpis, [b["kpis"] for b in self.baseline])))
-        self.costs.show(charts.tactic_costs(tactic_costs(kpis, weeks), float(self.budget.value)))
-        named = [(t("loyalty.no_tactics"), self.baseline), (t("loyalty.these_tactics"), runs)]
-        self.trust.show(charts.distribution(self._customers(named), "trust", t("label.trust")))
-        self.churn.show(charts.churn_by_motive(self._churn(named)))
+        ]
 
-    def _referral_card(self, runs) -> str:
-        """Referred customers against the others: still customers after 26 weeks (pooled runs)."""
+    def _budget_card(self, per_week: np.ndarray) -> str:
+        """The tactics' weekly cost against the budget: the card turns red when it is over."""
+        budget = float(self.budget.value)
+        over = float(per_week.mean()) > budget
+        note = t("loyalty.over_budget" if over else "loyalty.of_budget", budget=fmt(budget, "money"))
+        return card(t("loyalty.kpi.cost_per_week"), fmt(float(per_week.mean()), "money"), note, "bad" if over else "")
+
+    def _referral_card(self, runs: list[dict]) -> str:
+        """Referred customers against the others: still customers after 26 weeks (Kaplan-Meier, runs pooled)."""
         firm = self.base.firms[self.base.focal_index].name
-        rel = pd.concat([r["relationships"] for r in runs], ignore_index=True)
-        kept = referral_retention(rel, firm)
+        kept = metrics.referral_retention(pd.concat([r["relationships"] for r in runs], ignore_index=True), firm)
         return card(t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")))
 
-    def _customers(self, named) -> pd.DataFrame:
-        """Trust of the focal firm's customers at the end, first replication of each."""
-        parts = []
-        for name, runs in named:
-            pop, focal = runs[0]["pop"], runs[0]["focal"]
-            parts.append(pd.DataFrame({"scenario": name, "trust": pop.trust[pop.supplier == focal]}))
-        return pd.concat(parts, ignore_index=True)
 
-    def _churn(self, named) -> pd.DataFrame:
-        years = self.base.run.weeks / 52
-        rows = []
-        for name, runs in named:
-            for m in MOTIVES:
-                rows.append({"scenario": name, "motive": t(f"motive.{m}"), "per_year": np.mean([r["weekly"].query("role == 'focal'")[f"defections_{m}"].sum() for r in runs]) / years})
-        return pd.DataFrame(rows)
+def _hint(text: str) -> w.HTML:
+    """A tactic's one-line explanation under its switch (from the catalog, with its seed)."""
+    return w.HTML(f"<div style='font-size:11px;color:#555;margin:-4px 0 2px 22px'>{html.escape(text)}</div>")

@@ -142,41 +142,72 @@ class KeyAccounts(Tactic):
 
 class ContactPolicy(Tactic):
     """Contacts by life-cycle stage (004). Over-contact in the forgotten and lost stages annoys:
-    the firm loses goodwill and may be blocked, after which its contacts reach nobody."""
+    the firm loses goodwill and may be blocked, after which its contacts reach nobody.
+
+    ``<stage>_per_month`` contacts per 4 weeks are that number / 4 a week: the whole part every
+    week, the rest by chance (6 a month: one contact a week, a second one in half the weeks).
+    A forgotten or lost customer tolerates ``tolerated_per_month`` contacts in any 4 weeks (this
+    one and the 3 before); every contact beyond that annoys. A contact 4 or more weeks after the
+    last one is tolerated again: annoyance is a count over a window, not a decaying sum that
+    never quite returns to zero."""
 
     name = "contacts"
-    MEMORY = 0.75  # weekly carry-over of annoyance: about four weeks, like "per month"
+    WINDOW = 4  # weeks: "per month" is per 4 weeks throughout config.tactics
 
     def __init__(self, params):
         super().__init__(params)
-        self.annoyance: np.ndarray | None = None
+        self.recent: np.ndarray | None = None  # (WINDOW, slots): contacts received in a forgotten/lost stage, row = week % WINDOW
+        self.holder: np.ndarray | None = None  # customer id the counts of each slot belong to
         self.blocked_by: np.ndarray | None = None  # customer id of who blocked the firm, per slot
+        self.cleared_to = -1  # last week whose row of ``recent`` was started
+
+    def _window(self, model) -> np.ndarray:
+        """Contacts each slot's current customer received in the WINDOW - 1 weeks before this one."""
+        pop = model.pop
+        if self.recent is None:
+            self.recent = np.zeros((self.WINDOW, pop.n), dtype=np.int16)
+            self.holder = pop.customer_id.copy()
+            self.blocked_by = np.full(pop.n, -1, dtype=np.int64)
+        moved_in = np.flatnonzero(self.holder != pop.customer_id)  # a new customer in a renewed slot
+        self.recent[:, moved_in] = 0
+        self.holder[moved_in] = pop.customer_id[moved_in]
+        for week in range(max(self.cleared_to + 1, model.week - self.WINDOW + 1), model.week + 1):
+            self.recent[week % self.WINDOW] = 0  # rows older than the window start afresh
+        self.cleared_to = model.week
+        return self.recent.sum(axis=0)
 
     def act(self, model, firm):
         pop, p = model.pop, self.p
         stream = f"{self.name}/{firm}"
-        if self.annoyance is None:
-            self.annoyance = np.zeros(pop.n)
-            self.blocked_by = np.full(pop.n, -1, dtype=np.int64)
-        self.annoyance *= self.MEMORY
+        before = self._window(model)
         stage = model.life_cycle.stages(firm)
         per_week = np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0]) / 4.0
-        contacted = np.flatnonzero(model.chance(stream) < per_week[stage])  # stage -1 (never bought) -> 0.0
-        self.cost(model, firm, p.cost_per_contact * contacted.size)
+        rate = per_week[stage]  # stage -1 (never bought) -> 0.0
+        whole = np.floor(rate)
+        count = (whole + (model.chance(stream) < rate - whole)).astype(np.int64)
+        contacted = np.flatnonzero(count)
+        self.cost(model, firm, p.cost_per_contact * count[contacted].sum())
         reached = contacted[self.blocked_by[contacted] != pop.customer_id[contacted]]
+        times = count[reached]
         model.touch(reached)
         pop.offer[firm, reached] += p.pull
         # a reminder to a lapsing customer: their own supplier's reminder brings a purchase there
         # (no shopping around); a former customer is prompted to look and consider the firm
-        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (model.chance(stream + "/prompt", reached) < p.prompt_chance)]
+        prompt = 1.0 - (1.0 - p.prompt_chance) ** times  # any of this week's contacts may prompt
+        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (model.chance(stream + "/prompt", reached) < prompt)]
         mine = pop.supplier[lapsing] == firm
         model.reminded[lapsing[mine]] = True
         model.prompted[lapsing[~mine]] = True
-        fragile = reached[stage[reached] >= STAGES.index("forgotten")]
-        self.annoyance[fragile] += 1.0
-        annoyed = fragile[self.annoyance[fragile] > p.tolerated_per_month + 1e-9]
-        pop.heard[firm, annoyed] -= p.annoyance_pull
-        blocks = annoyed[model.chance(stream + "/block", annoyed) < p.block_chance]
+        is_fragile = stage[reached] >= STAGES.index("forgotten")
+        fragile, times = reached[is_fragile], times[is_fragile]
+        self.recent[model.week % self.WINDOW, fragile] += times.astype(np.int16)
+        tolerated = int(np.floor(p.tolerated_per_month + 1e-9))
+        earlier = before[fragile]
+        # contacts number earlier+1 .. earlier+times in the window; those above ``tolerated`` annoy
+        too_many = np.clip(earlier + times - np.maximum(earlier, tolerated), 0, times)
+        annoyed, too_many = fragile[too_many > 0], too_many[too_many > 0]
+        pop.heard[firm, annoyed] -= p.annoyance_pull * too_many
+        blocks = annoyed[model.chance(stream + "/block", annoyed) < 1.0 - (1.0 - p.block_chance) ** too_many]
         self.blocked_by[blocks] = pop.customer_id[blocks]
         model.ledger.spend(firm, "blocked", blocks.size)
 

@@ -76,11 +76,7 @@ def toggle(page: Page, description: str) -> None:
 
 def nudge_slider(page: Page, description: str, presses: int = 1) -> None:
     """Focus the slider labelled ``description`` and press ArrowRight ``presses`` times."""
-    slider = page.locator(".widget-slider", has_text=description).first
-    handle = slider.locator(".noUi-handle").first
-    handle.focus()
-    for _ in range(presses):
-        handle.press("ArrowRight")
+    press_slider(page, description, "ArrowRight", presses)
 
 
 def wait_for_change(page: Page, before: list[str], timeout: float = 60) -> list[str]:
@@ -97,3 +93,47 @@ def wait_for_change(page: Page, before: list[str], timeout: float = 60) -> list[
 def choose(page: Page, index: int, option: str) -> None:
     """Pick ``option`` (its visible text) in the ``index``-th ipywidgets Dropdown on the page."""
     page.locator(".widget-dropdown select").nth(index).select_option(label=option)
+
+
+def press_slider(page: Page, description: str, key: str, presses: int = 1) -> None:
+    """Focus the slider labelled ``description`` and press ``key`` (e.g. "ArrowLeft") ``presses`` times."""
+    handle = page.locator(".widget-slider", has_text=description).first.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(presses):
+        handle.press(key)
+
+
+def slider_readout(page: Page, description: str) -> str:
+    """The value the slider labelled ``description`` shows."""
+    return page.locator(".widget-slider", has_text=description).first.locator(".widget-readout").inner_text().strip()
+
+
+def card_value(page: Page, label: str) -> str:
+    """The value on the KPI card whose label starts with ``label``."""
+    return page.locator(".rl-kpi", has_text=label).first.locator(".rl-value").inner_text().strip()
+
+
+def save_scenario(page: Page, name: str) -> None:
+    """Type ``name`` into the shelf's name box and press its save button."""
+    page.locator(".widget-text", has_text="Name").first.locator("input").fill(name)
+    page.locator("button", has_text="Save this scenario").first.click()
+    page.get_by_text(f"Saved '{name}'").first.wait_for(timeout=30_000)
+
+
+def click_button(page: Page, text: str) -> None:
+    """Click the first ipywidgets Button whose text contains ``text``."""
+    page.locator("button.jupyter-button, button.widget-button", has_text=text).first.click()
+
+
+def wait_for_text(page: Page, text: str, timeout: float = 120) -> None:
+    """Wait until ``text`` shows anywhere on the page."""
+    page.get_by_text(text).first.wait_for(timeout=timeout * 1000)
+
+
+def scroll_to_lab(page: Page) -> None:
+    """Bring the lab panel (its KPI cards) into view: after "Run All" JupyterLab shows the last
+    cell, and cells far off-screen are not drawn, so their texts read empty."""
+    page.locator(".rl-kpi").first.scroll_into_view_if_needed()
+    deadline = time.time() + 30
+    while time.time() < deadline and not all(kpis(page) or [""]):
+        time.sleep(0.3)
