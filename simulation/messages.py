@@ -223,6 +223,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "war.period.during": "during",
         "war.period.after": "after",
         "war.label.profit_gain": "Profit vs holding",
+        "war.label.market_share_before": "Your share before the war",
         "war.label.share_end_of_war": "Share at the end of the war",
         "war.label.share_end": "Share in the last 13 weeks",
         "war.label.deal_seeker_share_during": "Deal-seekers among your customers (war)",
