@@ -106,10 +106,14 @@ class Diary:
         parts = []
         if ev & P.EV_ARRIVED:
             parts.append(t("story.arrived"))
+        left = ""
         if ev & P.EV_LEFT and pop.ended_week[slot] == m.week:
-            left = m.firms[int(pop.ended_firm[slot])].name
-            motive = int(pop.ended_motive[slot])
-            parts.append(t("story.dropped", firm=left) if motive == P.REPOSITIONED else t("story.left", firm=left, motive=t(_MOTIVE_TEXT[motive])))
+            firm, motive = m.firms[int(pop.ended_firm[slot])].name, int(pop.ended_motive[slot])
+            left = t("story.dropped", firm=firm) if motive == P.REPOSITIONED else t("story.left", firm=firm, motive=t(_MOTIVE_TEXT[motive]))
+            # in the order of the week (model.step): dropped, moved, drifted or lured away before
+            # the purchase; a complaint-driven exit after the failure and the complaint
+            if motive != P.COMPLAINT:
+                parts.append(left)
         if ev & P.EV_SWITCHED_IN:
             parts.append(t("story.switched_in", firm=firm_name))
         if ev & P.EV_PURCHASE:
@@ -120,6 +124,8 @@ class Diary:
             parts.append(t("story.complaint"))
         if ev & P.EV_RESOLVED:
             parts.append(t("story.resolved"))
+        if left and int(pop.ended_motive[slot]) == P.COMPLAINT:
+            parts.append(left)
         if ev & P.EV_LOYAL:
             parts.append(t("story.loyal"))
         if ev & P.EV_REFERRED:
