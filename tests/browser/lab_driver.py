@@ -137,3 +137,18 @@ def scroll_to_lab(page: Page) -> None:
     deadline = time.time() + 30
     while time.time() < deadline and not all(kpis(page) or [""]):
         time.sleep(0.3)
+
+
+# Voila's page template asks a CDN for icons and MathJax (missing offline); the labs must not need it
+VOILA_TEMPLATE_ASSETS = ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager")
+
+
+def outside_requests(page: Page, voila: bool = False) -> list[str]:
+    """Requests that left the machine; in Voila, less those of its page template."""
+    return [u for u in page.outside_requests if not (voila and any(k in u for k in VOILA_TEMPLATE_ASSETS))]
+
+
+def assert_offline_and_clean(page: Page, voila: bool = False) -> None:
+    """No chart failed to load and nothing was fetched from outside the machine."""
+    assert not no_chart_errors(page), no_chart_errors(page)
+    assert not outside_requests(page, voila), f"requests left the machine: {outside_requests(page, voila)[:5]}"

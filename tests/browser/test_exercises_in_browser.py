@@ -7,7 +7,7 @@ import time
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, ROOT
-from tests.browser.lab_driver import run_all, wait_idle
+from tests.browser.lab_driver import assert_offline_and_clean, run_all, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -41,4 +41,4 @@ def test_a_learner_answers_and_the_check_says_right(lab_server, page):
     time.sleep(0.5)
     page.screenshot(path=str(ARTIFACTS / "exercise_feedback.png"), full_page=False)
     assert outputs.filter(has_text="Right!").count() == 1
-    assert not page.outside_requests, page.outside_requests[:5]
+    assert_offline_and_clean(page)

@@ -5,14 +5,9 @@ import time
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.lab_driver import charts_rendered, kpis, no_chart_errors, nudge_slider, open_voila, run_all, toggle, wait_for_change
+from tests.browser.lab_driver import assert_offline_and_clean, charts_rendered, kpis, no_chart_errors, nudge_slider, open_voila, outside_requests, run_all, toggle, wait_for_change
 
 pytestmark = pytest.mark.browser
-
-
-def _offline_and_clean(page):
-    assert not no_chart_errors(page), no_chart_errors(page)
-    assert not page.outside_requests, f"requests left the machine: {page.outside_requests[:5]}"
 
 
 def test_tour_runs_and_its_charts_render_offline(lab_server, page):
@@ -20,7 +15,7 @@ def test_tour_runs_and_its_charts_render_offline(lab_server, page):
     run_all(page, base, token, "notebooks/00_tour.ipynb")
     assert charts_rendered(page, 2) >= 2
     page.screenshot(path=str(ARTIFACTS / "tour_lab.png"), full_page=False)
-    _offline_and_clean(page)
+    assert_offline_and_clean(page)
 
 
 def test_winback_lab_answers_rule_switches_and_sliders(lab_server, page):
@@ -43,7 +38,7 @@ def test_winback_lab_answers_rule_switches_and_sliders(lab_server, page):
     time.sleep(1.0)
     assert charts_rendered(page, 5) >= 5
     page.screenshot(path=str(ARTIFACTS / "winback_lab_rules_3_7.png"), full_page=True)
-    _offline_and_clean(page)
+    assert_offline_and_clean(page)
 
 
 def test_winback_lab_renders_in_voila(lab_server, page):
@@ -56,5 +51,5 @@ def test_winback_lab_renders_in_voila(lab_server, page):
     page.screenshot(path=str(ARTIFACTS / "winback_lab_voila.png"), full_page=True)
     assert not no_chart_errors(page)
     # Voila's page asks a CDN for icons and MathJax (missing offline); the charts must not need it
-    outside = [u for u in page.outside_requests if not any(k in u for k in ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager"))]
+    outside = outside_requests(page, voila=True)
     assert not [u for u in outside if "vega" in u], outside

@@ -9,10 +9,10 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.lab_driver import (
+    assert_offline_and_clean,
     card_value,
     charts_rendered,
     kpis,
-    no_chart_errors,
     open_voila,
     press_slider,
     run_all,
@@ -29,7 +29,6 @@ NOTEBOOK = "notebooks/03_loyalty_lab.ipynb"
 CARDS = 8
 LAB_CHARTS = 5  # profit bridge, cost per tactic, trust and satisfaction, churn by motive, the comparison slot
 NOTEBOOK_CHARTS = 2  # the bundles' bridge and churn by motive, below the lab
-VOILA_ALLOWED = ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager")
 
 
 def _wait_charts(page, at_least, timeout=90):
@@ -74,8 +73,7 @@ def test_loyalty_lab_answers_tactics_sliders_and_the_shelf(lab_server, page):
     page.locator(".vega-embed", has_text="Plus bundles").first.wait_for(timeout=90_000)
     assert _wait_charts(page, LAB_CHARTS + NOTEBOOK_CHARTS) >= LAB_CHARTS + NOTEBOOK_CHARTS
     page.screenshot(path=str(ARTIFACTS / "loyalty_lab_compared.png"), full_page=True)
-    assert not no_chart_errors(page), no_chart_errors(page)
-    assert not page.outside_requests, f"requests left the machine: {page.outside_requests[:5]}"
+    assert_offline_and_clean(page)
 
 
 def test_loyalty_lab_as_a_voila_app(lab_server, page):
@@ -89,7 +87,4 @@ def test_loyalty_lab_as_a_voila_app(lab_server, page):
     toggle(page, "Bundles")
     wait_for_change(page, after)
     page.screenshot(path=str(ARTIFACTS / "loyalty_lab_voila.png"), full_page=True)
-    assert not no_chart_errors(page)
-    # Voila's page template asks a CDN for icons and MathJax (missing offline); the charts must not need it
-    outside = [u for u in page.outside_requests if not any(k in u for k in VOILA_ALLOWED)]
-    assert not outside, outside
+    assert_offline_and_clean(page, voila=True)

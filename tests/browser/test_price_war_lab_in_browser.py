@@ -9,12 +9,12 @@ import pytest
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.lab_driver import (
+    assert_offline_and_clean,
     card_value,
     charts_rendered,
     choose,
     click_button,
     kpis,
-    no_chart_errors,
     nudge_slider,
     open_voila,
     run_all,
@@ -29,7 +29,6 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "notebooks/04_price_war_lab.ipynb"
 CARDS = 6  # profit vs holding, share at the end of the war, share at the end, deal-seekers, reference price, rival's profit
 LAB_CHARTS = 3  # timeline, deal-seekers, recovery (the comparison slots draw once asked)
-VOILA_ALLOWED = ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager")
 
 
 def test_price_war_lab_answers_the_rivals_move_your_answer_and_a_slider(lab_server, page):
@@ -61,8 +60,7 @@ def test_price_war_lab_answers_the_rivals_move_your_answer_and_a_slider(lab_serv
     time.sleep(1.0)
     assert charts_rendered(page, LAB_CHARTS + 4) >= LAB_CHARTS + 4
     page.screenshot(path=str(ARTIFACTS / "price_war_lab_entrant_all_answers.png"), full_page=True)
-    assert not no_chart_errors(page), no_chart_errors(page)
-    assert not page.outside_requests, f"requests left the machine: {page.outside_requests[:5]}"
+    assert_offline_and_clean(page)
 
 
 def test_price_war_lab_runs_in_voila(lab_server, page):
@@ -76,6 +74,4 @@ def test_price_war_lab_runs_in_voila(lab_server, page):
     choose(page, 1, "raise switching costs (points, bundles)")
     wait_for_change(page, after)
     page.screenshot(path=str(ARTIFACTS / "price_war_lab_voila.png"), full_page=True)
-    assert not no_chart_errors(page), no_chart_errors(page)
-    outside = [u for u in page.outside_requests if not any(k in u for k in VOILA_ALLOWED)]
-    assert not outside, outside
+    assert_offline_and_clean(page, voila=True)
