@@ -11,7 +11,7 @@ import pytest
 
 from simulation import load_preset
 from simulation.engine.accounting import COSTS
-from simulation.engine.model import MarketModel
+from simulation.policies import build_market
 from simulation.metrics import weekly_frame
 from simulation.metrics.price_war import PERIODS, by_period, came_back, firm_kpis, period_intervals, recovery, replication_kpis, war_weeks, war_window
 
@@ -19,7 +19,7 @@ SMALL = {"customers.count": 1000, "run.weeks": 60}
 
 
 def _weekly(scenario, seed=1):
-    model = MarketModel(scenario, seed=seed).run()
+    model = build_market(scenario, seed=seed).run()
     return model, weekly_frame(model)
 
 

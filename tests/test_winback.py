@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from simulation import load_preset, simulate
-from simulation.engine.model import MarketModel
+from simulation.policies import build_market
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
 from simulation.metrics.winback import entries
@@ -99,5 +99,5 @@ def test_warm_start_gives_exactly_the_cold_numbers():
     scenario = program(1, 3, 6, 7).with_changes({"customers.count": 800, "run.weeks": 30})
     assert warm.fits(scenario)
     hot = warm.run(scenario)[1]
-    cold = MarketModel(scenario, seed=replication_seeds(9, 2)[1]).run()
+    cold = build_market(scenario, seed=replication_seeds(9, 2)[1]).run()
     assert np.array_equal(hot.ledger.data, cold.ledger.data)
