@@ -13,10 +13,15 @@ from simulation.charts.holdout import error_table, holdout_chart
 from simulation.config import load_preset, scenario_from_dict
 from simulation.config.errors import ScenarioError
 from simulation.data import customer_summary, load_cdnow
-from simulation.data.calibrate import holdout, joining_weeks, scenario_from_log, simulated_weekly_purchases
+from simulation.data.calibrate import (
+    holdout,
+    joining_weeks,
+    scenario_from_log,
+    simulated_weekly_purchases,
+)
 from simulation.engine.model import MarketModel
-from simulation.policies import build_market
 from simulation.messages import t
+from simulation.policies import build_market
 
 CALIBRATION_END = "1997-09-30"  # the end of week 39 from 1997-01-01
 

@@ -32,8 +32,8 @@ from pydantic import BaseModel
 from simulation import Scenario, load_preset, simulate
 from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import COSTS, LEVELS, MOTIVES
-from simulation.policies import build_market
 from simulation.metrics import customer_table, summary, weekly_frame
+from simulation.policies import build_market
 
 # scenario fields drawn over their whole allowed range
 DRAWN = (

@@ -12,10 +12,10 @@ from simulation.charts import loyalty as charts
 from simulation.charts.flow import customer_flow, flow_table
 from simulation.charts.waterfall import bars, table
 from simulation.engine.accounting import COSTS, MOTIVES, TACTIC_COSTS
-from simulation.policies import build_market
 from simulation.experiment import compare
 from simulation.metrics import loyalty
 from simulation.metrics.outputs import weekly_frame
+from simulation.policies import build_market
 
 WEEKS = 40
 TACTICS = ("thank_you", "referral", "points", "bundling", "contacts")

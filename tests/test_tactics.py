@@ -11,21 +11,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation import load_preset
 from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import TACTIC_COSTS
 from simulation.engine.life_cycle import STAGES
 from simulation.engine.model import MarketModel
-from simulation.policies import build_market
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
 from simulation.metrics import weekly_frame
+from simulation.policies import build_market
+from tests.conftest import with_tactics
 
-
-def scenario(*tactics: str, **changes):
-    base = {"customers.count": 1500, "run.burn_in_weeks": 26, "run.weeks": 52}
-    on = {f"firms.0.tactics.{name}.enabled": True for name in tactics}
-    return load_preset("baseline").with_changes({**base, **on, **changes})
+scenario = with_tactics
 
 
 def run(sc, seed=1) -> MarketModel:

@@ -33,7 +33,15 @@ import mesa
 import numpy as np
 
 from simulation.config.scenario import Scenario
-from simulation.engine import accounts, acquisition, brand, choice, churn, experience, word_of_mouth
+from simulation.engine import (
+    accounts,
+    acquisition,
+    brand,
+    choice,
+    churn,
+    experience,
+    word_of_mouth,
+)
 from simulation.engine.accounting import Ledger, close_week
 from simulation.engine.actions import FirmActions
 from simulation.engine.diary import CustomerView, Diary
