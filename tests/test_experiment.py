@@ -6,7 +6,7 @@ import pytest
 
 from simulation import load_preset
 from simulation.experiment import compare, replication_seeds, sweep
-from simulation.experiment.intervals import t_interval
+from simulation.statistics.intervals import t_interval
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from simulation.charts.comparison import kpi_bars
 from simulation.config import Scenario
-from simulation.experiment.intervals import summarize, t_interval
+from simulation.statistics.intervals import summarize, t_interval
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout

@@ -24,7 +24,7 @@ import pandas as pd
 
 from simulation.charts import price_war as charts
 from simulation.config import Scenario, load_preset
-from simulation.experiment.intervals import summarize
+from simulation.statistics.intervals import summarize
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, slider
 from simulation.messages import t

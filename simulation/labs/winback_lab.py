@@ -17,7 +17,7 @@ import pandas as pd
 from simulation.charts import winback as charts
 from simulation.charts.comparison import kpi_bars
 from simulation.config import Scenario, load_preset
-from simulation.experiment.intervals import t_interval
+from simulation.statistics.intervals import t_interval
 from simulation.experiment.tasks import flat_kpis
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout, slider
@@ -195,7 +195,7 @@ class WinbackLab:
             for k, r in enumerate(results):
                 rows.append({"scenario": name, "replication": k, **r["kpis"], "profit_gain": r["kpis"]["profit"] - self.baseline[k]["kpis"]["profit"]})
         kpis = pd.DataFrame(rows)
-        from simulation.experiment.intervals import summarize
+        from simulation.statistics.intervals import summarize
 
         columns = [c for c in ("profit_gain", "winback_win_back_rate", "winback_won_back", "winback_program_cost", "annual_churn_rate") if c in kpis]
         self.comparison.show(kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=t("winback_lab.compare_title")))

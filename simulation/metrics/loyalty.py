@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from simulation.engine.accounting import COSTS, MOTIVES, TACTIC_COSTS
-from simulation.experiment.intervals import t_interval
 from simulation.messages import label, t
+from simulation.statistics.intervals import mean_interval, paired_differences as _paired
 
 OTHER_COSTS = tuple(c for c in COSTS if c != "cost_of_goods" and c not in TACTIC_COSTS)
 KEPT_WEEKS = 26  # "lost" after 26 weeks without a purchase (004): the horizon a relationship must survive
@@ -44,8 +44,8 @@ def _column(frame: pd.DataFrame, key: str) -> np.ndarray:
 
 def interval(values: Iterable[float]) -> dict[str, float]:
     """Mean and 95% t-interval over replications (NaN bounds with a single replication)."""
-    mean, low, high = t_interval(np.asarray(list(values), dtype=float)[:, None])
-    return {"mean": float(mean[0]), "low": float(low[0]), "high": float(high[0])}
+    mean, low, high = mean_interval(list(values))
+    return {"mean": mean, "low": low, "high": high}
 
 
 def scenario_kpis(comparison, scenario: str) -> pd.DataFrame:
@@ -102,7 +102,7 @@ def paired_differences(kpis, baseline, key: str = "profit") -> np.ndarray:
     runs, base = _rows(kpis), _rows(baseline)
     if len(runs) != len(base):
         raise ValueError(t("error.pairing", runs=len(runs), baseline=len(base)))
-    return _column(runs, key) - _column(base, key)
+    return _paired(_column(runs, key), _column(base, key))
 
 
 def incremental_profit(kpis, baseline) -> dict[str, float]:

@@ -1,0 +1,22 @@
+"""The statistics layer: intervals and SLTV classes, in plain NumPy/SciPy/pandas.
+
+It sits under ``metrics`` and ``policies`` (and is used by ``experiment``) and imports nothing
+from ``simulation``, so a formula lives here once and every layer above reads the same numbers.
+
+- :mod:`~simulation.statistics.intervals`: means with Student-t 95% intervals over replications,
+  and paired differences against a baseline;
+- :mod:`~simulation.statistics.sltv`: SLTV classes A/B/C/D (Stauss & Friege).
+"""
+
+from simulation.statistics.intervals import LEVEL, mean_interval, paired_differences, summarize, t_interval
+from simulation.statistics.sltv import CLASS_CUTS, sltv_classes
+
+__all__ = [
+    "CLASS_CUTS",
+    "LEVEL",
+    "mean_interval",
+    "paired_differences",
+    "sltv_classes",
+    "summarize",
+    "t_interval",
+]
