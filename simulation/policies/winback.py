@@ -25,6 +25,7 @@ from simulation.config.winback import WinBack
 from simulation.engine import population as P
 from simulation.engine.life_cycle import usual_interval
 from simulation.statistics.sltv import sltv_classes
+from simulation.statistics.uplift import uplift_interval
 
 # offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
 # invitation, and the trust it builds if the customer returns (relationship investment, 000)
@@ -49,19 +50,6 @@ FITS = {  # which offers address which true motive
     P.MOTIVE_NONE: {"personalisation", "communication", "brand"},
 }
 CLASSES = np.array(list("ABCD"))
-
-
-def uplift_interval(treated_back: int, treated: int, holdout_back: int, holdout: int) -> dict:
-    """Rule 8: the pilot's uplift — return rate of the contacted group minus that of the holdout
-    (who would have come back anyway) — with its 95% interval (normal approximation for a
-    difference of two proportions). The uplift is real when the interval lies above zero."""
-    p1 = treated_back / treated if treated else 0.0
-    p0 = holdout_back / holdout if holdout else 0.0
-    se = float(np.sqrt(p1 * (1 - p1) / max(treated, 1) + p0 * (1 - p0) / max(holdout, 1)))
-    diff = p1 - p0
-    return {"treated": treated, "holdout": holdout, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": diff - 1.96 * se, "high": diff + 1.96 * se}
-
-
 MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
 
 # entry groups
