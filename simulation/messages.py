@@ -592,6 +592,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "ex.loyalty_purchases.hint1": "Take the median of the series: half of the loyal customers needed fewer satisfying purchases, half more.",
         "ex.loyalty_purchases.mean": "That is the mean; the question asks for the median.",
         "ex.loyalty_purchases.why": "Seed 004: loyalty usually takes 2-5 satisfying purchases. Every purchase before that is a chance to lose the customer: care most in the first months.",
+        "error.no_dask": "scheduler: {scheduler}: Dask is not installed; install it with pip install 'retention-lab[cluster]'",
     }
 }
 
