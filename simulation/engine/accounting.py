@@ -2,7 +2,8 @@
 
 Each firm's profit is its revenue less the cost of goods, acquisition spend (reaching
 prospects), retention spend (serving and keeping customers), win-back spend, each loyalty
-tactic's own cost line (``TACTIC_COSTS``: thank-yous, follow-ups, referral rewards, points, ...)
+tactic's own cost line (``TACTIC_COSTS``: thank-yous, follow-ups, referral rewards, points, ...),
+market research (``research_cost``: a survey of lost customers, bought in a classroom game)
 and fixed costs. ``discounts`` records revenue
 given up against the regular price; it is already missing from revenue, so it is a
 memo line, not a cost. Money is conserved: what customers pay is what firms take in
@@ -16,7 +17,7 @@ import numpy as np
 from simulation.config.tactics import TACTICS
 
 TACTIC_COSTS = tuple(f"{name}_cost" for name in TACTICS)
-COSTS = ("cost_of_goods", "acquisition_cost", "retention_cost", "winback_cost", *TACTIC_COSTS, "fixed_cost")
+COSTS = ("cost_of_goods", "acquisition_cost", "retention_cost", "winback_cost", *TACTIC_COSTS, "research_cost", "fixed_cost")
 MOTIVES = ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")
 
 FLOWS = (

@@ -387,8 +387,10 @@ class MarketModel(mesa.Model):
         Deterministic: the same decisions at the same weeks give the same market."""
         old = self.firms[index].params
         new = firm.params
-        if new.name != old.name or new.role != old.role or new.enters_week != old.enters_week:
-            raise ValueError(f"firms[{index}]: name, role and enters_week cannot change during a run")
+        if new.name != old.name or new.role != old.role:
+            raise ValueError(f"firms[{index}]: name and role cannot change during a run")
+        if new.enters_week != old.enters_week and (self.present[index] or not new.enters_week or new.enters_week + self.burn_in - 1 <= self.week):
+            raise ValueError(f"firms[{index}]: enters_week can change only for a firm that has not entered yet, and only to a week still to come")
         for attribute, array in (("price", self.regular_prices), ("unit_cost", self.unit_costs), ("quality", self.quality), ("service", self.service)):
             if getattr(new, attribute) != getattr(old, attribute):
                 array[index] = getattr(new, attribute)
@@ -396,6 +398,15 @@ class MarketModel(mesa.Model):
             self.brand[index] = self.base_brand[index] = new.brand
         self.firms[index] = firm
         self.settings = self.settings.model_copy(update={"firms": [f.params for f in self.firms]})
+
+    def schedule(self, event) -> None:
+        """Add a scheduled event (``config.scenario`` PriceChange or SwitchingCostShock, in reported
+        weeks) to the run, e.g. a trainer's price cut for the next round of a classroom game."""
+        firm = self.settings.firm_index(event.firm) if event.kind == "price_change" else -1
+        if event.week + self.burn_in - 1 < self.week:
+            raise ValueError(f"events: week {event.week} has already passed (this is reported week {self.reported_week})")
+        self.settings = self.settings.model_copy(update={"events": [*self.settings.events, event]})
+        self._event_firms.append(firm)
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:
