@@ -85,6 +85,11 @@ class FirmActions:
         lost (each handed out once; ``early``: recency alerts show them sooner)."""
         return self.model.life_cycle.take_ghosts(self.index, self.model.week, early=early)
 
+    def moved_away_count(self, week: int) -> int:
+        """How many former customers who moved out of the market the firm's CRM counts as lost in
+        ``week`` (their slots already hold newcomers; nothing is handed out or used up)."""
+        return int(self.model.life_cycle.pending[self.index, week])
+
     def holds_coupon(self, idx: np.ndarray) -> np.ndarray:
         """Whether each of customers ``idx`` still holds an unused coupon from this firm."""
         pop = self.model.pop

@@ -64,11 +64,14 @@ def adopt(model: MarketModel, scenario: Scenario) -> MarketModel:
     return model
 
 
-def replan(model: MarketModel, index: int, params: FirmParams) -> None:
+def replan(model: MarketModel, index: int, params: FirmParams, extra: list = ()) -> None:
     """From the next week on, firm ``index`` runs with ``params`` (its price, service, win-back
     programme and tactics). A policy that stays switched on keeps its state (the lost-customer
     list, key accounts, who blocked the firm) with its new parameters; one switched off stops;
-    a new one starts. Market-facing parameters take effect as ``MarketModel.replan`` says."""
+    a new one starts. ``extra`` are policies the scenario does not describe (e.g. the market
+    research a team buys in a classroom game). Market-facing parameters take effect as
+    ``MarketModel.replan`` says."""
     current = model.firms[index]
-    firm = Firm(params=params, strategy=_strategy(model.settings, params), policies=_policies(params, current.policies))
+    policies = _policies(params, current.policies) + list(extra)
+    firm = Firm(params=params, strategy=_strategy(model.settings, params), policies=policies)
     model.replan(index, firm)

@@ -1,0 +1,71 @@
+"""Charts of the classroom game: results round by round, the leaderboard, the truth revealed."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from simulation.messages import t
+
+
+def over_rounds(timeline: pd.DataFrame, column: str, title: str) -> alt.Chart:
+    """``column`` of every team, round by round (one line per team, a panel per market)."""
+    data = timeline[["round", "team", "market", column]].rename(columns={column: "value"})
+    return (
+        alt.Chart(data, title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("round:O", title=t("game.chart.round")),
+            y=alt.Y("value:Q", title=title),
+            color=alt.Color("team:N", title=t("game.chart.team")),
+            tooltip=[alt.Tooltip("team:N", title=t("game.chart.team")), alt.Tooltip("round:O", title=t("game.chart.round")), alt.Tooltip("value:Q", title=title, format=",.3~f")],
+        )
+        .properties(width=420, height=220)
+    )
+
+
+def leaderboard_bars(board: pd.DataFrame, score: str) -> alt.Chart:
+    """The teams ranked by the chosen score."""
+    title = t("game.chart.leaderboard_title", score=t(f"game.score.{score}") if False else t("game.score_label", score=score))
+    return (
+        alt.Chart(board, title=title)
+        .mark_bar()
+        .encode(
+            y=alt.Y("team:N", sort=alt.EncodingSortField(field=score, order="descending"), title=None),
+            x=alt.X(f"{score}:Q", title=t("game.score_label", score=score)),
+            color=alt.Color("market:N", title=t("game.chart.market")),
+            tooltip=["team", "market", alt.Tooltip("profit:Q", format=",.0f"), alt.Tooltip("equity:Q", format=",.0f"), alt.Tooltip("share:Q", format=".1%")],
+        )
+        .properties(width=420, height=max(120, 28 * len(board)))
+    )
+
+
+def truth_bars(truth: pd.DataFrame, motive_labels: dict[str, str]) -> alt.Chart:
+    """Why each team's customers really left, beside how many its CRM counted as lost."""
+    long = truth.melt(id_vars=["team"], value_vars=list(motive_labels), var_name="motive", value_name="customers")
+    long["reason"] = long.motive.map(motive_labels)
+    return (
+        alt.Chart(long, title=t("game.chart.truth_title"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("team:N", title=None),
+            x=alt.X("customers:Q", stack="zero", title=t("game.chart.customers")),
+            color=alt.Color("reason:N", title=t("game.chart.reason"), sort=list(motive_labels.values())),
+            tooltip=["team", "reason", "customers"],
+        )
+        .properties(width=420, height=max(120, 28 * truth.team.nunique()))
+    )
+
+
+def decision_value_bars(values: pd.DataFrame, decision_labels: dict[str, str]) -> alt.Chart:
+    """What each team's decisions were worth in profit, with 95% intervals."""
+    data = values.assign(what=values.team + " · " + values.decision.map(decision_labels))
+    base = alt.Chart(data, title=t("game.chart.values_title"))
+    bars = base.mark_bar().encode(
+        y=alt.Y("what:N", title=None, sort=None),
+        x=alt.X("mean:Q", title=t("game.chart.profit_gain")),
+        color=alt.condition("datum.low > 0", alt.value("#2e7d32"), alt.condition("datum.high < 0", alt.value("#c62828"), alt.value("#9e9e9e"))),
+        tooltip=["team", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
+    )
+    whiskers = base.mark_rule().encode(y=alt.Y("what:N", sort=None), x="low:Q", x2="high:Q")
+    return (bars + whiskers).properties(width=420, height=max(120, 26 * len(data)))
