@@ -16,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "simulation"
 LAYERS = {
     "messages": 0,  # the message catalog: every layer speaks through it
     "i18n": 0,
+    "vocabulary": 0,  # the market's words (motives, stages, ...) as catalog keys
     "locale": 0,
     "statistics": 0,  # intervals, uplift, SLTV classes, survival: plain numbers in, numbers out
     "config": 1,
