@@ -33,9 +33,9 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import (
     Boolean,
@@ -88,6 +88,7 @@ MESSAGES = {
     "team_name": "teams[{index}].name: {value!r} is not allowed; a name is a non-empty text of at most 100 characters",
     "team_number": "teams[{index}].{field}: {value!r} is not allowed; it is a whole number from 0",
     "team_name_twice": "teams[{index}].name: {value!r} is the name of two teams",
+    "market_value": "market_info: {value!r} is not a market; a market is a whole number from 0",
     "team_firm_twice": "teams[{index}]: market {market}, firm {firm} is run by two teams",
     "store_kind": "store: {where!r} is neither a file path nor a sqlite:/// or postgresql:// URL",
     "store_memory": "store: {where!r} is an in-memory database; a game store is a file or a PostgreSQL database",
@@ -148,13 +149,13 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 metadata = MetaData()
@@ -246,7 +247,7 @@ audit_table = Table(
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _dump(value: Any, field: str) -> str:
@@ -365,7 +366,7 @@ class GameStore:
 
     def _make_engine(self, url: URL) -> Engine:
         if not self._sqlite:
-            return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10})
+            return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=15, connect_args={"connect_timeout": 10})
         engine = create_engine(url, pool_size=10, max_overflow=30, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -390,7 +391,7 @@ class GameStore:
         """Close every pooled connection (the store can be opened again)."""
         self._engine.dispose()
 
-    def __enter__(self) -> GameStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_exc) -> None:
@@ -733,7 +734,7 @@ class GameStore:
                 ))
             for market, info in market_info.items():
                 if isinstance(market, bool) or not isinstance(market, int) or market < 0:
-                    raise GameError(_say("team_number", index="market_info", field="market", value=market))
+                    raise GameError(_say("market_value", value=market))
                 conn.execute(insert(market_info_table).values(
                     game_id=game.id, round=round, market=market, info=_dump(_dict(info, f"market_info[{market}]"), f"market_info[{market}]"),
                 ))
@@ -801,7 +802,7 @@ class GameStore:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
             conn.execute(update(games).where(games.c.id == game.id).values(deadline=when))
-            self._audit(conn, game.id, "trainer", "set_deadline", {"deadline": _iso(when.astimezone(timezone.utc) if when else None)})
+            self._audit(conn, game.id, "trainer", "set_deadline", {"deadline": _iso(when.astimezone(UTC) if when else None)})
 
     def set_status(self, game_id: int, trainer_code: str, status: str) -> None:
         """``open``, ``paused`` or ``finished`` (see the module's docstring for what each allows)."""
