@@ -24,7 +24,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("lab", "test", "cluster")
+EXTRAS = ("lab", "test", "cluster", "postgres")
 
 
 @pytest.fixture(scope="module")
