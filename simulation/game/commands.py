@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         from simulation.game.bots import BOTS
 
         game, team = Game.for_team(store, args.team)
-        history = [v for _, v in sorted(store.results_for_team(args.team).items())]
+        history = [v for _, v in sorted(game.team_results(args.team).items())]
         round = game.status()["round"] + 1
         decisions = BOTS[args.strategy](game.starting_decisions(team), round, history)
         stored = game.submit(args.team, decisions, by=f"bot:{args.strategy}")

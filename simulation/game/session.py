@@ -49,6 +49,11 @@ def decisions_of(params) -> Decisions:
     return Decisions.model_validate(data)
 
 
+def team_view(view: dict) -> dict:
+    """A round's results as the team sees them: everything but the truth."""
+    return {key: value for key, value in view.items() if key != "truth"}
+
+
 class Game:
     """One game in ``store`` (a :class:`GameStore`)."""
 
@@ -225,7 +230,13 @@ class Game:
 
     # --- reading -------------------------------------------------------------------------
     def results(self) -> dict[int, dict[int, dict]]:
+        """Every round's results of every team, the truth included (the trainer's and the debrief's view)."""
         return self.store.results(self.id)
+
+    def team_results(self, team_code: str) -> dict[int, dict]:
+        """What the team with ``team_code`` sees of each round: its CRM, its profit and loss, the
+        public market information and its research — never the truth, never another team."""
+        return {r: team_view(view) for r, view in self.store.results_for_team(team_code).items()}
 
     def leaderboard(self, score: str | None = None):
         return leaderboard(self.teams, self.results(), self.weeks, score or self.score)

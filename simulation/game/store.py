@@ -346,6 +346,7 @@ class GameStore:
 
     def __init__(self, where: str | os.PathLike):
         url, self._shown = _locate(where)
+        self.where = url.render_as_string(hide_password=True)  # names this database (e.g. for caches)
         self._sqlite = url.get_backend_name() == "sqlite"
         try:
             self._engine = self._make_engine(url)
@@ -565,6 +566,12 @@ class GameStore:
                 out.append({"team": team["name"], "id": team_id, "market": team["market"], "firm": team["firm"], "code": code})
             self._audit(conn, game_id, "trainer", "create_game", {"teams": [{k: t[k] for k in ("id", "team", "market", "firm")} for t in out]})
         return {"game": game_id, "trainer": trainer, "teams": out}
+
+    def games(self) -> list[dict]:
+        """Every game in the store, oldest first (``id``, ``name``, ``status``, ``round``)."""
+        with self._read() as conn:
+            rows = conn.execute(select(games).order_by(games.c.id)).all()
+            return [{"id": row.id, "name": json.loads(row.definition).get("name", ""), "status": row.status, "round": row.round} for row in rows]
 
     def game(self, game_id: int) -> dict:
         """The game: id, definition, status, round (completed), deadline (aware UTC or None), created_at."""
