@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from simulation.experiment.tasks import Task, TaskResult, run_task
+from simulation.messages import t
 
 
 def _bar(total: int, show: bool, desc: str):
@@ -78,7 +79,7 @@ def execute(
     (e.g. ``tcp://10.0.0.5:8786``) — takes precedence over ``workers``.
     """
     if workers is not None and workers < 1:
-        raise ValueError(f"workers: {workers} is not allowed: must be 1 or more")
+        raise ValueError(t("error.at_least_one", option="workers", value=workers))
     results: list[list[TaskResult] | None] = [None] * len(tasks)
     bar = _bar(sum(len(task.scenarios) for task in tasks), progress, desc)
     try:
@@ -114,7 +115,7 @@ def _on_dask(tasks, scheduler, results, bar, runner) -> None:
     try:
         from dask.distributed import Client, as_completed as dask_completed
     except ImportError as error:  # pragma: no cover - dask is a declared dependency
-        raise RuntimeError("scheduler: Dask is not installed; pip install 'dask[distributed]'") from error
+        raise RuntimeError(t("error.no_dask")) from error
     client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
     try:
         futures = client.map(runner, list(tasks), pure=False)
