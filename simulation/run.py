@@ -8,6 +8,7 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
+from simulation.policies import build_market
 from simulation.metrics.outputs import customer_table, summary, weekly_frame
 
 
@@ -32,7 +33,7 @@ def simulate(scenario: Scenario, seed: int | None = 0, *, follow=(), progress: b
 
     ``follow`` names customer slots whose weekly story is kept; ``progress`` shows a bar.
     """
-    model = MarketModel(scenario, seed=seed, follow=follow)
+    model = build_market(scenario, seed=seed, follow=follow)
     if progress:
         from tqdm.auto import tqdm
 

@@ -13,9 +13,15 @@ from simulation.charts.holdout import error_table, holdout_chart
 from simulation.config import load_preset, scenario_from_dict
 from simulation.config.errors import ScenarioError
 from simulation.data import customer_summary, load_cdnow
-from simulation.data.calibrate import holdout, joining_weeks, scenario_from_log, simulated_weekly_purchases
+from simulation.data.calibrate import (
+    holdout,
+    joining_weeks,
+    scenario_from_log,
+    simulated_weekly_purchases,
+)
 from simulation.engine.model import MarketModel
 from simulation.messages import t
+from simulation.policies import build_market
 
 CALIBRATION_END = "1997-09-30"  # the end of week 39 from 1997-01-01
 
@@ -50,7 +56,7 @@ def test_each_log_customer_joins_in_the_week_of_their_first_purchase_and_not_bef
     scenario, _ = scenario_from_log(cdnow, CALIBRATION_END, weeks=78)
     scenario = scenario.with_changes({"run.weeks": 16})
     joins = joining_weeks(customer_summary(cdnow, CALIBRATION_END), "1997-01-01").to_numpy()
-    model = MarketModel(scenario, seed=3, record=True)
+    model = build_market(scenario, seed=3, record=True)
     assert (model.pop.supplier < 0).all() and model.absent.all()  # nobody is there yet
     assert np.array_equal(model.pop.arrived_week, joins - 1)  # model weeks (no burn-in)
     model.run()
@@ -68,7 +74,7 @@ def test_staggered_entry_keeps_customers_out_until_they_join_and_is_deterministi
     base = load_preset("baseline").with_changes({"customers.count": 2000, "customers.joining_per_week": [0, 0, 150, 0, 60], "run.burn_in_weeks": 4, "run.weeks": 20})
 
     def run(seed):
-        model = MarketModel(base, seed=seed, record=True)
+        model = build_market(base, seed=seed, record=True)
         for _ in range(base.run.burn_in_weeks + 2):  # to the end of reported week 2
             model.step()
             assert (model.pop.customer_id[:210] == np.arange(210)).all()  # not moved away, not replaced
@@ -89,7 +95,7 @@ def test_the_simulation_counts_repeat_purchases_only():
     scenario = load_preset("baseline").with_changes({"customers.count": 500, "customers.joining_per_week": [300, 200], "customers.initial_unattached_share": 0.0, "run.burn_in_weeks": 0, "run.weeks": 2})
     scenario = scenario.with_changes({"firms.0.initial_share": 1.0, "firms.1.initial_share": 0.0, "firms.2.initial_share": 0.0})
     repeat = simulated_weekly_purchases(scenario, seed=1)
-    model = MarketModel(scenario, seed=1, record=True).run()
+    model = build_market(scenario, seed=1, record=True).run()
     buys = _purchases(model)
     mine = buys[(buys.firm == model.focal) & (buys.customer_id < 500)]
     assert repeat.tolist() == [mine.week.eq(1).sum() - 300, mine.week.eq(2).sum() - 200]

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from simulation.cli import main
+from tests.conftest import market
 
 SUMMARY_KEYS = {"annual_churn_rate", "churn_motive_shares", "top20_revenue_share", "active_customers_end", "revenue", "profit", "seed", "scenario"}
 
@@ -103,9 +104,9 @@ SMALL = ["--replications", "2", "--workers", "1", "--quiet"]
 
 
 def _small_scenario(tmp_path, name, **changes):
-    from simulation.config import load_preset, save_scenario
+    from simulation.config import save_scenario
 
-    scenario = load_preset("baseline").with_changes({"name": name, "customers.count": 400, "run.burn_in_weeks": 8, "run.weeks": 12, **changes})
+    scenario = market(400, burn_in=8, weeks=12, name=name, **changes)
     return str(save_scenario(scenario, tmp_path / f"{name}.yaml"))
 
 

@@ -19,15 +19,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import load_preset, simulate
+from simulation import simulate
+from tests.conftest import market
 
 ROOT = Path(__file__).resolve().parents[1]
-CHANGES = {"customers.count": 800, "run.burn_in_weeks": 20, "run.weeks": 30}
 WINBACK = {f"firms.0.winback.{rule}.enabled": True for rule in ("rule1_value", "rule2_team", "rule3_early", "rule6_mix", "rule7_aftercare", "rule8_pilot")}
 
 
 def scenario(winback: bool = False):
-    return load_preset("baseline").with_changes({**CHANGES, **(WINBACK if winback else {})})
+    return market(800, burn_in=20, weeks=30, **(WINBACK if winback else {}))
 
 
 def digest(seed: int, winback: bool = False) -> str:

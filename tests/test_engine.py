@@ -12,29 +12,14 @@ from hypothesis import strategies as st
 
 from simulation import load_preset, simulate
 from simulation.engine import choice
-from simulation.engine import population as P
 from simulation.engine.accounting import COSTS
-from simulation.engine.model import MarketModel
-
-QUIET = {  # every hazard but one switched off, so a mechanism can be seen alone
-    "natural_churn.drift_hazard": 0.0,
-    "service_failures.complaint_churn_hazard": 0.0,
-    "firms.0.repositioning.drop_share": 0.0,
-    "firms.1.repositioning.drop_share": 0.0,
-    "firms.2.repositioning.drop_share": 0.0,
-    "choice.search_base": 0.0,
-    "choice.search_if_dissatisfied": 0.0,
-    "choice.search_deal_seeker": 0.0,
-}
-
-
-def small(**changes):
-    return load_preset("baseline").with_changes({"customers.count": 2000, "run.burn_in_weeks": 0, "run.weeks": 52, **changes})
+from simulation.policies import build_market
+from tests.conftest import market, quiet_market
 
 
 def test_with_only_moving_away_survival_in_the_market_is_geometric():
     rate = 0.3
-    model = MarketModel(small(**QUIET, **{"natural_churn.move_rate_per_year": rate}), seed=1)
+    model = build_market(quiet_market(**{"natural_churn.move_rate_per_year": rate}), seed=1)
     original = model.pop.customer_id.copy()
     h = 1 - (1 - rate) ** (1 / 52)
     for week in range(1, 53):
@@ -69,8 +54,8 @@ def test_sampled_choices_match_the_logit_probabilities():
 
 
 def test_a_price_above_the_reference_hurts_more_than_the_same_price_below_helps():
-    sc = small()
-    model = MarketModel(sc, seed=2)
+    sc = market()
+    model = build_market(sc, seed=2)
     idx = np.flatnonzero(model.pop.supplier < 0)[:50]
     model.pop.reference_price[idx] = 1.0
     model.prices[:] = 1.0
@@ -83,7 +68,7 @@ def test_a_price_above_the_reference_hurts_more_than_the_same_price_below_helps(
 
 
 def test_trust_lowers_and_deal_seeking_raises_price_sensitivity():
-    model = MarketModel(small(), seed=3)
+    model = build_market(market(), seed=3)
     pop = model.pop
     idx = np.flatnonzero(pop.supplier < 0)[:2]
     pop.reference_price[idx] = 1.0
@@ -97,8 +82,8 @@ def test_trust_lowers_and_deal_seeking_raises_price_sensitivity():
 
 
 def test_recovery_paradox_once_but_not_twice():
-    sc = small(**{"service_failures.resolution_rate": 1.0, "service_failures.complaint_churn_hazard": 0.0})
-    model = MarketModel(sc, seed=4)
+    sc = market(**{"service_failures.resolution_rate": 1.0, "service_failures.complaint_churn_hazard": 0.0})
+    model = build_market(sc, seed=4)
     pop = model.pop
     model.service[:] = 1.0  # resolution certain
     i = np.array([np.flatnonzero(pop.supplier == 0)[0]])
@@ -123,8 +108,8 @@ def test_recovery_paradox_once_but_not_twice():
 
 
 def test_trust_fades_without_contact_and_not_when_touched():
-    sc = small(**QUIET, **{"natural_churn.move_rate_per_year": 0.0})
-    model = MarketModel(sc, seed=5)
+    sc = quiet_market(**{"natural_churn.move_rate_per_year": 0.0})
+    model = build_market(sc, seed=5)
     pop = model.pop
     pop.purchase_rate[:] = 1e-9
     idx = np.flatnonzero(pop.supplier >= 0)[:200]
@@ -133,8 +118,8 @@ def test_trust_fades_without_contact_and_not_when_touched():
     touched = idx[:100]
 
     class Caller:
-        def act(self, m, firm):
-            m.touch(touched)
+        def act(self, firm):
+            firm.touch(touched)
 
     for firm in model.firms:
         firm.policies = [Caller()]
@@ -144,7 +129,7 @@ def test_trust_fades_without_contact_and_not_when_touched():
 
 
 def test_word_of_mouth_volumes_follow_seed_002():
-    sc = small(**QUIET, **{"natural_churn.move_rate_per_year": 0.0, "word_of_mouth.satisfied_threshold": 0.0, "word_of_mouth.dissatisfied_threshold": 0.0})
+    sc = quiet_market(**{"natural_churn.move_rate_per_year": 0.0, "word_of_mouth.satisfied_threshold": 0.0, "word_of_mouth.dissatisfied_threshold": 0.0})
     r = simulate(sc, seed=6)
     w = r.weekly
     tied_years = w.customers.sum() / 52
@@ -152,7 +137,7 @@ def test_word_of_mouth_volumes_follow_seed_002():
 
 
 def test_life_cycle_stages_follow_weeks_since_last_purchase():
-    model = MarketModel(small(), seed=7)
+    model = build_market(market(), seed=7)
     model.run()
     code = model.life_cycle.stages(0, model.week)
     gap = model.week - model.pop.crm_last[0]
@@ -162,8 +147,8 @@ def test_life_cycle_stages_follow_weeks_since_last_purchase():
 
 
 def test_dropped_customers_cannot_buy_from_that_firm_during_the_ban():
-    sc = small(**{"firms.0.repositioning.drop_share": 1.0, "firms.0.repositioning.review_every_weeks": 4})
-    model = MarketModel(sc, seed=8)
+    sc = market(**{"firms.0.repositioning.drop_share": 1.0, "firms.0.repositioning.review_every_weeks": 4})
+    model = build_market(sc, seed=8)
     model.run()
     banned = np.flatnonzero((model.pop.banned_by == 0) & (model.pop.banned_until > model.week))
     assert banned.size > 0

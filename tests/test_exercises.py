@@ -11,7 +11,15 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from simulation.exercises import blanks, customer_base, feedback, loyalty_and_price_war, what_a_customer_is_worth, why_customers_leave, winback_program
+from simulation.exercises import (
+    blanks,
+    customer_base,
+    feedback,
+    loyalty_and_price_war,
+    what_a_customer_is_worth,
+    why_customers_leave,
+    winback_program,
+)
 from simulation.messages import CATALOG
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,14 +4,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import load_preset
 from simulation.experiment import compare, replication_seeds, sweep
 from simulation.experiment.intervals import t_interval
+from tests.conftest import market
 
 
 @pytest.fixture(scope="module")
 def small():
-    return load_preset("baseline").with_changes({"customers.count": 600, "run.burn_in_weeks": 10, "run.weeks": 20})
+    return market(600, burn_in=10, weeks=20)
 
 
 @pytest.fixture(scope="module")

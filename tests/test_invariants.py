@@ -32,8 +32,8 @@ from pydantic import BaseModel
 from simulation import Scenario, load_preset, simulate
 from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import COSTS, LEVELS, MOTIVES
-from simulation.engine.model import MarketModel
 from simulation.metrics import customer_table, summary, weekly_frame
+from simulation.policies import build_market
 
 # scenario fields drawn over their whole allowed range
 DRAWN = (
@@ -164,7 +164,7 @@ def _finite(value) -> bool:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_invariants_hold_in_any_valid_market(scenario, seed):
-    model = MarketModel(scenario, seed=seed)
+    model = build_market(scenario, seed=seed)
     pop, ledger = model.pop, model.ledger
     n, n_firms, col = scenario.customers.count, len(scenario.firms), ledger.index
     customers_before = np.bincount(pop.supplier[pop.supplier >= 0], minlength=n_firms)

@@ -12,10 +12,10 @@ from simulation.charts import loyalty as charts
 from simulation.charts.flow import customer_flow, flow_table
 from simulation.charts.waterfall import bars, table
 from simulation.engine.accounting import COSTS, MOTIVES, TACTIC_COSTS
-from simulation.engine.model import MarketModel
 from simulation.experiment import compare
 from simulation.metrics import loyalty
 from simulation.metrics.outputs import weekly_frame
+from simulation.policies import build_market
 
 WEEKS = 40
 TACTICS = ("thank_you", "referral", "points", "bundling", "contacts")
@@ -92,7 +92,7 @@ def test_each_tactic_cost_is_its_own_ledger_line(comparison):
 # ---------------------------------------------------------------------------- referrals, customers, churn
 def test_referral_kpis_are_sane():
     sc = load_preset("baseline").with_changes({"customers.count": 2000, "run.weeks": 60, "firms.0.tactics.referral.enabled": True})
-    model = MarketModel(sc, seed=3).run()
+    model = build_market(sc, seed=3).run()
     weekly, rel = weekly_frame(model), model.relationships()
     assert (rel[rel.referred].start_week > -model.burn_in).all()  # nobody starts out referred
     kpis = loyalty.referral_kpis(weekly, rel, "You")
@@ -111,7 +111,7 @@ def test_the_referral_reward_brings_more_referral_sales(comparison):
 
 def test_trust_and_satisfaction_at_the_end_are_the_focal_customers():
     sc = load_preset("baseline").with_changes({"customers.count": 800, "run.weeks": 20})
-    model = MarketModel(sc, seed=2).run()
+    model = build_market(sc, seed=2).run()
     values = loyalty.end_distribution({"x": [(model.pop, model.focal)]})
     mine = int((model.pop.supplier == model.focal).sum())
     assert values.groupby("measure").size().to_dict() == {"satisfaction": mine, "trust": mine}

@@ -15,30 +15,12 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from simulation import load_preset, simulate
+from simulation import simulate
 from simulation.engine import choice, churn, experience
 from simulation.engine import population as P
 from simulation.engine.life_cycle import NEVER_BOUGHT
-from simulation.engine.model import MarketModel
-
-N_FIRMS = 3  # the baseline market: You and two rivals
-
-# every hazard and every reason to look around switched off, so one mechanism can be seen alone
-QUIET = {
-    "natural_churn.move_rate_per_year": 0.0,
-    "natural_churn.drift_hazard": 0.0,
-    "service_failures.complaint_churn_hazard": 0.0,
-    "choice.search_base": 0.0,
-    "choice.search_if_dissatisfied": 0.0,
-    "choice.search_deal_seeker": 0.0,
-    **{f"firms.{f}.repositioning.drop_share": 0.0 for f in range(N_FIRMS)},
-}
-
-
-def market(count: int = 2000, weeks: int = 52, burn_in: int = 0, quiet: bool = True, **changes):
-    """A small baseline market, by default with every churn mechanism switched off."""
-    base = {"customers.count": count, "run.burn_in_weeks": burn_in, "run.weeks": weeks}
-    return load_preset("baseline").with_changes({**base, **(QUIET if quiet else {}), **changes})
+from simulation.policies import build_market
+from tests.conftest import N_FIRMS, quiet_market
 
 
 def within(observed: float, expected: float, sd: float, k: float = 4.0) -> bool:
@@ -50,19 +32,19 @@ def weekly_hazard(per_year: float) -> float:
 
 
 class Every:
-    """A policy that calls ``action(model, firm)`` each week (policies run in step 2)."""
+    """A policy that calls ``action(model, firm_index)`` each week (policies run in step 2)."""
 
     def __init__(self, action):
         self.action = action
 
-    def act(self, model, firm):
-        self.action(model, firm)
+    def act(self, firm):
+        self.action(firm.model, firm.index)
 
 
 # --------------------------------------------------------------------------- natural exits
 def test_natural_exits_alone_give_geometric_survival_at_the_weekly_hazard():
     rate = 0.4
-    model = MarketModel(market(**{"natural_churn.move_rate_per_year": rate}), seed=11)
+    model = build_market(quiet_market(**{"natural_churn.move_rate_per_year": rate}), seed=11)
     pop, n = model.pop, model.pop.n
     h = weekly_hazard(rate)
     original = pop.customer_id.copy()
@@ -107,7 +89,7 @@ def test_natural_exits_alone_give_geometric_survival_at_the_weekly_hazard():
 def test_a_newcomer_does_not_inherit_this_weeks_prompt_or_offer_of_the_slots_previous_occupant():
     """State of the week (acquisition reach, a win-back offer or prompt, made in step 2) belongs
     to the customer it was made to; a newcomer who takes the slot in step 3 starts clean."""
-    model = MarketModel(market(**{"natural_churn.move_rate_per_year": 1.0}), seed=12)  # everyone moves
+    model = build_market(quiet_market(**{"natural_churn.move_rate_per_year": 1.0}), seed=12)  # everyone moves
     pop = model.pop
     slots = np.arange(pop.n)
     pop.offer[0, slots] += 3.0  # what step 2 gives a prospect or a lost customer
@@ -129,8 +111,8 @@ def test_a_newcomer_does_not_inherit_this_weeks_prompt_or_offer_of_the_slots_pre
 
 def test_drift_alone_ends_relationships_at_the_hazard_trust_allows_and_drifters_stay_in_the_market():
     drift = 0.05
-    sc = market(**{"natural_churn.drift_hazard": drift, "trust.weekly_decay": 0.0, "choice.outside_option": 20.0, "word_of_mouth.referral_conversion": 0.0})
-    model = MarketModel(sc, seed=13)
+    sc = quiet_market(**{"natural_churn.drift_hazard": drift, "trust.weekly_decay": 0.0, "choice.outside_option": 20.0, "word_of_mouth.referral_conversion": 0.0})
+    model = build_market(sc, seed=13)
     pop = model.pop
     pop.purchase_rate[:] = 1e-9  # trust stays where it is: no purchases, no decay
     tied = np.flatnonzero(pop.supplier >= 0)
@@ -208,8 +190,8 @@ def _price_term(model, idx, firm, price):
 
 
 def test_a_price_above_the_reference_hurts_loss_aversion_times_more_than_the_same_below_helps():
-    sc = market()
-    model = MarketModel(sc, seed=21)
+    sc = quiet_market()
+    model = build_market(sc, seed=21)
     idx = _prospects(model, 100)
     model.pop.deal_seeker[idx[:50]] = True
     model.pop.trust[idx] = np.linspace(0, 1, idx.size)
@@ -221,8 +203,8 @@ def test_a_price_above_the_reference_hurts_loss_aversion_times_more_than_the_sam
 
 
 def test_trust_lowers_price_sensitivity_and_deal_seekers_are_more_sensitive():
-    sc = market()
-    model = MarketModel(sc, seed=22)
+    sc = quiet_market()
+    model = build_market(sc, seed=22)
     pop = model.pop
     idx = _prospects(model, 6)
     pop.deal_seeker[idx] = [False, False, False, True, True, True]
@@ -236,7 +218,7 @@ def test_trust_lowers_price_sensitivity_and_deal_seekers_are_more_sensitive():
 
 
 def test_a_firm_that_dropped_a_customer_is_unavailable_to_them_until_the_ban_ends():
-    model = MarketModel(market(), seed=23)
+    model = build_market(quiet_market(), seed=23)
     pop = model.pop
     idx = _prospects(model, 4)
     pop.banned_by[idx] = [0, 1, 0, -1]
@@ -249,8 +231,8 @@ def test_a_firm_that_dropped_a_customer_is_unavailable_to_them_until_the_ban_end
 
 
 def test_prospects_choose_in_the_shares_the_logit_rule_gives():
-    sc = market(**{"customers.initial_unattached_share": 1.0, "choice.outside_option": 2.0, "firms.1.price": 0.9, "firms.2.quality": 0.3})
-    model = MarketModel(sc, seed=24)
+    sc = quiet_market(**{"customers.initial_unattached_share": 1.0, "choice.outside_option": 2.0, "firms.1.price": 0.9, "firms.2.quality": 0.3})
+    model = build_market(sc, seed=24)
     pop = model.pop
     assert np.all(pop.supplier < 0)
     v = choice.utilities(model, np.arange(pop.n))
@@ -275,8 +257,8 @@ def _buyers(model, firm, k, start=0):
 
 
 def test_service_failures_are_likelier_at_low_service():
-    sc = market(count=6000, **{"firms.0.service": 0.2, "firms.1.service": 0.9})
-    model = MarketModel(sc, seed=31)
+    sc = quiet_market(count=6000, **{"firms.0.service": 0.2, "firms.1.service": 0.9})
+    model = build_market(sc, seed=31)
     low, high = _buyers(model, 0, 3000), _buyers(model, 1, 3000, start=3000)
     buyers = np.concatenate([low, high])
     firms = model.pop.supplier[buyers].astype(np.int64)
@@ -292,13 +274,13 @@ def test_service_failures_are_likelier_at_low_service():
 
 
 def _no_noise(**changes):
-    return market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 0.0, **changes})
+    return quiet_market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 0.0, **changes})
 
 
 def test_satisfaction_rises_when_experience_beats_expectation_and_falls_when_it_falls_short():
     # quality = service = 0.7, so every purchase feels like 0.7 to both personas
     sc = _no_noise(**{"firms.0.quality": 0.7, "firms.0.service": 0.7})
-    model = MarketModel(sc, seed=32)
+    model = build_market(sc, seed=32)
     pop = model.pop
     idx = _buyers(model, 0, 400)
     pop.satisfaction[idx] = 0.6  # where an experience that just meets expectations leaves it
@@ -317,7 +299,7 @@ def test_an_experience_that_beats_expectations_never_lowers_satisfaction():
     """DESIGN §2: "experience above expectation raises satisfaction, below lowers it" — whatever
     the customer's satisfaction was before."""
     sc = _no_noise(**{"firms.0.quality": 0.7, "firms.0.service": 0.7})
-    model = MarketModel(sc, seed=33)
+    model = build_market(sc, seed=33)
     pop = model.pop
     idx = _buyers(model, 0, 400)
     grid_s, grid_e = np.meshgrid(np.linspace(0.05, 0.95, 20), np.linspace(0.45, 0.95, 20))
@@ -336,8 +318,8 @@ def test_an_experience_that_beats_expectations_never_lowers_satisfaction():
 
 
 def test_expectations_move_toward_experience():
-    sc = market(**{"experience.noise": 0.0, "firms.0.quality": 0.7, "firms.0.service": 0.7})
-    model = MarketModel(sc, seed=34)
+    sc = quiet_market(**{"experience.noise": 0.0, "firms.0.quality": 0.7, "firms.0.service": 0.7})
+    model = build_market(sc, seed=34)
     pop = model.pop
     idx = _buyers(model, 0, 500)
     pop.expectation[idx] = np.linspace(0.0, 1.0, idx.size)
@@ -362,7 +344,7 @@ def _trust_path(model, idx, interval_weeks: int, purchases: int):
 def test_loyalty_forms_after_two_to_five_satisfying_purchases(interval_weeks):
     """At defaults (004): a new customer whose purchases satisfy, one every ``interval_weeks``
     weeks (8 is the median customer), crosses the loyalty threshold after 2-5 of them."""
-    model = MarketModel(_no_noise(), seed=35)
+    model = build_market(_no_noise(), seed=35)
     pop = model.pop
     idx = _buyers(model, 0, 200)
     _trust_path(model, idx, interval_weeks, purchases=8)
@@ -372,7 +354,7 @@ def test_loyalty_forms_after_two_to_five_satisfying_purchases(interval_weeks):
 
 
 def test_in_a_default_market_new_relationships_turn_loyal_after_two_to_five_satisfying_purchases():
-    r = simulate(market(quiet=False, weeks=104), seed=36)
+    r = simulate(quiet_market(quiet=False, weeks=104), seed=36)
     pop = r.model.pop
     new_loyal = (pop.supplier >= 0) & (pop.since_week >= 0) & (pop.loyal_after >= 0)
     assert new_loyal.sum() > 100
@@ -382,7 +364,7 @@ def test_in_a_default_market_new_relationships_turn_loyal_after_two_to_five_sati
 
 def test_a_satisfying_purchase_raises_trust_and_a_bad_one_lowers_it():
     sc = _no_noise(**{"firms.0.quality": 0.7, "firms.0.service": 0.7})
-    model = MarketModel(sc, seed=37)
+    model = build_market(sc, seed=37)
     pop = model.pop
     idx = _buyers(model, 0, 200)
     pop.trust[idx] = 0.4
@@ -394,7 +376,7 @@ def test_a_satisfying_purchase_raises_trust_and_a_bad_one_lowers_it():
 
 
 def test_recovery_paradox_a_resolved_first_complaint_lifts_satisfaction_above_where_it_was():
-    sc = market(
+    sc = quiet_market(
         count=4000,
         **{
             "experience.noise": 0.0,
@@ -404,7 +386,7 @@ def test_recovery_paradox_a_resolved_first_complaint_lifts_satisfaction_above_wh
             "firms.0.service": 0.5,  # half the purchases fail; half the complaints are resolved each week
         },
     )
-    model = MarketModel(sc, seed=38)
+    model = build_market(sc, seed=38)
     pop = model.pop
     idx = _buyers(model, 0, 4000)
     pop.satisfaction[idx] = np.linspace(0.3, 0.8, idx.size)
@@ -425,8 +407,8 @@ def test_recovery_paradox_a_resolved_first_complaint_lifts_satisfaction_above_wh
 def test_recovery_paradox_a_second_failure_cancels_the_bonus():
     """Two customers alike in every way, except that one had a first complaint resolved well
     (and got the recovery bonus): after a second failure they end at the same satisfaction."""
-    sc = market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 1.0, "firms.0.service": 0.0})
-    model = MarketModel(sc, seed=39)
+    sc = quiet_market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 1.0, "firms.0.service": 0.0})
+    model = build_market(sc, seed=39)
     pop = model.pop
     bonus = sc.service_failures.recovery_bonus
     recovered, plain = _buyers(model, 0, 100), _buyers(model, 0, 100, start=100)
@@ -453,7 +435,7 @@ def test_recovery_paradox_a_second_failure_cancels_the_bonus():
 # ----------------------------------------------------------------------------- complaints
 @pytest.mark.parametrize("hazard", [0.05, 0.2])
 def test_an_unresolved_complaint_leads_to_complaint_churn_at_the_weekly_hazard(hazard):
-    sc = market(
+    sc = quiet_market(
         **{
             "service_failures.resolution_rate": 0.0,
             "service_failures.complaint_churn_hazard": hazard,
@@ -461,7 +443,7 @@ def test_an_unresolved_complaint_leads_to_complaint_churn_at_the_weekly_hazard(h
             "word_of_mouth.referral_conversion": 0.0,
         }
     )
-    model = MarketModel(sc, seed=41)
+    model = build_market(sc, seed=41)
     pop = model.pop
     pop.purchase_rate[:] = 1e-9  # no new purchases, so no new failures
     cohort = np.flatnonzero(pop.supplier >= 0)[:1200]
@@ -488,8 +470,8 @@ def test_an_unresolved_complaint_leads_to_complaint_churn_at_the_weekly_hazard(h
 
 
 def test_complaints_are_resolved_or_lost_in_the_ratio_the_rates_give():
-    sc = market(count=4000, **{"service_failures.resolution_rate": 0.5, "service_failures.complaint_churn_hazard": 0.2})
-    model = MarketModel(sc, seed=42)
+    sc = quiet_market(count=4000, **{"service_failures.resolution_rate": 0.5, "service_failures.complaint_churn_hazard": 0.2})
+    model = build_market(sc, seed=42)
     pop = model.pop
     open_ = np.flatnonzero(pop.supplier == 0)
     pop.complaint_open[open_] = True
@@ -508,8 +490,8 @@ def test_complaints_are_resolved_or_lost_in_the_ratio_the_rates_give():
 def test_trust_decays_by_weekly_decay_without_purchase_or_contact_and_not_when_touched():
     decay = 0.05
     # purchases leave trust alone here (no gain, no loss), so only the weekly decay moves it
-    sc = market(**{"trust.weekly_decay": decay, "trust.gain_per_satisfying_purchase": 0.0, "trust.loss_per_bad_purchase": 0.0})
-    model = MarketModel(sc, seed=51)
+    sc = quiet_market(**{"trust.weekly_decay": decay, "trust.gain_per_satisfying_purchase": 0.0, "trust.loss_per_bad_purchase": 0.0})
+    model = build_market(sc, seed=51)
     pop = model.pop
     tied = np.flatnonzero(pop.supplier >= 0)
     touched = tied[::3]
@@ -560,7 +542,7 @@ def _tied_with_ties(model):
 
 
 def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conversion_of_told_prospects_buy():
-    sc = market(
+    sc = quiet_market(
         count=3000,
         **{
             "word_of_mouth.satisfied_threshold": 0.0,  # everyone is satisfied
@@ -570,7 +552,7 @@ def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conv
         },
     )
     wom = sc.word_of_mouth
-    model = MarketModel(sc, seed=61)
+    model = build_market(sc, seed=61)
     pop = model.pop
     net = model.network = RecordingNetwork(model)
     customer_weeks = 0
@@ -597,14 +579,14 @@ def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conv
 
 
 def test_a_dissatisfied_customer_sways_negative_contacts_per_year_against_the_firm():
-    sc = market(
+    sc = quiet_market(
         **{
             "word_of_mouth.satisfied_threshold": 1.0,
             "word_of_mouth.positive_contacts_per_year": 0.0,
             "word_of_mouth.dissatisfied_threshold": 1.0,  # everyone is dissatisfied
         }
     )
-    model = MarketModel(sc, seed=62)
+    model = build_market(sc, seed=62)
     customer_weeks = 0
     for _ in range(26):
         model.step()
@@ -621,8 +603,8 @@ def test_a_dissatisfied_customer_sways_negative_contacts_per_year_against_the_fi
 @pytest.mark.parametrize("bounds", [(6, 13, 26), (3, 9, 20)])
 def test_life_cycle_stages_follow_weeks_since_last_purchase(bounds):
     silent, forgotten, lost = bounds
-    sc = market(**{"life_cycle.silent_after_weeks": silent, "life_cycle.forgotten_after_weeks": forgotten, "life_cycle.lost_after_weeks": lost})
-    model = MarketModel(sc, seed=71)
+    sc = quiet_market(**{"life_cycle.silent_after_weeks": silent, "life_cycle.forgotten_after_weeks": forgotten, "life_cycle.lost_after_weeks": lost})
+    model = build_market(sc, seed=71)
     pop = model.pop
     gaps = np.arange(0, 60)
     slots = np.arange(gaps.size)
@@ -646,7 +628,7 @@ def test_life_cycle_stages_follow_weeks_since_last_purchase(bounds):
 
 
 def test_a_customer_is_lost_after_26_weeks_by_default_and_the_weekly_counts_match_the_crm():
-    sc = market(quiet=False, weeks=40, burn_in=10)
+    sc = quiet_market(quiet=False, weeks=40, burn_in=10)
     assert (sc.life_cycle.silent_after_weeks, sc.life_cycle.forgotten_after_weeks, sc.life_cycle.lost_after_weeks)[2] == 26
     r = simulate(sc, seed=72)
     model, last = r.model, r.weekly[r.weekly.week == r.weekly.week.max()]
@@ -663,7 +645,7 @@ def test_a_customer_is_lost_after_26_weeks_by_default_and_the_weekly_counts_matc
 # ---------------------------------------------------------------------------- repositioning
 def test_dropped_customers_leave_as_repositioned_and_cannot_buy_from_that_firm_until_the_ban_ends():
     ban = 12
-    sc = market(
+    sc = quiet_market(
         count=3000,
         weeks=60,
         **{
@@ -677,7 +659,7 @@ def test_dropped_customers_leave_as_repositioned_and_cannot_buy_from_that_firm_u
             "choice.outside_option": 4.0,
         },
     )
-    model = MarketModel(sc, seed=81)
+    model = build_market(sc, seed=81)
     pop = model.pop
     review = sc.firms[0].repositioning
     dropped_at: dict[int, int] = {}  # customer_id -> week last dropped
@@ -724,9 +706,9 @@ PURCHASE = re.compile(r"bought from (.+?) for ([0-9.]+)")
 
 
 def test_a_followed_customers_story_matches_their_crm_record():
-    sc = market(count=1000, weeks=40, burn_in=10, quiet=False, **{"natural_churn.move_rate_per_year": 0.5})
+    sc = quiet_market(count=1000, weeks=40, burn_in=10, quiet=False, **{"natural_churn.move_rate_per_year": 0.5})
     follow = list(range(0, 60))
-    start = MarketModel(sc, seed=91).pop  # the same market at week 0 (the seed fixes every draw)
+    start = build_market(sc, seed=91).pop  # the same market at week 0 (the seed fixes every draw)
     r = simulate(sc, seed=91, follow=follow)
     pop = r.model.pop
     newcomers = 0

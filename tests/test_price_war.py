@@ -11,15 +11,25 @@ import pytest
 
 from simulation import load_preset
 from simulation.engine.accounting import COSTS
-from simulation.engine.model import MarketModel
 from simulation.metrics import weekly_frame
-from simulation.metrics.price_war import PERIODS, by_period, came_back, firm_kpis, period_intervals, recovery, replication_kpis, war_weeks, war_window
+from simulation.metrics.price_war import (
+    PERIODS,
+    by_period,
+    came_back,
+    firm_kpis,
+    period_intervals,
+    recovery,
+    replication_kpis,
+    war_weeks,
+    war_window,
+)
+from simulation.policies import build_market
 
 SMALL = {"customers.count": 1000, "run.weeks": 60}
 
 
 def _weekly(scenario, seed=1):
-    model = MarketModel(scenario, seed=seed).run()
+    model = build_market(scenario, seed=seed).run()
     return model, weekly_frame(model)
 
 
@@ -194,7 +204,12 @@ def test_period_intervals_over_replications():
 
 # --- the lab, headless -------------------------------------------------------------------------
 def test_the_price_war_lab_answers_moves_and_responses(tmp_path):
-    from simulation.labs.price_war_lab import RESPONSES, PriceWarLab, hold_version, respond
+    from simulation.labs.price_war_lab import (
+        RESPONSES,
+        PriceWarLab,
+        hold_version,
+        respond,
+    )
 
     lab = PriceWarLab(customers=600, replications=2, save_folder=tmp_path)
     first = lab.cards.widget.value

@@ -13,8 +13,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulation import Scenario, ScenarioError, load_preset, load_scenario, save_scenario
-from simulation.config import preset_names, preset_summaries, scenario_from_dict, scenario_to_yaml
+from simulation import (
+    Scenario,
+    ScenarioError,
+    load_preset,
+    load_scenario,
+    save_scenario,
+)
+from simulation.config import (
+    preset_names,
+    preset_summaries,
+    scenario_from_dict,
+    scenario_to_yaml,
+)
 from simulation.config.scenario import Customers
 
 ALLOWED_CUSTOMER_FIELDS = list(Customers.model_fields)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation import load_preset
 from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import TACTIC_COSTS
 from simulation.engine.life_cycle import STAGES
@@ -19,16 +18,14 @@ from simulation.engine.model import MarketModel
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
 from simulation.metrics import weekly_frame
+from simulation.policies import build_market
+from tests.conftest import with_tactics
 
-
-def scenario(*tactics: str, **changes):
-    base = {"customers.count": 1500, "run.burn_in_weeks": 26, "run.weeks": 52}
-    on = {f"firms.0.tactics.{name}.enabled": True for name in tactics}
-    return load_preset("baseline").with_changes({**base, **on, **changes})
+scenario = with_tactics
 
 
 def run(sc, seed=1) -> MarketModel:
-    return MarketModel(sc, seed=seed).run()
+    return build_market(sc, seed=seed).run()
 
 
 def focal(model) -> np.ndarray:
@@ -139,7 +136,7 @@ def _contacts_by_hand(draws: dict[int, float], **params):
     0.99 in the other weeks; the prompt and block streams read 0 (every annoying contact blocks).
     Returns the policy, the contacts paid for per week, and the number of slots."""
     sc = scenario("contacts", **{f"firms.0.tactics.contacts.{k}": v for k, v in {"block_chance": 1.0, **params}.items()})
-    model = MarketModel(sc, seed=1)
+    model = build_market(sc, seed=1)
     policy = next(p for p in model.firms[0].policies if p.name == "contacts")
     n, forgotten = model.pop.n, STAGES.index("forgotten")
     model.life_cycle.stages = lambda firm, week=None: np.full(n, forgotten, dtype=np.int8)
@@ -148,7 +145,7 @@ def _contacts_by_hand(draws: dict[int, float], **params):
         model.week = model.ledger.week = week
         draw = draws.get(week, 0.99)
         model.chance = lambda name, idx=slice(None), d=draw: np.full(n, d if name == "contacts/0" else 0.0, dtype=np.float32)[idx]
-        policy.act(model, 0)
+        policy.act(model.actions[0])
         paid.append(model.ledger.column("contacts_cost")[week, 0] / sc.firms[0].tactics.contacts.cost_per_contact)
     return policy, np.array(paid), n
 
@@ -217,7 +214,7 @@ def test_warm_start_with_tactics_and_strategies_gives_exactly_the_cold_numbers()
     warm = WarmStart(base, replications=2, seed=4)
     assert warm.fits(varied)
     hot = warm.run(varied)[1]
-    cold = MarketModel(varied, seed=replication_seeds(4, 2)[1]).run()
+    cold = build_market(varied, seed=replication_seeds(4, 2)[1]).run()
     assert np.array_equal(hot.ledger.data, cold.ledger.data)
 
 

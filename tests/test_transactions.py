@@ -11,7 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.data import TransactionFileError, customer_summary, load_cdnow, load_transactions, weekly_repeat_purchases
+from simulation.data import (
+    TransactionFileError,
+    customer_summary,
+    load_cdnow,
+    load_transactions,
+    weekly_repeat_purchases,
+)
 
 HEADER = "customer_id,date,amount\n"
 

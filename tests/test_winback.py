@@ -4,19 +4,14 @@ import numpy as np
 import pytest
 
 from simulation import load_preset, simulate
-from simulation.engine.model import MarketModel
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
 from simulation.metrics.winback import entries
+from simulation.policies import build_market
+from tests.conftest import with_rules as program
 
 SEEDS = range(5)
 ROOT = "firms.0.winback"
-
-
-def program(*rules, **changes):
-    names = ["rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot"]
-    flags = {f"{ROOT}.{names[k - 1]}.enabled": True for k in rules}
-    return load_preset("baseline").with_changes({**flags, **changes})
 
 
 @pytest.fixture(scope="module")
@@ -99,5 +94,5 @@ def test_warm_start_gives_exactly_the_cold_numbers():
     scenario = program(1, 3, 6, 7).with_changes({"customers.count": 800, "run.weeks": 30})
     assert warm.fits(scenario)
     hot = warm.run(scenario)[1]
-    cold = MarketModel(scenario, seed=replication_seeds(9, 2)[1]).run()
+    cold = build_market(scenario, seed=replication_seeds(9, 2)[1]).run()
     assert np.array_equal(hot.ledger.data, cold.ledger.data)

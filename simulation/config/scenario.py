@@ -289,6 +289,13 @@ class Scenario(Section):
     def focal_index(self) -> int:
         return next(i for i, f in enumerate(self.firms) if f.role == "focal")
 
+    def firm_index(self, name: str) -> int:
+        """Position of the firm called ``name`` (scenario files name firms; the engine uses positions)."""
+        for i, firm in enumerate(self.firms):
+            if firm.name == name:
+                return i
+        raise KeyError(name)
+
     def with_changes(self, changes: dict[str, object]) -> "Scenario":
         """A copy with dotted-path changes, e.g. ``{"customers.count": 1000}``; validated."""
         data = self.model_dump()

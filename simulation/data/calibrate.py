@@ -31,7 +31,7 @@ import pandas as pd
 from simulation.config import Scenario, load_preset
 from simulation.data.bgnbd import BGNBD, holdout_error
 from simulation.data.transactions import customer_summary, weekly_repeat_purchases
-from simulation.engine.model import MarketModel
+from simulation.policies import build_market
 
 
 def joining_weeks(summary: pd.DataFrame, start) -> pd.Series:
@@ -82,7 +82,7 @@ def simulated_weekly_purchases(scenario: Scenario, seed: int = 0) -> pd.Series:
     """Repeat purchases per week at the focal firm by the market's own customers (the log's):
     every purchase except the first of a customer who joined during the run, which is the first
     purchase of the log, not a repeat."""
-    model = MarketModel(scenario, seed=seed, record=True).run()
+    model = build_market(scenario, seed=seed, record=True).run()
     parts = model.records["purchases"]
     week = np.concatenate([p["week"] for p in parts])
     who = np.concatenate([p["customer_id"] for p in parts])

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.config import load_preset
-from simulation.engine.model import MarketModel
+from simulation.policies import build_market
 
 FOLDER = Path(__file__).resolve().parents[2] / "datasets" / "synthetic_crm"
 START = pd.Timestamp("2024-01-01")  # the Monday of reported week 1
@@ -33,7 +33,7 @@ def _date(week) -> pd.Series:
 def build(seed: int = SEED, customers: int = CUSTOMERS) -> dict[str, pd.DataFrame]:
     """The focal firm's export after a baseline run: customers, purchases, complaints, lost."""
     scenario = load_preset("baseline").with_changes({"customers.count": customers})
-    model = MarketModel(scenario, seed=seed, record=True).run()
+    model = build_market(scenario, seed=seed, record=True).run()
     focal = model.focal
 
     def log(kind):

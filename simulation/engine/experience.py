@@ -25,7 +25,6 @@ from simulation.engine.population import (
     EV_FAILURE,
     EV_LOYAL,
     EV_RESOLVED,
-    end_relationship,
 )
 
 

@@ -33,8 +33,17 @@ import mesa
 import numpy as np
 
 from simulation.config.scenario import Scenario
-from simulation.engine import accounts, acquisition, brand, choice, churn, experience, word_of_mouth
+from simulation.engine import (
+    accounts,
+    acquisition,
+    brand,
+    choice,
+    churn,
+    experience,
+    word_of_mouth,
+)
 from simulation.engine.accounting import Ledger, close_week
+from simulation.engine.actions import FirmActions
 from simulation.engine.diary import CustomerView, Diary
 from simulation.engine.firms import Firm
 from simulation.engine.life_cycle import LifeCycle
@@ -55,12 +64,20 @@ from simulation.engine.population import (
 class MarketModel(mesa.Model):
     """A market of customers and 2-4 firms, stepped one week at a time.
 
-    >>> from simulation.config import load_preset
-    >>> model = MarketModel(load_preset("baseline"), seed=1)
-    >>> model.run()
+    ``firms`` are the firms with their pricing strategies and policies, in the scenario's
+    order; the policies layer builds them from the scenario (the engine imports nothing above
+    it), so the usual way in is::
+
+        >>> from simulation.config import load_preset
+        >>> from simulation.policies import build_market
+        >>> model = build_market(load_preset("baseline"), seed=1).run()
     """
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, follow=(), record: bool = False):
+    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, *, firms: list[Firm] | None = None, follow=(), record: bool = False):
+        if firms is None:
+            raise TypeError("MarketModel needs the firms with their strategies and policies: build the market with simulation.policies.build_market(scenario, seed)")
+        if [f.params for f in firms] != list(scenario.firms):
+            raise ValueError("firms: their parameters must be the scenario's firms, in the same order")
         if seed is None:
             seed = np.random.SeedSequence().entropy
         self.seed = seed
@@ -73,7 +90,9 @@ class MarketModel(mesa.Model):
         self.burn_in = scenario.run.burn_in_weeks
         self.total_weeks = scenario.run.burn_in_weeks + scenario.run.weeks
         self.week = 0
-        self.firms = [Firm.from_params(p) for p in scenario.firms]
+        self.firms = list(firms)
+        self.actions = [FirmActions(self, f) for f in range(self.n_firms)]  # what each firm's policies may do
+        self._event_firms = [scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events]
         self.quality = np.array([p.quality for p in scenario.firms])
         self.service = np.array([p.service for p in scenario.firms])
         self.brand = np.array([p.brand for p in scenario.firms])
@@ -223,7 +242,7 @@ class MarketModel(mesa.Model):
                 continue
             if self.week >= self.burn_in:
                 for policy in firm.policies:
-                    policy.act(self, f)
+                    policy.act(self.actions[f])
             churn.reposition(self, f)
         acquisition.reach_prospects(self)
         churn.move_away(self)  # 3
@@ -262,15 +281,14 @@ class MarketModel(mesa.Model):
         for f, firm in enumerate(self.firms):  # a new firm enters
             if firm.params.enters_week and self.week == firm.params.enters_week + self.burn_in - 1:
                 self.present[f] = True
-        self.prices[:] = [firm.strategy.price(self, f) for f, firm in enumerate(self.firms)]
-        names = [f.name for f in self.firms]
-        for event in self.settings.events:
+        self.prices[:] = [firm.strategy.price(self.actions[f]) for f, firm in enumerate(self.firms)]
+        for event, firm in zip(self.settings.events, self._event_firms):
             start = event.week + self.burn_in - 1
             if event.kind == "switching_cost_shock":
                 if self.week == start:
                     self.lock_in = event.lock_in
             elif start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
-                self.prices[names.index(event.firm)] = event.price
+                self.prices[firm] = event.price
 
     def _join(self, buyers: np.ndarray, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Customers due to join this week enter the market with a first purchase from the
@@ -346,17 +364,38 @@ class MarketModel(mesa.Model):
         # only the fading customers (x * 1.0 == x exactly), without a slow masked update
         pop.trust *= np.where(fading, 1.0 - self.settings.trust.weekly_decay, 1.0)
 
-    def adopt(self, scenario: Scenario) -> None:
+    def adopt(self, scenario: Scenario, firms: list[Firm]) -> None:
         """Carry on with ``scenario``'s firms' policies, events and run length (after burn-in only:
         everything that shapes the market itself must be unchanged; see experiment.warm)."""
         if self.week > self.burn_in:
             raise RuntimeError("adopt() is only allowed right after burn-in")
+        if [f.params for f in firms] != list(scenario.firms):
+            raise ValueError("firms: their parameters must be the scenario's firms, in the same order")
         self.settings = scenario
-        self.firms = [Firm.from_params(p) for p in scenario.firms]
+        self.firms = list(firms)
+        self._event_firms = [scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events]
         self.total_weeks = scenario.run.burn_in_weeks + scenario.run.weeks
         if self.ledger.data.shape[0] != self.total_weeks:
             self.ledger.resize(self.total_weeks)
             self.life_cycle.resize(self.total_weeks)
+
+    def replan(self, index: int, firm: Firm) -> None:
+        """From the next week on, firm ``index`` runs ``firm``'s strategy and policies (a team's
+        new decisions in a classroom game). Market-facing parameters that changed take effect
+        now (a new regular price, unit cost, quality, service level or brand); those left as
+        they were keep what the market made of them (e.g. service a win-back team improved).
+        Deterministic: the same decisions at the same weeks give the same market."""
+        old = self.firms[index].params
+        new = firm.params
+        if new.name != old.name or new.role != old.role or new.enters_week != old.enters_week:
+            raise ValueError(f"firms[{index}]: name, role and enters_week cannot change during a run")
+        for attribute, array in (("price", self.regular_prices), ("unit_cost", self.unit_costs), ("quality", self.quality), ("service", self.service)):
+            if getattr(new, attribute) != getattr(old, attribute):
+                array[index] = getattr(new, attribute)
+        if new.brand != old.brand:
+            self.brand[index] = self.base_brand[index] = new.brand
+        self.firms[index] = firm
+        self.settings = self.settings.model_copy(update={"firms": [f.params for f in self.firms]})
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:

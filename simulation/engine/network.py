@@ -24,9 +24,6 @@ class SocialNetwork:
         """Number of ties of each customer (the network never changes, so it is worked out once)."""
         return np.diff(self.offsets)
 
-    def ties_of(self, i: int) -> np.ndarray:
-        return self.neighbours[self.offsets[i] : self.offsets[i + 1]]
-
     def random_ties(self, senders: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """One random tie of each sender (senders must have at least one tie)."""
         start = self.offsets[senders]

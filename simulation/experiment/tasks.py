@@ -17,6 +17,7 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
+from simulation.policies import adopt, build_market
 from simulation.metrics.outputs import summary, weekly_frame
 
 
@@ -91,13 +92,13 @@ def measure(model: MarketModel, label: str, replication: int) -> TaskResult:
 
 def run_task(task: Task) -> list[TaskResult]:
     """Burn the market in once, then run each scenario of the task from that state."""
-    market = MarketModel(task.scenarios[0][1], seed=task.seed)
+    market = build_market(task.scenarios[0][1], seed=task.seed)
     while market.week < market.burn_in:
         market.step()
     results = []
     for i, (label, scenario) in enumerate(task.scenarios):
         model = market if i == len(task.scenarios) - 1 else copy.deepcopy(market)
-        model.adopt(scenario)
+        adopt(model, scenario)
         results.append(measure(model.run(), label, task.replication))
     return results
 

@@ -12,6 +12,7 @@ import copy
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
+from simulation.policies import adopt, build_market
 from simulation.experiment.tasks import market_key, replication_seeds
 
 class WarmStart:
@@ -22,7 +23,7 @@ class WarmStart:
         self.seeds = replication_seeds(seed, replications)
         self._markets: list[MarketModel] = []
         for s in self.seeds:
-            model = MarketModel(base, seed=s)
+            model = build_market(base, seed=s)
             while model.week < model.burn_in:
                 model.step()
             self._markets.append(model)
@@ -33,10 +34,10 @@ class WarmStart:
     def run(self, scenario: Scenario) -> list[MarketModel]:
         """Finished models of ``scenario``, one per replication (a cold run if it does not fit)."""
         if not self.fits(scenario):
-            return [MarketModel(scenario, seed=s).run() for s in self.seeds]
+            return [build_market(scenario, seed=s).run() for s in self.seeds]
         models = []
         for market in self._markets:
             model = copy.deepcopy(market)
-            model.adopt(scenario)
+            adopt(model, scenario)
             models.append(model.run())
         return models

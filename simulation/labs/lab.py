@@ -1,9 +1,10 @@
-"""What every policy lab shares: warm-started runs, a paired baseline, KPI cards with intervals,
+"""What every lab shares: warm-started runs, a paired baseline, KPI cards with intervals,
 timing, and the shelf to save and compare scenarios.
 
-A lab subclass builds its controls, says which scenario they describe (``scenario()``), and
-draws its cards and charts from the finished runs (``draw(runs)``). Runs are paired with the
-baseline by replication, so "profit against doing nothing" is a paired difference.
+A lab subclass builds its controls and charts, says which scenario the controls describe
+(``scenario()``), what it keeps of each finished run (``measure()``), and draws its cards and
+charts from the finished runs (``draw(runs)``). Runs are paired with the baseline by
+replication, so "profit against doing nothing" is a paired difference.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.charts.comparison import kpi_bars
-from simulation.config import Scenario
+from simulation.config import Scenario, load_preset
 from simulation.experiment.intervals import summarize, t_interval
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
@@ -24,30 +25,59 @@ from simulation.messages import t
 from simulation.metrics.outputs import summary, weekly_frame
 
 
-def interval(values) -> tuple[float, float, float]:
-    """Mean and 95% interval over replications."""
+# --- statistics over replications (pure NumPy) ------------------------------------------------
+def mean_and_interval(values) -> tuple[float, float, float]:
+    """Mean and 95% interval of one array of replication values (NaN left out)."""
     mean, low, high = t_interval(np.asarray(values, dtype=float)[:, None])
     return float(mean[0]), float(low[0]), float(high[0])
 
 
+def paired_differences(values, baseline) -> np.ndarray:
+    """``values`` minus ``baseline``, replication by replication (both in replication order)."""
+    values, baseline = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
+    if values.shape != baseline.shape:
+        raise ValueError(t("error.pairing", runs=len(values), baseline=len(baseline)))
+    return values - baseline
+
+
+# --- cards ------------------------------------------------------------------------------------
+def kpi_values(runs: list[dict], key: str) -> np.ndarray:
+    """One KPI of finished runs, one value per replication (NaN where a run has none)."""
+    return np.array([r["kpis"].get(key, np.nan) for r in runs], dtype=float)
+
+
 def kpi_card(title: str, values, kind: str = "number", tone_if_positive: bool = False) -> str:
     """A card with the mean over replications and its 95% interval; a paired gain is coloured."""
-    mean, low, high = interval(values)
+    mean, low, high = mean_and_interval(values)
     text = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
     tone = ("good" if low > 0 else "bad" if high < 0 else "") if tone_if_positive else ""
     return card(title, fmt(mean, kind), text, tone)
 
 
 class PolicyLab:
-    """Base of the Loyalty and Price-War labs (see the module docstring)."""
+    """Base of the Win-back, Loyalty and Price-War labs. A lab fills in:
+
+    - ``build_controls()``: the widgets on the left (``self.watch(widgets)`` re-runs on a change);
+    - ``build_charts()``: the widgets under the cards;
+    - ``scenario()``: the scenario the controls describe;
+    - ``draw(runs)``: cards (``kpi_card``) and charts from the finished runs;
+    - optionally ``measure(model, weekly)``: what else to keep of each run besides ``kpis``,
+      ``weekly`` and ``scenario``; ``baseline_scenario()``; ``compare_title()``; ``title_key``
+      and ``compare_kpis``.
+
+    ``run(scenario)`` gives finished replications, ``gains(runs)`` their paired differences to
+    the baseline, ``last`` the current runs, ``saved_results`` each compared scenario's gain.
+    """
 
     title_key = ""
     compare_kpis: tuple[str, ...] = ("profit_gain", "profit", "annual_churn_rate")
 
-    def __init__(self, base: Scenario, *, customers: int, replications: int, seed: int, save_folder: str | Path):
+    def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
+        base = base if base is not None else load_preset("baseline")
         self.base = base.with_changes({"customers.count": customers})
         self.replications, self.seed = replications, seed
         self._warm: dict[str, WarmStart] = {}
+        self.saved_results: dict[str, dict] = {}
         self.baseline = self.run(self.baseline_scenario())
         self.timer = Timer()
         self.cards = Cards()
@@ -55,9 +85,9 @@ class PolicyLab:
         self.comparison = ChartSlot()
         self.shelf = Shelf(save_folder, self.compare)
         self.shelf.current = self.scenario
-        controls = self.build_controls()
+        self.controls = self.build_controls()
         right = [self.cards.widget, *self.build_charts(), w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"), self.shelf.widget, self.comparison.widget]
-        self.panel = layout(controls + [self.status], right, t(self.title_key))
+        self.panel = layout(self.controls + [self.status], right, t(self.title_key))
         self.update()
 
     # to be filled in by each lab -------------------------------------------------------
@@ -73,8 +103,15 @@ class PolicyLab:
     def scenario(self) -> Scenario:
         raise NotImplementedError
 
+    def measure(self, model, weekly: pd.DataFrame) -> dict:
+        """What the lab keeps of a finished run besides its KPIs, weekly frame and scenario."""
+        return {}
+
     def draw(self, runs: list[dict]) -> None:
         raise NotImplementedError
+
+    def compare_title(self) -> str:
+        return t("lab.compare_title")
 
     # shared ----------------------------------------------------------------------------
     def watch(self, widgets) -> None:
@@ -89,12 +126,12 @@ class PolicyLab:
         runs = []
         for model in self._warm[key].run(scenario):
             weekly = weekly_frame(model)
-            runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "scenario": scenario, "pop": model.pop, "focal": model.focal, "relationships": model.relationships()})
+            runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "scenario": scenario, **self.measure(model, weekly)})
         return runs
 
-    def gains(self, runs: list[dict], key: str = "profit") -> list[float]:
-        """Paired differences against the baseline, one per replication."""
-        return [r["kpis"][key] - b["kpis"][key] for r, b in zip(runs, self.baseline)]
+    def gains(self, runs: list[dict], key: str = "profit", against: list[dict] | None = None) -> np.ndarray:
+        """``key`` of ``runs`` minus the baseline's (or ``against``'s), one per replication."""
+        return paired_differences(kpi_values(runs, key), kpi_values(self.baseline if against is None else against, key))
 
     def update(self, *_):
         with self.timer:
@@ -103,14 +140,17 @@ class PolicyLab:
         self.status.value = f"<span style='font-size:11px;color:#666'>{t('lab.response_time', seconds=self.timer.last, replications=len(self.last))}</span>"
 
     def compare(self, saved: dict[str, Scenario]) -> None:
-        """Run every saved scenario (same replications, same customers) and show them side by side."""
-        rows = []
+        """Run every saved scenario (same replications, same customers) and show them side by side;
+        each one's profit against the baseline is kept in ``saved_results``."""
+        self.saved_results, rows = {}, []
         for name, scenario in saved.items():
-            for k, r in enumerate(self.run(scenario)):
-                rows.append({"scenario": name, "replication": k, **r["kpis"], "profit_gain": r["kpis"]["profit"] - self.baseline[k]["kpis"]["profit"]})
+            runs = self.run(scenario)
+            gains = self.gains(runs)
+            self.saved_results[name] = {"gain": mean_and_interval(gains)}
+            rows += [{"scenario": name, "replication": k, **r["kpis"], "profit_gain": gain} for k, (r, gain) in enumerate(zip(runs, gains))]
         kpis = pd.DataFrame(rows)
         columns = [c for c in self.compare_kpis if c in kpis]
-        self.comparison.show(kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=t("lab.compare_title")))
+        self.comparison.show(kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=self.compare_title()))
 
     def show(self):
         from IPython.display import display

@@ -10,17 +10,14 @@ against doing nothing is a paired difference with a 95% interval.
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
-
 import ipywidgets as w
 import numpy as np
 import pandas as pd
 
 from simulation.charts import loyalty as charts
-from simulation.config import Scenario, load_preset
-from simulation.labs.lab import PolicyLab, kpi_card
-from simulation.labs.panel import ChartSlot, card, fmt, slider
+from simulation.config import Scenario
+from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
+from simulation.labs.panel import ChartSlot, card, fmt, hint, slider
 from simulation.messages import t
 from simulation.metrics import loyalty as metrics
 
@@ -33,9 +30,6 @@ class LoyaltyLab(PolicyLab):
     title_key = "loyalty.title"
     compare_kpis = ("profit_gain", "annual_churn_rate", "loyal_share_end", "customers_end")
 
-    def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
-        super().__init__(base if base is not None else load_preset("baseline"), customers=customers, replications=replications, seed=seed, save_folder=save_folder)
-
     # ------------------------------------------------------------------ controls
     def build_controls(self) -> list[w.Widget]:
         """A switch per tactic with its hint; the points switch carries "rivals copy", the contact
@@ -47,10 +41,10 @@ class LoyaltyLab(PolicyLab):
         default = self.base.firms[self.base.focal_index].tactics.contacts.forgotten_per_month
         self.forgotten = slider("float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f")  # the schema allows up to 8 per month
         self.budget = slider("int", t("loyalty.budget"), 300, 0, 2000, 50)
-        extra = {"points": [self.rivals_copy], "contacts": [self.forgotten, _hint(t("loyalty.contacts_forgotten_hint"))]}
+        extra = {"points": [self.rivals_copy], "contacts": [self.forgotten, hint(t("loyalty.contacts_forgotten_hint"))]}
         controls = [w.HTML(f"<b>{t('loyalty.tactics_heading')}</b>")]
         for name in CHOICES:
-            controls += [self.switch[name], _hint(t(f"loyalty.{name}_hint")), *extra.get(name, [])]
+            controls += [self.switch[name], hint(t(f"loyalty.{name}_hint")), *extra.get(name, [])]
         controls.append(self.budget)
         self.watch([*self.switch.values(), self.rivals_copy, self.forgotten, self.budget])
         return controls
@@ -71,6 +65,10 @@ class LoyaltyLab(PolicyLab):
             if f != focal:
                 changes[f"firms.{f}.tactics.points.enabled"] = bool(self.rivals_copy.value)
         return self.base.with_changes(changes)
+
+    def measure(self, model, weekly) -> dict:
+        """The population at the end (trust, satisfaction), the focal firm and every relationship."""
+        return {"pop": model.pop, "focal": model.focal, "relationships": model.relationships()}
 
     def run(self, scenario: Scenario) -> list[dict]:
         """As :meth:`PolicyLab.run`, but the last few scenarios' runs are kept (the current one and
@@ -100,13 +98,13 @@ class LoyaltyLab(PolicyLab):
         focal = [metrics.focal_rows(r["weekly"]) for r in runs]
         return [
             kpi_card(t("loyalty.kpi.profit_gain"), self.gains(runs), "money", tone_if_positive=True),
-            kpi_card(t("loyalty.kpi.churn"), [k["annual_churn_rate"] for k in kpis], "percent"),
+            kpi_card(t("loyalty.kpi.churn"), kpi_values(runs, "annual_churn_rate"), "percent"),
             self._budget_card(metrics.tactic_cost_per_week(kpis, weeks)),
             kpi_card(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
             self._referral_card(runs),
-            kpi_card(t("loyalty.kpi.loyal_share"), [k["loyal_share_end"] for k in kpis], "percent"),
+            kpi_card(t("loyalty.kpi.loyal_share"), kpi_values(runs, "loyal_share_end"), "percent"),
             kpi_card(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
-            kpi_card(t("loyalty.kpi.top20"), [k["top20_revenue_share"] for k in kpis], "percent"),
+            kpi_card(t("loyalty.kpi.top20"), kpi_values(runs, "top20_revenue_share"), "percent"),
         ]
 
     def _budget_card(self, per_week: np.ndarray) -> str:
@@ -121,8 +119,3 @@ class LoyaltyLab(PolicyLab):
         firm = self.base.firms[self.base.focal_index].name
         kept = metrics.referral_retention(pd.concat([r["relationships"] for r in runs], ignore_index=True), firm)
         return card(t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")))
-
-
-def _hint(text: str) -> w.HTML:
-    """A tactic's one-line explanation under its switch (from the catalog, with its seed)."""
-    return w.HTML(f"<div style='font-size:11px;color:#555;margin:-4px 0 2px 22px'>{html.escape(text)}</div>")

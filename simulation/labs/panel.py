@@ -137,6 +137,11 @@ def layout(controls: list[w.Widget], right: list[w.Widget], title: str) -> w.Wid
     return w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), w.HBox([left, w.VBox(right, layout=w.Layout(flex="1"))])])
 
 
+def hint(text: str) -> w.HTML:
+    """A control's one-line explanation under its switch (from the catalog)."""
+    return w.HTML(f"<div style='font-size:11px;color:#555;margin:-4px 0 2px 22px'>{html.escape(text)}</div>")
+
+
 def slider(kind, description, value, low, high, step, fmt_=None):
     """A labelled slider that updates on release (``kind``: "int" or "float")."""
     cls = w.IntSlider if kind == "int" else w.FloatSlider

@@ -95,7 +95,7 @@ class PriceWarLab(PolicyLab):
     def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
         self._cache: dict[str, list[dict]] = {}
         self.answers: pd.DataFrame | None = None
-        super().__init__(base if base is not None else load_preset("baseline"), customers=customers, replications=replications, seed=seed, save_folder=save_folder)
+        super().__init__(base, customers=customers, replications=replications, seed=seed, save_folder=save_folder)
 
     # --- controls ------------------------------------------------------------------------
     def build_controls(self):
@@ -145,10 +145,6 @@ class PriceWarLab(PolicyLab):
     def holding(self, scenario: Scenario) -> list[dict]:
         return self.run(hold_version(scenario))
 
-    def gains_vs_hold(self, runs: list[dict]) -> list[float]:
-        """Your profit minus holding your price against the same move, per replication."""
-        return [r["kpis"]["profit"] - h["kpis"]["profit"] for r, h in zip(runs, self.holding(runs[0]["scenario"]))]
-
     @staticmethod
     def weekly(runs: list[dict], **columns) -> pd.DataFrame:
         return pd.concat([r["weekly"].assign(replication=k, **columns) for k, r in enumerate(runs)], ignore_index=True)
@@ -158,7 +154,7 @@ class PriceWarLab(PolicyLab):
         scenario = runs[0]["scenario"]
         kpis = replication_kpis(self.weekly(runs), war_window(scenario))
         mine = kpis[kpis.role == "focal"].sort_values("replication").reset_index(drop=True)
-        mine["profit_gain"] = self.gains_vs_hold(runs)
+        mine["profit_gain"] = self.gains(runs, against=self.holding(scenario))  # against holding your price
         mine["rival_profit"] = kpis[kpis.firm == attacker(scenario)].sort_values("replication").profit.to_numpy()
         return mine
 

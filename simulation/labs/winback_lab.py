@@ -8,61 +8,40 @@ programme) is run once and kept, so "profit against doing nothing" is a paired d
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ipywidgets as w
 import numpy as np
 import pandas as pd
 
 from simulation.charts import winback as charts
-from simulation.charts.comparison import kpi_bars
-from simulation.config import Scenario, load_preset
+from simulation.config import Scenario
 from simulation.experiment.intervals import t_interval
-from simulation.experiment.tasks import flat_kpis
-from simulation.experiment.warm import WarmStart
-from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout, slider
+from simulation.labs.lab import PolicyLab, kpi_card, kpi_values, mean_and_interval
+from simulation.labs.panel import ChartSlot, hint, slider
 from simulation.messages import t
-from simulation.metrics.outputs import summary, weekly_frame
 from simulation.metrics.survival import km_curves
 from simulation.metrics.winback import entries, motive_class_counts, second_lifetimes
 
 RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
 CLASS_CHOICES = {"A": ["A"], "AB": ["A", "B"], "ABC": ["A", "B", "C"], "ABCD": ["A", "B", "C", "D"]}
 FUNNEL = ("lost", "targeted", "contacted", "won_back", "still_active_26w")
+CARDS = (
+    ("winback_win_back_rate", "percent"),
+    ("winback_won_back", "number"),
+    ("winback_cost_per_win_back", "money"),
+    ("winback_program_cost", "money"),
+    ("winback_rechurn_26w_rate", "percent"),
+    ("winback_roi", "ratio"),
+)
 
 
-class WinbackLab:
+class WinbackLab(PolicyLab):
     """The lab panel. ``WinbackLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
-    def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
-        base = base if base is not None else load_preset("baseline")
-        self.base = base.with_changes({"customers.count": customers})
-        self.warm = WarmStart(self.base, replications, seed)
-        self.baseline = [self._measure(m) for m in self.warm.run(self.base)]
-        self.timer = Timer()
-        self._build_controls()
-        self.cards = Cards()
-        self.funnel, self.classes = ChartSlot(), ChartSlot()
-        self.over_time, self.survival, self.profit = ChartSlot(), ChartSlot(), ChartSlot()
-        self.comparison = ChartSlot()
-        self.shelf = Shelf(save_folder, self.compare)
-        self.shelf.current = self.scenario
-        self.saved_results: dict[str, dict] = {}
-        self.status = w.HTML()
-        right = [
-            self.cards.widget,
-            w.HBox([self.funnel.widget, self.classes.widget], layout=w.Layout(flex_flow="row wrap")),
-            w.HBox([self.over_time.widget, self.survival.widget], layout=w.Layout(flex_flow="row wrap")),
-            self.profit.widget,
-            w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"),
-            self.shelf.widget,
-            self.comparison.widget,
-        ]
-        self.panel = layout(self.controls + [self.status], right, t("winback_lab.title"))
-        self.update()
+    title_key = "winback_lab.title"
+    compare_kpis = ("profit_gain", "winback_win_back_rate", "winback_won_back", "winback_program_cost", "annual_churn_rate")
 
     # ------------------------------------------------------------------ controls
-    def _build_controls(self) -> None:
+    def build_controls(self) -> list[w.Widget]:
         self.switch = {r: w.Checkbox(value=False, description=t(f"winback_lab.{r}"), indent=False, layout=w.Layout(width="340px")) for r in RULES}
         self.switch["rule1_value"].value = True
         self.budget = slider("int", t("winback_lab.budget"), 400, 0, 2000, 50)
@@ -80,12 +59,20 @@ class WinbackLab:
             "rule7_aftercare": [self.aftercare_weeks],
             "rule8_pilot": [self.pilot_share],
         }
-        self.controls = [w.HTML(f"<b>{t('winback_lab.rules_heading')}</b>")]
+        controls = [w.HTML(f"<b>{t('winback_lab.rules_heading')}</b>")]
         for rule in RULES:
-            hint = w.HTML(f"<div style='font-size:11px;color:#555;margin:-4px 0 2px 22px'>{t(f'winback_lab.{rule}_hint')}</div>")
-            self.controls += [self.switch[rule], hint, *params.get(rule, [])]
-        for widget in [*self.switch.values(), self.budget, self.alert, self.classes_choice, self.depth, self.staged, self.aftercare_weeks, self.pilot_share]:
-            widget.observe(self.update, names="value")
+            controls += [self.switch[rule], hint(t(f"winback_lab.{rule}_hint")), *params.get(rule, [])]
+        self.watch([*self.switch.values(), self.budget, self.alert, self.classes_choice, self.depth, self.staged, self.aftercare_weeks, self.pilot_share])
+        return controls
+
+    def build_charts(self) -> list[w.Widget]:
+        self.funnel, self.classes = ChartSlot(), ChartSlot()
+        self.over_time, self.survival, self.profit = ChartSlot(), ChartSlot(), ChartSlot()
+        return [
+            w.HBox([self.funnel.widget, self.classes.widget], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox([self.over_time.widget, self.survival.widget], layout=w.Layout(flex_flow="row wrap")),
+            self.profit.widget,
+        ]
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe."""
@@ -103,106 +90,56 @@ class WinbackLab:
         return self.base.with_changes(changes)
 
     # ------------------------------------------------------------------ running
-    def _measure(self, model) -> dict:
-        weekly = weekly_frame(model)
-        return {"kpis": flat_kpis(summary(model, weekly)), "entries": entries(model), "lives": second_lifetimes(model), "firm": model.firms[model.focal].name}
-
-    def run(self, scenario: Scenario) -> list[dict]:
-        return [self._measure(m) for m in self.warm.run(scenario)]
-
-    def update(self, *_):
-        with self.timer:
-            results = self.run(self.scenario())
-            self._draw(results)
-        self.status.value = f"<span style='font-size:11px;color:#666'>{t('lab.response_time', seconds=self.timer.last, replications=len(results))}</span>"
-
-    def _kpi(self, results: list[dict], key: str) -> tuple[float, float, float]:
-        values = np.array([r["kpis"].get(key, np.nan) for r in results], dtype=float)
-        mean, low, high = t_interval(values[:, None])
-        return float(mean[0]), float(low[0]), float(high[0])
-
-    def _profit_gain(self, results: list[dict]) -> tuple[float, float, float]:
-        diff = np.array([r["kpis"]["profit"] - b["kpis"]["profit"] for r, b in zip(results, self.baseline)])
-        mean, low, high = t_interval(diff[:, None])
-        return float(mean[0]), float(low[0]), float(high[0])
+    def measure(self, model, weekly) -> dict:
+        """Who was lost and won back (``entries``) and the first and second lifetimes (``lives``)."""
+        return {"entries": entries(model), "lives": second_lifetimes(model), "firm": model.firms[model.focal].name}
 
     # ------------------------------------------------------------------ drawing
-    def _draw(self, results: list[dict]) -> None:
-        gain = self._profit_gain(results)
-        cards_spec = [
-            ("winback_win_back_rate", "percent"),
-            ("winback_won_back", "number"),
-            ("winback_cost_per_win_back", "money"),
-            ("winback_program_cost", "money"),
-            ("winback_rechurn_26w_rate", "percent"),
-            ("winback_roi", "ratio"),
-        ]
-        shown = []
-        for key, kind in cards_spec:
-            mean, low, high = self._kpi(results, key)
-            interval = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
-            shown.append(card(t(f"winback_lab.kpi.{key}"), fmt(mean, kind), interval))
-        tone = "good" if gain[1] > 0 else "bad" if gain[2] < 0 else ""
-        shown.append(card(t("winback_lab.kpi.profit_gain"), fmt(gain[0], "money"), t("lab.interval", low=fmt(gain[1], "money"), high=fmt(gain[2], "money")), tone))
-        self.cards.show(shown)
+    def draw(self, runs: list[dict]) -> None:
+        gains = self.gains(runs)
+        self.gain = mean_and_interval(gains)
+        cards = [kpi_card(t(f"winback_lab.kpi.{key}"), kpi_values(runs, key), kind) for key, kind in CARDS]
+        self.cards.show([*cards, kpi_card(t("winback_lab.kpi.profit_gain"), gains, "money", tone_if_positive=True)])
+        self.funnel.show(charts.funnel(self._funnel_frame(runs)))
+        self.classes.show(charts.motive_by_class(motive_class_counts([r["entries"] for r in runs])))
+        self.over_time.show(charts.won_back_over_time(self._won_back_frame(runs)))
+        self.survival.show(charts.survival(self._survival_frame(runs)))
+        self._draw_profit()
 
-        self.funnel.show(charts.funnel(self._funnel_frame(results)))
-        self.classes.show(charts.motive_by_class(self._class_frame(results)))
-        self.over_time.show(charts.won_back_over_time(self._won_back_frame(results)))
-        self.survival.show(charts.survival(self._survival_frame(results)))
-        rows = [(t("winback_lab.this_programme"), *gain)] + [(name, *saved["gain"]) for name, saved in self.saved_results.items()]
+    def _draw_profit(self) -> None:
+        """This programme's profit against doing nothing, next to the compared scenarios'."""
+        rows = [(t("winback_lab.this_programme"), *self.gain)] + [(name, *saved["gain"]) for name, saved in self.saved_results.items()]
         self.profit.show(charts.profit_against_baseline(pd.DataFrame(rows, columns=["scenario", "mean", "low", "high"])))
-        self._last = {"results": results, "gain": gain}
 
-    def _funnel_frame(self, results) -> pd.DataFrame:
-        rows = []
-        for stage in FUNNEL:
-            rows.append((stage, *self._kpi(results, f"winback_{stage}")))
-        frame = pd.DataFrame(rows, columns=["stage", "mean", "low", "high"])
-        return frame.fillna(0.0)
+    def _funnel_frame(self, runs) -> pd.DataFrame:
+        rows = [(stage, *mean_and_interval(kpi_values(runs, f"winback_{stage}"))) for stage in FUNNEL]
+        return pd.DataFrame(rows, columns=["stage", "mean", "low", "high"]).fillna(0.0)
 
-    def _class_frame(self, results) -> pd.DataFrame:
-        return motive_class_counts([r["entries"] for r in results])
-
-    def _won_back_frame(self, results) -> pd.DataFrame:
+    def _won_back_frame(self, runs) -> pd.DataFrame:
         weeks = self.base.run.weeks
-        counts = np.zeros((weeks, len(results)))
-        for k, r in enumerate(results):
+        counts = np.zeros((weeks, len(runs)))
+        for k, r in enumerate(runs):
             e = r["entries"]
             if e.empty:
                 continue
             won = e[e.won_back & (e.returned_week >= 1)]
             counts[:, k] = np.bincount(won.returned_week.astype(int) - 1, minlength=weeks)[:weeks]
-        mean, low, high = t_interval(counts, axis=1)
+        mean, low, high = t_interval(counts, axis=1)  # per week over replications
         return pd.DataFrame({"scenario": t("winback_lab.this_programme"), "week": np.arange(1, weeks + 1), "mean": mean, "low": np.maximum(low, 0), "high": high})
 
-    def _survival_frame(self, results) -> pd.DataFrame:
-        lives = pd.concat([r["lives"] for r in results], ignore_index=True) if results else pd.DataFrame()
+    def _survival_frame(self, runs) -> pd.DataFrame:
+        lives = pd.concat([r["lives"] for r in runs], ignore_index=True) if runs else pd.DataFrame()
         if lives.empty:
             return pd.DataFrame({"lifetime": pd.Series(dtype=str), "week": pd.Series(dtype=float), "survival": pd.Series(dtype=float), "low": pd.Series(dtype=float), "high": pd.Series(dtype=float)})
-        curves = km_curves(lives, results[0]["firm"])
+        curves = km_curves(lives, runs[0]["firm"])
         curves["lifetime"] = curves.lifetime.map(lambda k: t(f"lifetime.{k}"))
         return curves
 
     # ------------------------------------------------------------------ comparison
     def compare(self, saved: dict[str, Scenario]) -> None:
-        """Run every saved scenario (same replications, same customers) and show them side by side."""
-        self.saved_results = {}
-        rows = []
-        for name, scenario in saved.items():
-            results = self.run(scenario)
-            self.saved_results[name] = {"gain": self._profit_gain(results)}
-            for k, r in enumerate(results):
-                rows.append({"scenario": name, "replication": k, **r["kpis"], "profit_gain": r["kpis"]["profit"] - self.baseline[k]["kpis"]["profit"]})
-        kpis = pd.DataFrame(rows)
-        from simulation.experiment.intervals import summarize
+        """As :meth:`PolicyLab.compare`; the profit chart then shows the compared scenarios too."""
+        super().compare(saved)
+        self._draw_profit()
 
-        columns = [c for c in ("profit_gain", "winback_win_back_rate", "winback_won_back", "winback_program_cost", "annual_churn_rate") if c in kpis]
-        self.comparison.show(kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=t("winback_lab.compare_title")))
-        if getattr(self, "_last", None):
-            self._draw(self._last["results"])
-
-    def show(self):
-        from IPython.display import display
-
-        display(self.panel)
+    def compare_title(self) -> str:
+        return t("winback_lab.compare_title")

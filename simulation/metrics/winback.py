@@ -92,14 +92,6 @@ def funnel(table: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def lost_by_motive_and_class(table: pd.DataFrame) -> pd.DataFrame:
-    """Counts of recognised lost customers by true motive (rows) and SLTV class (columns)."""
-    if table.empty:
-        return pd.DataFrame()
-    motive = np.where(table.moved_away, "natural_moved", table.true_motive)
-    return pd.crosstab(pd.Series(motive, name="true_motive"), table.sltv_class).reindex(columns=list("ABCD"), fill_value=0)
-
-
 def motive_class_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
     """Lost customers by true motive and SLTV class, averaged over runs: motive, sltv_class, count."""
     counts = []

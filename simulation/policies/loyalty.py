@@ -1,7 +1,7 @@
 """Loyalty tactics: what a firm does for the customers it has (001-004, 000), each a policy.
 
-Each class acts once a week (step 2, after burn-in) through the engine's small API
-(``engine.firms``) and pays for itself on its own cost line (``<tactic>_cost``), so a
+Each class acts once a week (step 2, after burn-in) through the engine's API for firms
+(``engine.actions.FirmActions``) and pays for itself on its own cost line (``<tactic>_cost``), so a
 learner can see each tactic's cost beside what it brings. The parameters and their sources
 are in ``config.tactics``. Tactics that act on a purchase act the week after it (a thank-you,
 a follow-up call, points credited): the firm's records show last week's buyers.
@@ -12,30 +12,32 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config import tactics as T
-from simulation.engine.experience import resolve
-from simulation.engine.life_cycle import STAGES, top_customers, usual_interval
+from simulation.engine.life_cycle import STAGES
 from simulation.policies.pricing import attackers
 
 
 class Tactic:
-    """A tactic with its parameters; ``cost`` books on the tactic's own cost line."""
+    """A tactic with its parameters; it acts through the firm's ``engine.actions.FirmActions``
+    and books what it costs on its own line (``<name>_cost``)."""
 
     name = ""
 
     def __init__(self, params):
         self.p = params
 
-    def cost(self, model, firm: int, amount: float) -> None:
-        model.ledger.spend(firm, f"{self.name}_cost", amount)
+    def retune(self, params) -> None:
+        """New parameters from the next week on, keeping what the tactic has learned so far."""
+        self.p = params
 
-    def act(self, model, firm: int) -> None:
+    def cost(self, firm, amount: float) -> None:
+        firm.pay(f"{self.name}_cost", amount)
+
+    def stream(self, firm) -> str:
+        """Name of this tactic's own random stream for this firm."""
+        return f"{self.name}/{firm.index}"
+
+    def act(self, firm) -> None:
         raise NotImplementedError
-
-
-def _gain_trust(model, idx: np.ndarray, share: float) -> None:
-    """A personal contact: trust does not fade this week and closes ``share`` of its gap to 1."""
-    model.touch(idx)
-    model.pop.trust[idx] += share * (1.0 - model.pop.trust[idx])
 
 
 class ThankYou(Tactic):
@@ -43,10 +45,10 @@ class ThankYou(Tactic):
 
     name = "thank_you"
 
-    def act(self, model, firm):
-        buyers = model.recent_buyers(firm)
-        _gain_trust(model, buyers, self.p.trust_gain)
-        self.cost(model, firm, self.p.cost_per_message * buyers.size)
+    def act(self, firm):
+        buyers = firm.recent_buyers()
+        firm.build_trust(buyers, self.p.trust_gain)
+        self.cost(firm, self.p.cost_per_message * buyers.size)
 
 
 class FollowUp(Tactic):
@@ -54,14 +56,14 @@ class FollowUp(Tactic):
 
     name = "follow_up"
 
-    def act(self, model, firm):
-        pop = model.pop
-        buyers = model.recent_buyers(firm)
-        self.cost(model, firm, self.p.cost_per_call * buyers.size)
-        model.touch(buyers)
-        silent = buyers[(pop.failed_week[buyers] == model.week - 1) & ~pop.complaint_open[buyers]]
-        fixed = silent[model.chance(f"{self.name}/{firm}", silent) < self.p.catch_share * self.p.fix_share]
-        resolve(model, fixed, complaint=False)
+    def act(self, firm):
+        pop = firm.pop
+        buyers = firm.recent_buyers()
+        self.cost(firm, self.p.cost_per_call * buyers.size)
+        firm.touch(buyers)
+        silent = buyers[(pop.failed_week[buyers] == firm.week - 1) & ~pop.complaint_open[buyers]]
+        fixed = silent[firm.chance(self.stream(firm), silent) < self.p.catch_share * self.p.fix_share]
+        firm.fix(fixed, complaint=False)
 
 
 class ReferralReward(Tactic):
@@ -69,9 +71,8 @@ class ReferralReward(Tactic):
 
     name = "referral"
 
-    def act(self, model, firm):
-        model.talk[firm] = self.p.talk_multiplier
-        model.referral_reward[firm] = self.p.reward_per_sale  # paid by the engine at the sale
+    def act(self, firm):
+        firm.set_word_of_mouth(self.p.talk_multiplier, reward_per_referred_sale=self.p.reward_per_sale)  # paid by the engine at the sale
 
 
 class Points(Tactic):
@@ -79,13 +80,12 @@ class Points(Tactic):
 
     name = "points"
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
-        buyers = model.recent_buyers(firm)
-        earned = p.reward_share * pop.last_paid[buyers]
-        pop.points[buyers] += earned
-        pop.financial_cost[buyers] = np.maximum(pop.financial_cost[buyers], p.switching_cost * np.minimum(pop.points[buyers] / p.full_balance, 1.0))
-        self.cost(model, firm, float(earned.sum()))
+    def act(self, firm):
+        p = self.p
+        buyers = firm.recent_buyers()
+        earned = p.reward_share * firm.pop.last_paid[buyers]
+        firm.credit_points(buyers, earned, p.switching_cost, p.full_balance)
+        self.cost(firm, float(earned.sum()))
 
 
 class Bundling(Tactic):
@@ -93,15 +93,13 @@ class Bundling(Tactic):
 
     name = "bundling"
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
-        buyers = model.recent_buyers(firm)
+    def act(self, firm):
+        pop, p = firm.pop, self.p
+        buyers = firm.recent_buyers()
         offered = buyers[~pop.bundled[buyers]]
-        takers = offered[model.chance(f"{self.name}/{firm}", offered) < p.take_up]
-        pop.bundled[takers] = True
-        pop.procedural_cost[takers] += p.switching_cost
-        pop.basket_boost[takers] = 1.0 + p.basket_uplift
-        self.cost(model, firm, p.cost_per_customer_week * np.count_nonzero(pop.bundled & (pop.supplier == firm)))
+        takers = offered[firm.chance(self.stream(firm), offered) < p.take_up]
+        firm.bundle(takers, p.switching_cost, p.basket_uplift)
+        self.cost(firm, p.cost_per_customer_week * np.count_nonzero(pop.bundled & (pop.supplier == firm.index)))
 
 
 class ServicePlus(Tactic):
@@ -109,9 +107,9 @@ class ServicePlus(Tactic):
 
     name = "service_plus"
 
-    def act(self, model, firm):
-        model.delight[firm] = self.p.surprise
-        self.cost(model, firm, self.p.cost_per_purchase * model.ledger.data[model.week - 1, firm, model.ledger.index["purchases"]])
+    def act(self, firm):
+        firm.set_delight(self.p.surprise)
+        self.cost(firm, self.p.cost_per_purchase * firm.last_week("purchases"))
 
 
 class KeyAccounts(Tactic):
@@ -125,19 +123,19 @@ class KeyAccounts(Tactic):
         self.ids = np.zeros(0, dtype=np.int64)
         self.started: int | None = None
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
+    def act(self, firm):
+        pop, p = firm.pop, self.p
         if self.started is None:
-            self.started = model.week
-        if (model.week - self.started) % p.review_every_weeks == 0:
-            self.slots = top_customers(model, firm, p.top_share)
+            self.started = firm.week
+        if (firm.week - self.started) % p.review_every_weeks == 0:
+            self.slots = firm.top_customers(p.top_share)
             self.ids = pop.customer_id[self.slots]
-        still = (pop.customer_id[self.slots] == self.ids) & (pop.supplier[self.slots] == firm)
+        still = (pop.customer_id[self.slots] == self.ids) & (pop.supplier[self.slots] == firm.index)
         cared = self.slots[still]
-        _gain_trust(model, cared, p.trust_gain)
+        firm.build_trust(cared, p.trust_gain)
         complaining = cared[pop.complaint_open[cared]]
-        resolve(model, complaining[model.chance(f"{self.name}/{firm}", complaining) < p.fix_chance])
-        self.cost(model, firm, p.cost_per_account_week * cared.size)
+        firm.fix(complaining[firm.chance(self.stream(firm), complaining) < p.fix_chance])
+        self.cost(firm, p.cost_per_account_week * cared.size)
 
 
 class ContactPolicy(Tactic):
@@ -161,9 +159,9 @@ class ContactPolicy(Tactic):
         self.blocked_by: np.ndarray | None = None  # customer id of who blocked the firm, per slot
         self.cleared_to = -1  # last week whose row of ``recent`` was started
 
-    def _window(self, model) -> np.ndarray:
+    def _window(self, firm) -> np.ndarray:
         """Contacts each slot's current customer received in the WINDOW - 1 weeks before this one."""
-        pop = model.pop
+        pop = firm.pop
         if self.recent is None:
             self.recent = np.zeros((self.WINDOW, pop.n), dtype=np.int16)
             self.holder = pop.customer_id.copy()
@@ -171,45 +169,45 @@ class ContactPolicy(Tactic):
         moved_in = np.flatnonzero(self.holder != pop.customer_id)  # a new customer in a renewed slot
         self.recent[:, moved_in] = 0
         self.holder[moved_in] = pop.customer_id[moved_in]
-        for week in range(max(self.cleared_to + 1, model.week - self.WINDOW + 1), model.week + 1):
+        for week in range(max(self.cleared_to + 1, firm.week - self.WINDOW + 1), firm.week + 1):
             self.recent[week % self.WINDOW] = 0  # rows older than the window start afresh
-        self.cleared_to = model.week
+        self.cleared_to = firm.week
         return self.recent.sum(axis=0)
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
-        stream = f"{self.name}/{firm}"
-        before = self._window(model)
-        stage = model.life_cycle.stages(firm)
+    def act(self, firm):
+        pop, p = firm.pop, self.p
+        stream = self.stream(firm)
+        before = self._window(firm)
+        stage = firm.stages()
         per_week = np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0]) / 4.0
         rate = per_week[stage]  # stage -1 (never bought) -> 0.0
         whole = np.floor(rate)
-        count = (whole + (model.chance(stream) < rate - whole)).astype(np.int64)
+        count = (whole + (firm.chance(stream) < rate - whole)).astype(np.int64)
         contacted = np.flatnonzero(count)
-        self.cost(model, firm, p.cost_per_contact * count[contacted].sum())
+        self.cost(firm, p.cost_per_contact * count[contacted].sum())
         reached = contacted[self.blocked_by[contacted] != pop.customer_id[contacted]]
         times = count[reached]
-        model.touch(reached)
-        pop.offer[firm, reached] += p.pull
+        firm.touch(reached)
+        firm.offer(reached, p.pull)
         # a reminder to a lapsing customer: their own supplier's reminder brings a purchase there
         # (no shopping around); a former customer is prompted to look and consider the firm
         prompt = 1.0 - (1.0 - p.prompt_chance) ** times  # any of this week's contacts may prompt
-        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (model.chance(stream + "/prompt", reached) < prompt)]
-        mine = pop.supplier[lapsing] == firm
-        model.reminded[lapsing[mine]] = True
-        model.prompted[lapsing[~mine]] = True
+        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (firm.chance(stream + "/prompt", reached) < prompt)]
+        mine = pop.supplier[lapsing] == firm.index
+        firm.remind(lapsing[mine])
+        firm.prompt(lapsing[~mine])
         is_fragile = stage[reached] >= STAGES.index("forgotten")
         fragile, times = reached[is_fragile], times[is_fragile]
-        self.recent[model.week % self.WINDOW, fragile] += times.astype(np.int16)
+        self.recent[firm.week % self.WINDOW, fragile] += times.astype(np.int16)
         tolerated = int(np.floor(p.tolerated_per_month + 1e-9))
         earlier = before[fragile]
         # contacts number earlier+1 .. earlier+times in the window; those above ``tolerated`` annoy
         too_many = np.clip(earlier + times - np.maximum(earlier, tolerated), 0, times)
         annoyed, too_many = fragile[too_many > 0], too_many[too_many > 0]
-        pop.heard[firm, annoyed] -= p.annoyance_pull * too_many
-        blocks = annoyed[model.chance(stream + "/block", annoyed) < 1.0 - (1.0 - p.block_chance) ** too_many]
+        firm.be_heard(annoyed, -p.annoyance_pull * too_many)
+        blocks = annoyed[firm.chance(stream + "/block", annoyed) < 1.0 - (1.0 - p.block_chance) ** too_many]
         self.blocked_by[blocks] = pop.customer_id[blocks]
-        model.ledger.spend(firm, "blocked", blocks.size)
+        firm.count("blocked", blocks.size)
 
 
 class BroadContacts(Tactic):
@@ -217,12 +215,12 @@ class BroadContacts(Tactic):
 
     name = "broad_contacts"
 
-    def act(self, model, firm):
-        if not model.settings.accounts.b2b:
+    def act(self, firm):
+        if not firm.settings.accounts.b2b:
             return
-        model.people_known[firm] = self.p.people
-        customers = np.count_nonzero(model.pop.supplier == firm)
-        self.cost(model, firm, self.p.cost_per_person_week * (self.p.people - 1) * customers)
+        firm.set_people_known(self.p.people)
+        customers = np.count_nonzero(firm.pop.supplier == firm.index)
+        self.cost(firm, self.p.cost_per_person_week * (self.p.people - 1) * customers)
 
 
 class RetentionOffers(Tactic):
@@ -231,19 +229,16 @@ class RetentionOffers(Tactic):
 
     name = "retention_offers"
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
-        if p.only_in_price_war and attackers(model, firm).size == 0:
+    def act(self, firm):
+        pop, p = firm.pop, self.p
+        if p.only_in_price_war and attackers(firm).size == 0:
             return
-        valuable = top_customers(model, firm, p.top_share)
-        overdue = model.week - pop.crm_last[firm, valuable] > p.overdue_cycles * usual_interval(model, firm, valuable)
-        holding = (pop.coupon_uses[valuable] > 0) & (pop.coupon_firm[valuable] == firm)
-        send = valuable[(overdue | pop.complaint_open[valuable]) & ~holding]
-        pop.coupon_firm[send] = firm
-        pop.coupon_depth[send] = p.depth
-        pop.coupon_uses[send] = p.uses
-        model.touch(send)
-        self.cost(model, firm, p.cost_per_offer * send.size)
+        valuable = firm.top_customers(p.top_share)
+        overdue = firm.week - pop.crm_last[firm.index, valuable] > p.overdue_cycles * firm.usual_interval(valuable)
+        send = valuable[(overdue | pop.complaint_open[valuable]) & ~firm.holds_coupon(valuable)]
+        firm.give_coupon(send, p.depth, p.uses)
+        firm.touch(send)
+        self.cost(firm, p.cost_per_offer * send.size)
 
 
 class RelationshipInvestment(Tactic):
@@ -252,11 +247,11 @@ class RelationshipInvestment(Tactic):
 
     name = "relationship"
 
-    def act(self, model, firm):
-        pop, p = model.pop, self.p
-        due = np.flatnonzero((pop.supplier == firm) & ((pop.customer_id + model.week) % p.every_weeks == 0))
-        _gain_trust(model, due, p.trust_gain)
-        self.cost(model, firm, p.cost_per_contact * due.size)
+    def act(self, firm):
+        pop, p = firm.pop, self.p
+        due = np.flatnonzero((pop.supplier == firm.index) & ((pop.customer_id + firm.week) % p.every_weeks == 0))
+        firm.build_trust(due, p.trust_gain)
+        self.cost(firm, p.cost_per_contact * due.size)
 
 
 class QualityUpgrade(Tactic):
@@ -268,12 +263,11 @@ class QualityUpgrade(Tactic):
         super().__init__(params)
         self.done = False
 
-    def act(self, model, firm):
+    def act(self, firm):
         if not self.done:
-            model.quality[firm] = min(model.quality[firm] + self.p.quality_gain, 1.0)
-            model.service[firm] = min(model.service[firm] + self.p.service_gain, 1.0)
+            firm.improve(quality=self.p.quality_gain, service=self.p.service_gain)
             self.done = True
-        self.cost(model, firm, self.p.cost_per_week)
+        self.cost(firm, self.p.cost_per_week)
 
 
 TACTIC_POLICIES = {cls.name: cls for cls in Tactic.__subclasses__()}

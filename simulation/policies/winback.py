@@ -23,7 +23,6 @@ import numpy as np
 
 from simulation.config.winback import WinBack
 from simulation.engine import population as P
-from simulation.engine.life_cycle import usual_interval
 
 # offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
 # invitation, and the trust it builds if the customer returns (relationship investment, 000)
@@ -122,61 +121,64 @@ class WinBackProgram:
         self.p = params
         self.lost = LostList()
         self.slot_entry: np.ndarray | None = None  # newest entry per slot, -1 if none
-        self.recognized_before: np.ndarray | None = None
+        self.team_on = False  # rule 2's team works (complaints resolved faster)
         self.pilot_decision: dict | None = None
         self.rolled_out = not params.rule8_pilot.enabled
         self.stopped = False
         self.start_week: int | None = None
 
     # ------------------------------------------------------------------ weekly
-    def act(self, model, firm: int) -> None:
+    def act(self, firm) -> None:
+        """One week of the programme for ``firm`` (its ``engine.actions.FirmActions``)."""
         if self.start_week is None:
-            self._start(model, firm)
+            self._start(firm)
         p = self.p
-        week = model.week
         spend = 0.0
         if p.rule2_team.enabled:
-            model.ledger.spend(firm, "winback_cost", p.rule2_team.weekly_cost)
-            self._fix_root_causes(model, firm)
-        self._record_returns(model, firm)
-        self._recognise(model, firm)
-        new = np.flatnonzero(self.lost.recognized == week)
+            firm.pay("winback_cost", p.rule2_team.weekly_cost)
+            self._fix_root_causes(firm)
+        elif self.team_on:  # the team was disbanded: complaints are resolved at the usual speed
+            firm.speed_up_complaints(1.0)
+        self.team_on = p.rule2_team.enabled
+        self._record_returns(firm)
+        self._recognise(firm)
+        new = np.flatnonzero(self.lost.recognized == firm.week)
         if new.size:
             self._classify(new)
-            spend += self._select(model, firm, new)
+            spend += self._select(firm, new)
         if p.rule8_pilot.enabled and not self.rolled_out and not self.stopped:
-            self._maybe_end_pilot(model)
-        spend += self._send_offers(model, firm, self.p.rule1_value.budget_per_week - spend)
-        self._pull_open_offers(model, firm)
+            self._maybe_end_pilot(firm.week)
+        self._send_offers(firm, p.rule1_value.budget_per_week - spend)
+        self._pull_open_offers(firm)
         if p.rule7_aftercare.enabled:
-            self._aftercare(model, firm)
-        del spend
+            self._aftercare(firm)
+
+    def retune(self, params: WinBack) -> None:
+        """New parameters from the next week on (a team's new decision in a classroom game): the
+        lost-customer list, open offers and the pilot's reading so far are kept."""
+        self.p = params
 
     # ------------------------------------------------------------------ rules
-    def _start(self, model, firm: int) -> None:
-        self.start_week = model.week
-        n = model.pop.n
-        self.slot_entry = np.full(n, -1, dtype=np.int64)
-        if self.p.rule2_team.enabled:
-            model.resolution_boost[firm] = self.p.rule2_team.resolution_speedup
-        self._complaint_losses_seen = 0.0
+    def _start(self, firm) -> None:
+        self.start_week = firm.week
+        self.slot_entry = np.full(firm.pop.n, -1, dtype=np.int64)
 
-    def _fix_root_causes(self, model, firm: int) -> None:
-        """Rule 2: the team fixes what made customers complain: service quality learns from complaint losses."""
+    def _fix_root_causes(self, firm) -> None:
+        """Rule 2: the team resolves complaints faster and fixes what made customers complain:
+        service quality learns from complaint losses."""
         t = self.p.rule2_team
-        col = model.ledger.index["defections_complaint"]
-        lost_last_week = model.ledger.data[model.week - 1, firm, col] if model.week > 0 else 0.0
-        model.service[firm] = min(t.service_cap, max(model.service[firm], model.service[firm] + t.service_learning * lost_last_week))
+        firm.speed_up_complaints(t.resolution_speedup)
+        firm.improve(service=t.service_learning * firm.last_week("defections_complaint"), service_cap=t.service_cap)
 
-    def _recognise(self, model, firm: int) -> None:
+    def _recognise(self, firm) -> None:
         """Who the firm now sees as lost (CRM, or earlier with rule 3), plus movers' old records."""
-        pop, week = model.pop, model.week
-        lost_after = model.settings.life_cycle.lost_after_weeks
-        last = pop.crm_last[firm]
+        pop, week = firm.pop, firm.week
+        lost_after = firm.settings.life_cycle.lost_after_weeks
+        last = pop.crm_last[firm.index]
         gap = week - last
         known = last != P.NEVER
         if self.p.rule3_early.enabled:
-            flagged = self._early_flags(model, firm, known, gap)
+            flagged = self._early_flags(firm, known, gap)
         else:
             flagged = known & (gap == lost_after)
         # not already on the list for this same loss
@@ -185,12 +187,12 @@ class WinBackProgram:
         same = (prior >= 0) & (self.lost.cols["customer_id"][np.maximum(prior, 0)] == pop.customer_id[fresh]) & (self.lost.cols["lost_week"][np.maximum(prior, 0)] == last[fresh])
         fresh = fresh[~same]
         if fresh.size:
-            self._add_entries(model, firm, fresh, gone=False)
-        ghosts = model.life_cycle.take_ghosts(firm, week, early=self.p.rule3_early.enabled)
+            self._add_entries(firm, fresh)
+        ghosts = firm.moved_away_records(early=self.p.rule3_early.enabled)
         if ghosts is not None and len(ghosts["slot"]):
-            self._add_ghosts(model, firm, ghosts)
+            self._add_ghosts(firm, ghosts)
 
-    def _early_flags(self, model, firm: int, known: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    def _early_flags(self, firm, known: np.ndarray, gap: np.ndarray) -> np.ndarray:
         """Rule 3: a survey one purchase cycle after each purchase, and recency alerts from each
         customer's own purchase rhythm (the customer database of 000).
 
@@ -198,44 +200,45 @@ class WinBackProgram:
         alert fires when a customer has not bought for ``alert_after_cycles`` of their usual
         intervals: lapsing or lapsed, they go on the lost list now instead of after 26 weeks,
         and slow but steady buyers are no longer taken for lost at 26 weeks."""
-        pop, e = model.pop, self.p.rule3_early
-        count = pop.crm_count[firm]
-        usual = usual_interval(model, firm)
+        pop, e, f = firm.pop, self.p.rule3_early, firm.index
+        count = pop.crm_count[f]
+        usual = firm.usual_interval()
         cycle = np.maximum(np.round(usual), 1)
         surveyed = known & (gap == cycle)
-        model.ledger.spend(firm, "winback_cost", e.survey_cost * np.count_nonzero(surveyed))
-        unhappy = surveyed & ((pop.satisfaction < model.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
+        firm.pay("winback_cost", e.survey_cost * np.count_nonzero(surveyed))
+        unhappy = surveyed & ((pop.satisfaction < firm.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
         history = count >= 2
-        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), model.settings.life_cycle.lost_after_weeks)
+        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), firm.settings.life_cycle.lost_after_weeks)
         alert = known & (gap == due)
-        rescue = np.flatnonzero(unhappy & (pop.supplier == firm))  # they answered the survey: still customers
+        rescue = np.flatnonzero(unhappy & (pop.supplier == f))  # they answered the survey: still customers
         if rescue.size:
-            pop.heard[firm, rescue] += e.rescue_pull
-            model.touch(rescue)
-            model.ledger.spend(firm, "winback_cost", e.rescue_cost * rescue.size)
+            firm.be_heard(rescue, e.rescue_pull)
+            firm.touch(rescue)
+            firm.pay("winback_cost", e.rescue_cost * rescue.size)
         return alert
 
-    def _add_entries(self, model, firm: int, slots: np.ndarray, gone: bool) -> None:
-        pop, week = model.pop, model.week
-        weeks_known = np.maximum(pop.crm_last[firm, slots] - pop.crm_first[firm, slots], 0) + 8
-        truly_gone = pop.supplier[slots] != firm
-        motive = np.where(truly_gone & (pop.ended_firm[slots] == firm), pop.ended_motive[slots], P.MOTIVE_NONE)
+    def _add_entries(self, firm, slots: np.ndarray) -> None:
+        """Customers the firm now sees as lost (still in the market, with it or not)."""
+        pop, f = firm.pop, firm.index
+        weeks_known = np.maximum(pop.crm_last[f, slots] - pop.crm_first[f, slots], 0) + 8
+        truly_gone = pop.supplier[slots] != f
+        motive = np.where(truly_gone & (pop.ended_firm[slots] == f), pop.ended_motive[slots], P.MOTIVE_NONE)
         idx = self.lost.add(
             slot=slots,
             customer_id=pop.customer_id[slots],
-            recognized=np.full(slots.size, week),
-            lost_week=pop.crm_last[firm, slots],
-            score=pop.crm_spend[firm, slots] / weeks_known,
+            recognized=np.full(slots.size, firm.week),
+            lost_week=pop.crm_last[f, slots],
+            score=pop.crm_spend[f, slots] / weeks_known,
             complaint_seen=pop.complaint_at_exit[slots] & truly_gone,
             true_motive=motive,
             true_lost=truly_gone,
-            gone=np.full(slots.size, gone),
+            gone=np.zeros(slots.size, dtype=bool),
         )
         self.slot_entry[slots] = idx
 
-    def _add_ghosts(self, model, firm: int, ghosts: dict) -> None:
+    def _add_ghosts(self, firm, ghosts: dict) -> None:
         """Customers who moved away: the firm still has their record, and may invite them in vain."""
-        week = model.week
+        week = firm.week
         weeks_known = np.maximum(ghosts["last"] - ghosts["first"], 0) + 8
         self.lost.add(
             slot=ghosts["slot"],
@@ -255,9 +258,9 @@ class WinBackProgram:
         self.lost.cols["cls"][new] = sltv_classes(self.lost.score[new], among=self.lost.score)
         self.lost.cols["believed"][new] = np.where(self.lost.complaint_seen[new], P.COMPLAINT, P.COMPETITOR)
 
-    def _select(self, model, firm: int, new: np.ndarray) -> float:
+    def _select(self, firm, new: np.ndarray) -> float:
         """Rules 4, 5 and 8: who is worth pursuing, what they really need, pilot or not."""
-        p, rng, lost = self.p, model.stream(f"winback/{firm}"), self.lost
+        p, rng, lost = self.p, firm.stream(f"winback/{firm.index}"), self.lost
         spend = 0.0
         eligible = np.ones(new.size, dtype=bool)
         if p.rule4_segment.enabled:
@@ -266,7 +269,7 @@ class WinBackProgram:
         if p.rule5_needs.enabled:
             asked = new[eligible]
             spend += p.rule5_needs.research_cost * asked.size
-            model.ledger.spend(firm, "winback_cost", p.rule5_needs.research_cost * asked.size)
+            firm.pay("winback_cost", p.rule5_needs.research_cost * asked.size)
             truth = np.where(lost.gone[asked], P.MOVED, lost.true_motive[asked])
             learned = rng.random(asked.size) < p.rule5_needs.accuracy
             lost.cols["believed"][asked[learned]] = truth[learned]
@@ -293,13 +296,13 @@ class WinBackProgram:
         lost.cols["offered"][chosen[group == TREATED]] = -2  # waiting for budget
         return spend
 
-    def _maybe_end_pilot(self, model) -> None:
+    def _maybe_end_pilot(self, week: int) -> None:
         """Rule 8: at the end of the pilot read the uplift (treated vs holdout return rate, with its
         95% interval); roll out if the programme brought more back than the holdout, else stop."""
         pilot = self.p.rule8_pilot
-        if model.week - self.start_week < pilot.pilot_weeks:
+        if week - self.start_week < pilot.pilot_weeks:
             return
-        self.pilot_decision = self.pilot_uplift(model.week)
+        self.pilot_decision = self.pilot_uplift(week)
         self.rolled_out = self.pilot_decision["uplift"] > 0
         self.stopped = not self.rolled_out
 
@@ -333,15 +336,15 @@ class WinBackProgram:
             return np.full(believed.size, OFFERS.index(mix.offer), dtype=np.int8)
         return np.array([OFFERS.index(MATCH[int(b)]) for b in believed], dtype=np.int8)
 
-    def _send_offers(self, model, firm: int, budget: float) -> float:
+    def _send_offers(self, firm, budget: float) -> float:
         """Rule 1 (and 6): invite waiting targets, most valuable first, while the budget lasts."""
         lost, p = self.lost, self.p
         waiting = np.flatnonzero((lost.offered == -2) & (lost.group == TREATED))
         if waiting.size == 0 or budget <= 0:
             return 0.0
-        stale = waiting[model.week - lost.recognized[waiting] > RESPONSE_WEEKS]
+        stale = waiting[firm.week - lost.recognized[waiting] > RESPONSE_WEEKS]
         lost.cols["offered"][stale] = -3  # too late: the list moved on
-        waiting = waiting[model.week - lost.recognized[waiting] <= RESPONSE_WEEKS]
+        waiting = waiting[firm.week - lost.recognized[waiting] <= RESPONSE_WEEKS]
         order = waiting[np.lexsort((-lost.score[waiting], lost.cls[waiting]))]
         kinds = self._offer_kind(lost.believed[order])
         cost = p.rule1_value.invitation_cost + np.array([EXTRA_COST[OFFERS[k]] for k in kinds]) * p.rule6_mix.enabled
@@ -349,27 +352,25 @@ class WinBackProgram:
         send, kinds, cost = order[affordable], kinds[affordable], cost[affordable]
         if send.size == 0:
             return 0.0
-        week = model.week
+        week = firm.week
         lost.cols["offered"][send] = week
         lost.cols["offer_until"][send] = week + p.rule1_value.offer_weeks
         lost.cols["offer"][send] = kinds
         lost.cols["cost"][send] += cost
-        model.ledger.spend(firm, "winback_cost", float(cost.sum()))
-        pop = model.pop
+        firm.pay("winback_cost", float(cost.sum()))
+        pop = firm.pop
         present = send[~lost.gone[send] & (pop.customer_id[lost.slot[send]] == lost.customer_id[send])]
         promo = present[lost.offer[present] == OFFERS.index("promotion")]
         if promo.size:
             mix = p.rule6_mix
-            slots = lost.slot[promo]
-            pop.coupon_firm[slots] = firm
-            pop.coupon_depth[slots] = mix.discount_depth / 2 if mix.staged else mix.discount_depth
-            pop.coupon_uses[slots] = 3 if mix.staged else 1
+            depth, uses = (mix.discount_depth / 2, 3) if mix.staged else (mix.discount_depth, 1)
+            firm.give_coupon(lost.slot[promo], depth, uses)
         return float(cost.sum())
 
-    def _pull_open_offers(self, model, firm: int) -> None:
+    def _pull_open_offers(self, firm) -> None:
         """An open offer adds to the lost customer's utility for the firm while it lasts; the first
         week it prompts them to consider coming back. Fitting offers pull fully, others half."""
-        lost, pop, week = self.lost, model.pop, model.week
+        lost, pop, week = self.lost, firm.pop, firm.week
         open_ = np.flatnonzero((lost.offer_until >= week) & (lost.returned < 0) & ~lost.gone)
         open_ = open_[pop.customer_id[lost.slot[open_]] == lost.customer_id[open_]]
         if open_.size == 0:
@@ -385,54 +386,52 @@ class WinBackProgram:
             pull += 0.4 * shows_fix
         emotional = ~pop.rational[lost.slot[open_]]
         pull *= np.where(emotional & (kinds == OFFERS.index("personalisation")), 1.3, 1.0)
-        slots = lost.slot[open_]
-        pop.offer[firm, slots] += pull
+        firm.offer(lost.slot[open_], pull)
         first = open_[lost.offered[open_] == week]
-        model.prompted[lost.slot[first]] = True
+        firm.prompt(lost.slot[first])
 
-    def _record_returns(self, model, firm: int) -> None:
+    def _record_returns(self, firm) -> None:
         """Lost customers who bought from the firm again since last week: won back (or came back
         by themselves, for the holdout and the untargeted)."""
-        lost, pop, week = self.lost, model.pop, model.week
+        lost, pop, week, f = self.lost, firm.pop, firm.week, firm.index
         waiting = np.flatnonzero((lost.returned < 0) & ~lost.gone & (week - lost.recognized <= RESPONSE_WEEKS + 8))
         if waiting.size == 0:
             return
         slots = lost.slot[waiting]
         same = pop.customer_id[slots] == lost.customer_id[waiting]
-        back = same & (pop.supplier[slots] == firm) & (pop.crm_last[firm, slots] > lost.lost_week[waiting])
+        back = same & (pop.supplier[slots] == f) & (pop.crm_last[f, slots] > lost.lost_week[waiting])
         back_idx = waiting[back]
-        lost.cols["returned"][back_idx] = pop.crm_last[firm, slots[back]]
-        lost.cols["spend_at_return"][back_idx] = pop.crm_spend[firm, slots[back]] - pop.basket[slots[back]] * model.prices[firm]
+        lost.cols["returned"][back_idx] = pop.crm_last[f, slots[back]]
+        lost.cols["spend_at_return"][back_idx] = pop.crm_spend[f, slots[back]] - pop.basket[slots[back]] * firm.model.prices[f]
         treated = back_idx[lost.offered[back_idx] >= 0]
         if treated.size:
             kinds = lost.offer[treated]
             bonus = np.array([TRUST_ON_RETURN[OFFERS[k]] for k in kinds])
             s = lost.slot[treated]
-            pop.trust[s] = np.minimum(pop.trust[s] + bonus, 1.0)
+            firm.add_trust(s, bonus)
             promo = s[kinds == OFFERS.index("promotion")]
-            pop.financial_cost[promo] += self.p.rule6_mix.points * self.p.rule6_mix.enabled
+            firm.add_financial_cost(promo, self.p.rule6_mix.points * self.p.rule6_mix.enabled)
         # entries whose second life ended: they left the firm again
         came_back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0))
         s = lost.slot[came_back]
         same = pop.customer_id[s] == lost.customer_id[came_back]
-        gone_again = ~same | (pop.supplier[s] != firm)
+        gone_again = ~same | (pop.supplier[s] != f)
         ended = came_back[gone_again]
         lost.cols["left_again"][ended] = week
-        lost.cols["spend_after"][ended] = np.where(same[gone_again], pop.crm_spend[firm, s[gone_again]] - lost.spend_at_return[ended], 0.0)
+        lost.cols["spend_after"][ended] = np.where(same[gone_again], pop.crm_spend[f, s[gone_again]] - lost.spend_at_return[ended], 0.0)
 
-    def _aftercare(self, model, firm: int) -> None:
+    def _aftercare(self, firm) -> None:
         """Rule 7: follow-up contacts with a small incentive in the unstable weeks after return."""
-        a, lost, pop, week = self.p.rule7_aftercare, self.lost, model.pop, model.week
+        a, lost, week = self.p.rule7_aftercare, self.lost, firm.week
         back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0) & (lost.offered >= 0))
         since = week - lost.returned[back]
         due = back[(since > 0) & (since <= a.weeks) & (since % a.contact_every_weeks == 0)]
         if due.size == 0:
             return
         s = lost.slot[due]
-        model.touch(s)
-        pop.trust[s] += a.trust_gain * (1.0 - pop.trust[s])
-        pop.satisfaction[s] = np.minimum(pop.satisfaction[s] + 0.03, 1.0)
+        firm.build_trust(s, a.trust_gain)
+        firm.lift_satisfaction(s, 0.03)
         cost = (a.contact_cost + a.incentive_cost) * due.size
         lost.cols["cost"][due] += a.contact_cost + a.incentive_cost
         lost.cols["aftercare_done"][due] += 1
-        model.ledger.spend(firm, "winback_cost", cost)
+        firm.pay("winback_cost", cost)

@@ -87,16 +87,16 @@ def _engine(customers: int, repeats: int, use_tracemalloc: bool) -> dict:
     import gc
 
     from simulation.config import load_preset
-    from simulation.engine.model import MarketModel
+    from simulation.policies import build_market
 
     base_rss = _peak_rss_bytes()
     scenario = load_preset("baseline").with_changes({"customers.count": customers})
     # a tiny warm-up run, so the first timed run does not pay for first-call costs
-    MarketModel(load_preset("baseline").with_changes({"customers.count": 200, "run.burn_in_weeks": 2, "run.weeks": 2}), seed=0).run()
+    build_market(load_preset("baseline").with_changes({"customers.count": 200, "run.burn_in_weeks": 2, "run.weeks": 2}), seed=0).run()
     runs = []
     for seed in range(repeats):
         t0 = time.perf_counter()
-        model = MarketModel(scenario, seed=seed)
+        model = build_market(scenario, seed=seed)
         t1 = time.perf_counter()
         while model.week < model.burn_in:
             model.step()
@@ -127,7 +127,7 @@ def _engine(customers: int, repeats: int, use_tracemalloc: bool) -> dict:
         import tracemalloc
 
         tracemalloc.start()
-        MarketModel(scenario, seed=0).run()
+        build_market(scenario, seed=0).run()
         result["tracemalloc_peak_bytes"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     return result
@@ -143,13 +143,13 @@ def _per_agent(customers: int) -> dict:
     from per_agent import PerAgentMarket
 
     from simulation.config import load_preset
-    from simulation.engine.model import MarketModel
+    from simulation.policies import build_market
 
     scenario = load_preset("baseline").with_changes({"customers.count": customers})
     weeks = scenario.run.burn_in_weeks + scenario.run.weeks
     engine_steps = []
     for seed in range(3):
-        model = MarketModel(scenario, seed=seed)
+        model = build_market(scenario, seed=seed)
         t0 = time.perf_counter()
         model.run()
         engine_steps.append(time.perf_counter() - t0)

@@ -5,7 +5,18 @@ import time
 import pytest
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.lab_driver import assert_offline_and_clean, charts_rendered, kpis, no_chart_errors, nudge_slider, open_voila, outside_requests, run_all, toggle, wait_for_change
+from tests.browser.lab_driver import (
+    assert_offline_and_clean,
+    charts_rendered,
+    kpis,
+    no_chart_errors,
+    nudge_slider,
+    open_voila,
+    outside_requests,
+    run_all,
+    toggle,
+    wait_for_change,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,192 @@
+"""The three labs on one base (``simulation.labs.lab.PolicyLab``): their cards show what the
+simulation gives for the same settings (computed here from warm-started runs and the metrics,
+not from the labs), the controls reach the scenario, the shelf compares, and the shared
+statistics (mean and interval of one array, paired differences) are the ones the cards use."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulation import load_preset
+from simulation.experiment.intervals import t_interval
+from simulation.experiment.tasks import flat_kpis
+from simulation.experiment.warm import WarmStart
+from simulation.labs.lab import mean_and_interval, paired_differences
+from simulation.labs.panel import fmt
+from simulation.messages import t
+from simulation.metrics import loyalty
+from simulation.metrics.outputs import summary, weekly_frame
+
+SIZE = {"customers": 800, "replications": 2, "seed": 0}
+CARD = re.compile(r'<div class="rl-kpi(?: rl-(\w+))?"><div class="rl-label">(.*?)</div><div class="rl-value">(.*?)</div><div class="rl-interval">(.*?)</div></div>')
+
+
+# --- what the cards should say, from the simulation directly ---------------------------------
+def shown(lab) -> list[tuple[str, str, str, str]]:
+    """The cards on screen: (label, value, interval, tone)."""
+    return [(html.unescape(label), html.unescape(value), html.unescape(interval), tone) for tone, label, value, interval in CARD.findall(lab.cards.widget.value)]
+
+
+def expected(label: str, values, kind: str = "number", gain: bool = False) -> tuple[str, str, str, str]:
+    """A card as the labs drew it before they shared a base: mean, 95% t-interval over
+    replications (hidden when it collapses), a paired gain green above zero and red below."""
+    mean, low, high = (float(v[0]) for v in t_interval(np.asarray(values, dtype=float)[:, None]))
+    interval = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
+    tone = ("good" if low > 0 else "bad" if high < 0 else "") if gain else ""
+    return label, fmt(mean, kind), interval, tone
+
+
+def finished(warm: WarmStart, scenario) -> list[dict]:
+    """Replications of ``scenario`` from the burned-in markets: KPIs, weekly frame, the model."""
+    runs = []
+    for model in warm.run(scenario):
+        weekly = weekly_frame(model)
+        runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "model": model})
+    return runs
+
+
+def column(runs: list[dict], key: str) -> np.ndarray:
+    return np.array([r["kpis"].get(key, np.nan) for r in runs], dtype=float)
+
+
+def profit_gain(runs: list[dict], against: list[dict]) -> np.ndarray:
+    return np.array([r["kpis"]["profit"] - b["kpis"]["profit"] for r, b in zip(runs, against)])
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_preset("baseline").with_changes({"customers.count": SIZE["customers"]})
+
+
+@pytest.fixture(scope="module")
+def warm(base):
+    return WarmStart(base, SIZE["replications"], SIZE["seed"])
+
+
+# --- the shared statistics -----------------------------------------------------------------------
+def test_mean_and_interval_is_the_t_interval_of_one_array_and_leaves_out_missing_values():
+    values = [3.0, 5.0, 10.0]
+    half = stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / np.sqrt(3)
+    assert mean_and_interval(values) == pytest.approx((6.0, 6.0 - half, 6.0 + half))
+    assert mean_and_interval([3.0, np.nan, 5.0, 10.0]) == pytest.approx(mean_and_interval(values))
+    assert mean_and_interval([4.0]) == (4.0, 4.0, 4.0)  # one replication: no interval
+
+
+def test_paired_differences_pair_by_replication_and_refuse_unequal_counts():
+    assert paired_differences(pd.Series([5.0, 7.0], index=[8, 9]), [1.0, 2.0]).tolist() == [4.0, 5.0]
+    with pytest.raises(ValueError):
+        paired_differences([1.0, 2.0, 3.0], [1.0, 2.0])
+
+
+# --- Win-back Lab --------------------------------------------------------------------------------
+WINBACK_CARDS = (
+    ("winback_win_back_rate", "percent"),
+    ("winback_won_back", "number"),
+    ("winback_cost_per_win_back", "money"),
+    ("winback_program_cost", "money"),
+    ("winback_rechurn_26w_rate", "percent"),
+    ("winback_roi", "ratio"),
+)
+
+
+def winback_cards(warm, scenario, baseline) -> list[tuple]:
+    runs = finished(warm, scenario)
+    cards = [expected(t(f"winback_lab.kpi.{key}"), column(runs, key), kind) for key, kind in WINBACK_CARDS]
+    return cards + [expected(t("winback_lab.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True)]
+
+
+def test_winback_lab_cards_are_the_simulations_and_the_discount_depth_reaches_the_scenario(base, warm, tmp_path):
+    from simulation.labs import WinbackLab
+
+    baseline = finished(warm, base)
+    lab = WinbackLab(save_folder=tmp_path, **SIZE)
+    assert shown(lab) == winback_cards(warm, lab.scenario(), baseline)
+    assert shown(lab)[-1][2]  # the profit against doing nothing has an interval
+
+    lab.switch["rule6_mix"].value = True
+    before = lab.cards.widget.value
+    assert lab.scenario().firms[0].winback.rule6_mix.discount_depth == pytest.approx(0.2)
+    lab.depth.value = 0.45
+    assert lab.scenario().firms[0].winback.rule6_mix.enabled
+    assert lab.scenario().firms[0].winback.rule6_mix.discount_depth == pytest.approx(0.45)
+    assert lab.cards.widget.value != before
+    assert shown(lab) == winback_cards(warm, lab.scenario(), baseline)
+    assert [r["kpis"] for r in lab.last] == [r["kpis"] for r in finished(warm, lab.scenario())]
+
+
+def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doing_nothing(base, warm, tmp_path):
+    from simulation.labs import WinbackLab
+
+    lab = WinbackLab(save_folder=tmp_path, **SIZE)
+    for name, rule in (("value only", None), ("with after-care", "rule7_aftercare")):
+        if rule:
+            lab.switch[rule].value = True
+        lab.shelf.name.value = name
+        lab.shelf.save()
+    lab.shelf.compare_button.click()
+    assert "value only" in str(lab.comparison._chart.chart.to_dict()) and "with after-care" in str(lab.comparison._chart.chart.to_dict())
+    baseline = finished(warm, base)
+    for name, scenario in lab.shelf.saved.items():
+        assert lab.saved_results[name]["gain"] == pytest.approx(mean_and_interval(profit_gain(finished(warm, scenario), baseline)))
+    profit = str(lab.profit._chart.chart.to_dict())
+    assert "value only" in profit and "with after-care" in profit and t("winback_lab.this_programme") in profit
+
+
+# --- Loyalty Lab ---------------------------------------------------------------------------------
+def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
+    from simulation.labs import LoyaltyLab
+
+    lab = LoyaltyLab(save_folder=tmp_path, **SIZE)
+    lab.switch["referral"].value = True
+    runs, baseline = finished(warm, lab.scenario()), finished(warm, base)
+    focal = [loyalty.focal_rows(r["weekly"]) for r in runs]
+    per_week = loyalty.tactic_cost_per_week([r["kpis"] for r in runs], base.run.weeks).mean()
+    budget = float(lab.budget.value)
+    kept = loyalty.referral_retention(pd.concat([r["model"].relationships() for r in runs], ignore_index=True), base.firms[base.focal_index].name)
+    note = t("loyalty.over_budget" if per_week > budget else "loyalty.of_budget", budget=fmt(budget, "money"))
+    assert shown(lab) == [
+        expected(t("loyalty.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True),
+        expected(t("loyalty.kpi.churn"), column(runs, "annual_churn_rate"), "percent"),
+        (t("loyalty.kpi.cost_per_week"), fmt(per_week, "money"), note, "bad" if per_week > budget else ""),
+        expected(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
+        (t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")), ""),
+        expected(t("loyalty.kpi.loyal_share"), column(runs, "loyal_share_end"), "percent"),
+        expected(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
+        expected(t("loyalty.kpi.top20"), column(runs, "top20_revenue_share"), "percent"),
+    ]
+    lab.shelf.name.value = "referrals"
+    lab.shelf.save()
+    lab.compare(dict(lab.shelf.saved))  # one saved scenario: the button needs two
+    assert lab.saved_results["referrals"]["gain"] == pytest.approx(mean_and_interval(profit_gain(runs, baseline)))
+
+
+# --- Price-War Lab -------------------------------------------------------------------------------
+def test_price_war_lab_cards_are_the_simulations_against_holding_the_price(warm, tmp_path):
+    from simulation.labs import PriceWarLab
+    from simulation.labs.price_war_lab import attacker, hold_version
+    from simulation.metrics.price_war import replication_kpis, war_window
+
+    lab = PriceWarLab(save_folder=tmp_path, **SIZE)
+    lab.response.value = "retention_offers"
+    scenario = lab.scenario()
+    assert scenario.firms[scenario.focal_index].tactics.retention_offers.enabled
+    runs, hold = finished(warm, scenario), finished(warm, hold_version(scenario))
+    weekly = pd.concat([r["weekly"].assign(replication=k) for k, r in enumerate(runs)], ignore_index=True)
+    kpis = replication_kpis(weekly, war_window(scenario))
+    mine = kpis[kpis.role == "focal"].sort_values("replication")
+    rival = kpis[kpis.firm == attacker(scenario)].sort_values("replication")
+    assert shown(lab) == [
+        expected(t("war.kpi.profit_vs_hold"), profit_gain(runs, hold), "money", gain=True),
+        expected(t("war.kpi.share_end_of_war"), mine.share_end_of_war, "percent"),
+        expected(t("war.kpi.share_last_weeks"), mine.share_end, "percent"),
+        expected(t("war.kpi.deal_seekers_war"), mine.deal_seeker_share_during, "percent"),
+        expected(t("war.kpi.reference_price_war"), mine.reference_price_during, "ratio"),
+        expected(t("war.kpi.rival_profit", rival=attacker(scenario)), rival.profit, "money"),
+    ]
+    assert shown(lab)[0][1] != fmt(0.0, "money")  # an answer that changes profit
