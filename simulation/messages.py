@@ -125,9 +125,10 @@ def tn(key: str, n: int, **values: object) -> str:
 
 # --- numbers in the current language's conventions -----------------------------------------------
 
-# The format specs rendered through Babel: sign, grouping, precision and f (fixed), % (percent) or
-# d (whole number), e.g. ".1%", "+.1%", ",.0f", ".2f", ",". Any other spec is plain str.format.
-_NUMBER_SPEC = re.compile(r"(?P<sign>[+-]?)(?P<group>,?)(?:\.(?P<precision>\d+))?(?P<kind>[f%d]?)")
+# The format specs rendered through Babel: sign, grouping, precision and f (fixed), % (percent),
+# g (significant digits, without an exponent) or d (whole number), e.g. ".1%", "+.1%", ",.0f",
+# ".2f", ".3g", ",". Any other spec (widths, alignment, exponents) is plain str.format.
+_NUMBER_SPEC = re.compile(r"(?P<sign>[+-]?)(?P<group>,?)(?:\.(?P<precision>\d+))?(?P<kind>[fg%d]?)")
 
 
 @functools.lru_cache(maxsize=None)
@@ -162,14 +163,18 @@ def format_number(value: object, spec: str) -> str:
     sign, group, precision, kind = match["sign"], bool(match["group"]), match["precision"], match["kind"]
     if kind in ("", "d") and (precision is not None or not isinstance(value, numbers.Integral)):
         return format(value, spec)
-    plain = format(value, f"{sign}.{precision or 0}{kind}" if kind in ("f", "%") else f"{sign}d")
+    if kind in ("", "d"):
+        plain = format(value, f"{sign}d")
+    else:
+        plain = format(value, f"{sign}.{precision}{kind}" if precision is not None else f"{sign}{kind}")
     digits = plain.lstrip("+-").rstrip("%")
-    if not digits[:1].isdigit():  # nan, inf
+    if not digits[:1].isdigit() or "e" in digits:  # nan, inf, 1e-05
         return format(value, spec)
+    decimals = len(digits.partition(".")[2])
     from babel.numbers import format_decimal, format_percent, get_minus_sign_symbol, get_plus_sign_symbol
 
     locale = _locale(_language)
-    pattern = _pattern(str(locale), "%" if kind == "%" else "f", group, int(precision or 0))
+    pattern = _pattern(str(locale), "%" if kind == "%" else "f", group, decimals)
     if kind == "%":
         text = format_percent(Decimal(digits) / 100, pattern, locale=locale)
     else:

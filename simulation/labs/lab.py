@@ -21,7 +21,7 @@ from simulation.experiment.intervals import summarize, t_interval
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
-from simulation.messages import t
+from simulation.messages import t, tn
 from simulation.metrics.outputs import summary, weekly_frame
 
 
@@ -36,7 +36,7 @@ def paired_differences(values, baseline) -> np.ndarray:
     """``values`` minus ``baseline``, replication by replication (both in replication order)."""
     values, baseline = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
     if values.shape != baseline.shape:
-        raise ValueError(t("error.pairing", runs=len(values), baseline=len(baseline)))
+        raise ValueError(t("error.pairing", runs=tn("count.runs", len(values)), baseline=tn("count.baseline_runs", len(baseline))))
     return values - baseline
 
 
@@ -63,7 +63,7 @@ class PolicyLab:
     - ``draw(runs)``: cards (``kpi_card``) and charts from the finished runs;
     - optionally ``measure(model, weekly)``: what else to keep of each run besides ``kpis``,
       ``weekly`` and ``scenario``; ``baseline_scenario()``; ``compare_title()``; ``title_key``
-      and ``compare_kpis``.
+      (the title's catalog key, marked ``N_(...)``) and ``compare_kpis``.
 
     ``run(scenario)`` gives finished replications, ``gains(runs)`` their paired differences to
     the baseline, ``last`` the current runs, ``saved_results`` each compared scenario's gain.
@@ -137,7 +137,7 @@ class PolicyLab:
         with self.timer:
             self.last = self.run(self.scenario())
             self.draw(self.last)
-        self.status.value = f"<span style='font-size:11px;color:#666'>{t('lab.response_time', seconds=self.timer.last, replications=len(self.last))}</span>"
+        self.status.value = f"<span style='font-size:11px;color:#666'>{tn('lab.response_time', len(self.last), seconds=self.timer.last, replications=len(self.last))}</span>"
 
     def compare(self, saved: dict[str, Scenario]) -> None:
         """Run every saved scenario (same replications, same customers) and show them side by side;
