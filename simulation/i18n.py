@@ -34,14 +34,25 @@ from simulation.messages import DOMAIN, LOCALE_DIR, SOURCE_LANGUAGE
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
 PROJECT, VERSION = "retention-lab", "0.1.0"
 # the calls whose first argument is a key: t(key, ...) a text, tn(key, n, ...) a counted text, N_(key) a mark
 KEY_CALLS = {"t": "text", "tn": "counted", "N_": "mark"}
 
 
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the repository where it is inside it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def po_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def template_path() -> Path:
+    return LOCALE_DIR / f"{DOMAIN}.pot"
 
 
 def languages() -> list[str]:
@@ -107,7 +118,7 @@ def extract(paths: Iterable[Path] | None = None) -> Extraction:
     """Every key the code uses, and every place where a key is built at run time."""
     found = Extraction()
     for path in paths if paths is not None else _sources():
-        relative = path.resolve().relative_to(ROOT).as_posix()
+        relative = _shown(path)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
             if not isinstance(node, ast.Call) or not (name := _called(node)) or not node.args:
                 continue
@@ -225,7 +236,7 @@ def problems_in_code(found: Extraction | None = None, source: Catalog | None = N
         where = ", ".join(sorted({f"{u.path}:{u.line}" for u in uses}))
         message = english.get(key)
         if message is None:
-            out.append(f"{key}: used in {where} but not in {po_path(SOURCE_LANGUAGE).relative_to(ROOT)}")
+            out.append(f"{key}: used in {where} but not in {_shown(po_path(SOURCE_LANGUAGE))}")
             continue
         counted = isinstance(message.id, tuple)
         for use in uses:
@@ -254,7 +265,7 @@ def problems_in_source(found: Extraction | None = None, source: Catalog | None =
         seen.add(key)
         if key not in used:
             out.append(f"{key}: in the English catalog but no code uses it")
-        if _translated(message) if isinstance(message.string, tuple | list) else message.string:
+        if any(message.string) if isinstance(message.string, tuple | list) else message.string:
             out.append(f"{key}: msgstr of the English catalog should stay empty (the text is the msgid)")
         for text in message.id if isinstance(message.id, tuple) else [message.id]:
             try:
@@ -269,19 +280,19 @@ def _entry(message: Message) -> tuple:
 
 
 def problems_in_template(found: Extraction | None = None, source: Catalog | None = None) -> list[str]:
-    if not TEMPLATE.exists():
-        return [f"{TEMPLATE.relative_to(ROOT)} is missing: run python -m simulation.i18n extract"]
+    if not template_path().exists():
+        return [f"{_shown(template_path())} is missing: run python -m simulation.i18n extract"]
     fresh = [_entry(m) for m in template(found, source) if m.id]
-    committed = [_entry(m) for m in read(TEMPLATE) if m.id]
-    return [] if fresh == committed else [f"{TEMPLATE.relative_to(ROOT)} is out of date: run python -m simulation.i18n extract"]
+    committed = [_entry(m) for m in read(template_path()) if m.id]
+    return [] if fresh == committed else [f"{_shown(template_path())} is out of date: run python -m simulation.i18n extract"]
 
 
 def problems_in_translations(language: str, pot: Catalog | None = None) -> list[str]:
     """A language's .po against the template: in step, every entry translated and not fuzzy, the
     same placeholders as the English."""
-    pot = pot or read(TEMPLATE)
+    pot = pot or read(template_path())
     po = read(po_path(language), language)
-    name = po_path(language).relative_to(ROOT)
+    name = _shown(po_path(language))
     out = []
     wanted = {m.context: m.id for m in pot if m.id}
     have = {m.context: m for m in po if m.id}
@@ -320,7 +331,7 @@ def placeholder_problems(message: Message) -> list[str]:
 def problems_in_compiled(language: str) -> list[str]:
     path = mo_path(language)
     if not path.exists() or path.read_bytes() != mo_bytes(language):
-        return [f"{path.relative_to(ROOT)} does not match its .po: run python -m simulation.i18n compile"]
+        return [f"{_shown(path)} does not match its .po: run python -m simulation.i18n compile"]
     return []
 
 
@@ -344,46 +355,44 @@ def cmd_extract() -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     pot = template(found, source)
-    write(pot, TEMPLATE)
+    write(pot, template_path())
     unused = [p for p in problems_in_source(found, source) if "no code uses it" in p]
-    print(f"wrote {TEMPLATE.relative_to(ROOT)}: {len(pot)} texts" + (f"; not used, remove from the English catalog: {len(unused)}" if unused else ""))
+    print(f"wrote {_shown(template_path())}: {len(pot)} texts" + (f"; not used, remove from the English catalog: {len(unused)}" if unused else ""))
     print("\n".join(unused), file=sys.stderr) if unused else None
     return 0
 
 
 def cmd_update() -> int:
-    pot = read(TEMPLATE)
+    pot = read(template_path())
     for language in languages():
         if language == SOURCE_LANGUAGE:
             continue
         po = _merge(read(po_path(language), language), pot)
         write(po, po_path(language))
         todo = sum(1 for m in po if m.id and ("fuzzy" in m.flags or not _translated(m)))
-        print(f"updated {po_path(language).relative_to(ROOT)}: {todo} to translate or check")
+        print(f"updated {_shown(po_path(language))}: {todo} to translate or check")
     return 0
 
 
 def cmd_init(language: str) -> int:
-    from babel import Locale
-
     path = po_path(language)
     if path.exists():
-        print(f"{path.relative_to(ROOT)} exists: use update", file=sys.stderr)
+        print(f"{_shown(path)} exists: use update", file=sys.stderr)
         return 1
-    pot = read(TEMPLATE)
-    po = Catalog(locale=Locale.parse(language), domain=DOMAIN, project=PROJECT, version=VERSION, fuzzy=False)
+    pot = read(template_path())
+    po = Catalog(locale=language, domain=DOMAIN, project=PROJECT, version=VERSION, fuzzy=False)
     for message in pot:
         if message.id:
             po.add(message.id, string=("",) * po.num_plurals if isinstance(message.id, tuple) else "", context=message.context, locations=message.locations, flags=message.flags)
     write(po, path)
-    print(f"wrote {path.relative_to(ROOT)}")
+    print(f"wrote {_shown(path)}")
     return 0
 
 
 def cmd_compile() -> int:
     for language in languages():
         mo_path(language).write_bytes(mo_bytes(language))
-        print(f"wrote {mo_path(language).relative_to(ROOT)}")
+        print(f"wrote {_shown(mo_path(language))}")
     return 0
 
 

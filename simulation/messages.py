@@ -205,3 +205,24 @@ def _fill(template: str, values: dict[str, object]) -> str:
     if _has_number_spec(template):
         return _FORMATTER.vformat(template, (), values)
     return template.format(**values)
+
+
+def chart_number_locale() -> dict | None:
+    """The current language's number format for Vega charts (d3-format's locale: decimal sign,
+    grouping, minus and percent signs), or None for English, which keeps Vega's own."""
+    if _language == SOURCE_LANGUAGE:
+        return None
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    locale = _locale(_language)
+    integer = re.search(r"[#0,.]+", locale.decimal_formats[None].pattern).group(0).split(".")[0]
+    groups = [len(g) for g in integer.split(",")[1:]][::-1] or [3]  # "#,##,##0" -> [3, 2]
+    percent = re.sub(r"[#0,.]+", "", locale.percent_formats[None].pattern.split(";")[0])
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": groups,
+        "currency": ["", ""],
+        "minus": get_minus_sign_symbol(locale),
+        "percent": percent if not locale.percent_formats[None].pattern.startswith("%") else "%",
+    }
