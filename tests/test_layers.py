@@ -17,6 +17,7 @@ LAYERS = {
     "messages": 0,  # the message catalog: every layer speaks through it
     "i18n": 0,
     "locale": 0,
+    "vocabulary": 0,  # the catalog keys of the model's codes (motives, stages, KPIs ...)
     "statistics": 0,  # intervals, uplift, SLTV classes, survival: plain numbers in, numbers out
     "config": 1,
     "engine": 2,
