@@ -1,7 +1,8 @@
 """Retention Lab: an agent-based market of customers, churn and win-back, for teaching.
 
 Layers, imported one way only: ``config`` -> ``engine`` -> ``metrics`` -> (experiments,
-charts, labs, cli). Start with :func:`simulate`::
+charts, labs, cli); ``statistics`` (intervals, uplift, SLTV classes, survival) imports nothing
+of the package and serves metrics, policies and experiments. Start with :func:`simulate`::
 
     from simulation import load_preset, simulate
     result = simulate(load_preset("baseline"), seed=1)

@@ -1,6 +1,6 @@
 """The speed benchmark (tests/benchmarks/bench_engine.py) runs: a smoke test, not a timing.
 
-The benchmark itself is not a test (DESIGN §5: speed is reported, never asserted in a
+The benchmark itself is not a test (architecture.md §5: speed is reported, never asserted in a
 unit test); this only checks that its quick mode runs start to finish and prints its
 table, so the script does not rot between the times someone runs it for real.
 """

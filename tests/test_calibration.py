@@ -1,4 +1,4 @@
-"""The default market, with no tactics, meets the calibration targets of DESIGN §2 on every seed.
+"""The default market, with no tactics, meets the calibration targets of architecture.md §2 on every seed.
 
 Targets and their sources: focal annual churn 20-40% and Griffin's motive shares
 68/14/9/9 (seed 000); the top 20% of customers bring 60-80% of revenue (001, 002);

@@ -158,3 +158,15 @@ def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
 def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, expected):
     code, _, err = run_cli(capsys, *argv, "--out", str(tmp_path / "o"), "--quiet")
     assert code == 2 and expected in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["compare", "--preset", "baseline"], ["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "0.9,1.0"]])
+def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch, command):
+    """Dask is the optional `cluster` extra: without it, one line naming the field, the value
+    and the install command, before any run starts."""
+    monkeypatch.setitem(sys.modules, "dask", None)  # `import dask...` now fails as if it were not installed
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    code, _, err = run_cli(capsys, *command, "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "scheduler: tcp://127.0.0.1:8786: Dask is not installed; install it with pip install 'retention-lab[cluster]'" in err
+    assert not (tmp_path / "o").exists()

@@ -1,4 +1,4 @@
-"""Determinism (DESIGN §5): the same scenario and seed give identical frames, in one process or many.
+"""Determinism (architecture.md §5): the same scenario and seed give identical frames, in one process or many.
 
 Randomness comes only from the model's ``numpy.random.Generator``: nothing may depend on
 the order of a ``set`` or ``dict`` of strings (hash randomisation), the wall clock, a global

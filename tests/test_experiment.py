@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from simulation.experiment import compare, replication_seeds, sweep
-from simulation.experiment.intervals import t_interval
+from simulation.statistics.intervals import t_interval
 from tests.conftest import market
 
 

@@ -1,4 +1,4 @@
-"""Invariants of the market under random valid parameters (DESIGN §5, hypothesis).
+"""Invariants of the market under random valid parameters (architecture.md §5, hypothesis).
 
 Whatever the scenario, within what the scenario schema allows:
 

@@ -11,17 +11,15 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from simulation import load_preset
-from simulation.experiment.intervals import t_interval
 from simulation.experiment.tasks import flat_kpis
 from simulation.experiment.warm import WarmStart
-from simulation.labs.lab import mean_and_interval, paired_differences
 from simulation.labs.panel import fmt
 from simulation.messages import t
 from simulation.metrics import loyalty
 from simulation.metrics.outputs import summary, weekly_frame
+from simulation.statistics.intervals import mean_interval, t_interval
 
 SIZE = {"customers": 800, "replications": 2, "seed": 0}
 CARD = re.compile(r'<div class="rl-kpi(?: rl-(\w+))?"><div class="rl-label">(.*?)</div><div class="rl-value">(.*?)</div><div class="rl-interval">(.*?)</div></div>')
@@ -67,21 +65,6 @@ def base():
 @pytest.fixture(scope="module")
 def warm(base):
     return WarmStart(base, SIZE["replications"], SIZE["seed"])
-
-
-# --- the shared statistics -----------------------------------------------------------------------
-def test_mean_and_interval_is_the_t_interval_of_one_array_and_leaves_out_missing_values():
-    values = [3.0, 5.0, 10.0]
-    half = stats.t.ppf(0.975, 2) * np.std(values, ddof=1) / np.sqrt(3)
-    assert mean_and_interval(values) == pytest.approx((6.0, 6.0 - half, 6.0 + half))
-    assert mean_and_interval([3.0, np.nan, 5.0, 10.0]) == pytest.approx(mean_and_interval(values))
-    assert mean_and_interval([4.0]) == (4.0, 4.0, 4.0)  # one replication: no interval
-
-
-def test_paired_differences_pair_by_replication_and_refuse_unequal_counts():
-    assert paired_differences(pd.Series([5.0, 7.0], index=[8, 9]), [1.0, 2.0]).tolist() == [4.0, 5.0]
-    with pytest.raises(ValueError):
-        paired_differences([1.0, 2.0, 3.0], [1.0, 2.0])
 
 
 # --- Win-back Lab --------------------------------------------------------------------------------
@@ -133,7 +116,7 @@ def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doi
     assert "value only" in str(lab.comparison._chart.chart.to_dict()) and "with after-care" in str(lab.comparison._chart.chart.to_dict())
     baseline = finished(warm, base)
     for name, scenario in lab.shelf.saved.items():
-        assert lab.saved_results[name]["gain"] == pytest.approx(mean_and_interval(profit_gain(finished(warm, scenario), baseline)))
+        assert lab.saved_results[name]["gain"] == pytest.approx(mean_interval(profit_gain(finished(warm, scenario), baseline)))
     profit = str(lab.profit._chart.chart.to_dict())
     assert "value only" in profit and "with after-care" in profit and t("winback_lab.this_programme") in profit
 
@@ -163,7 +146,7 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
     lab.shelf.name.value = "referrals"
     lab.shelf.save()
     lab.compare(dict(lab.shelf.saved))  # one saved scenario: the button needs two
-    assert lab.saved_results["referrals"]["gain"] == pytest.approx(mean_and_interval(profit_gain(runs, baseline)))
+    assert lab.saved_results["referrals"]["gain"] == pytest.approx(mean_interval(profit_gain(runs, baseline)))
 
 
 # --- Price-War Lab -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Each mechanism of the weekly step (DESIGN §2) alone, against what it must do.
+"""Each mechanism of the weekly step (architecture.md §2) alone, against what it must do.
 
 Every test switches the other mechanisms off with ``Scenario.with_changes`` (or calls the
 mechanism's function directly on a small market) and compares what happens with what
@@ -296,7 +296,7 @@ def test_satisfaction_rises_when_experience_beats_expectation_and_falls_when_it_
 
 
 def test_an_experience_that_beats_expectations_never_lowers_satisfaction():
-    """DESIGN §2: "experience above expectation raises satisfaction, below lowers it" — whatever
+    """architecture.md §2: "experience above expectation raises satisfaction, below lowers it" — whatever
     the customer's satisfaction was before."""
     sc = _no_noise(**{"firms.0.quality": 0.7, "firms.0.service": 0.7})
     model = build_market(sc, seed=33)

@@ -25,7 +25,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("lab", "test")
+EXTRAS = ("lab", "test", "cluster")
 
 
 @pytest.fixture(scope="module")

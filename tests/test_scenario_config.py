@@ -1,6 +1,6 @@
 """The scenario layer: defaults, presets, YAML files, and clear messages for bad input.
 
-DESIGN §5: bad input gets a clear message naming the field, the value and what is allowed;
+architecture.md §5: bad input gets a clear message naming the field, the value and what is allowed;
 nothing crashes with a bare traceback; no input is ever evaluated as code (safe YAML only).
 Each bad-input case checks the one ``ScenarioError`` message for those three things.
 """

@@ -26,10 +26,11 @@ class Section:
 
 
 def _javascript() -> str:
+    """Vega, Vega-Lite and Vega-Embed in one script, for the Vega-Lite version Altair writes
+    (``alt.SCHEMA_VERSION``, e.g. ``v6.4.1``; vl-convert names it ``v6_4``)."""
     import vl_convert as vlc
-    from altair.utils._importers import vl_version_for_vl_convert
 
-    return vlc.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    return vlc.javascript_bundle(vl_version="_".join(alt.SCHEMA_VERSION.split(".")[:2]))
 
 
 def _table(frame: pd.DataFrame) -> str:

@@ -5,7 +5,7 @@ Every field says what it means in the market (its description is the catalog key
 number comes from the source documents (``shared/seeds``), which one: 000 win-back rules, 001 loyalty and
 price wars, 002 word of mouth and acquisition cost, 003 churn and profit, 004 the
 customer management model. Fields without a seed are modelling choices, calibrated
-so that the default market meets the targets in ``DESIGN.md`` (tests check them).
+so that the default market meets the targets in ``docs/architecture.md`` §2 (tests check them).
 """
 
 from __future__ import annotations

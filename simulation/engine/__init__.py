@@ -1,4 +1,4 @@
-"""The market engine: customers as a column store, firms, and the weekly step (DESIGN §2)."""
+"""The market engine: customers as a column store, firms, and the weekly step (architecture.md §2)."""
 
 from simulation.engine.model import MarketModel
 

@@ -1,6 +1,6 @@
 """The market: a Mesa model over a column store of customers.
 
-One step is one week. The order of the weekly step matters (DESIGN §2):
+One step is one week. The order of the weekly step matters (architecture.md §2):
 
 1. scheduled events (a price change, a switching-cost shock such as number portability, a
    new firm entering);

@@ -1,7 +1,7 @@
 """The customers: one NumPy array per attribute (a column store), one slot per customer.
 
 Each customer is still an individual with their own state and their own random
-decisions; the arrays only make the weekly step fast (DESIGN §2). A slot's occupant
+decisions; the arrays only make the weekly step fast (architecture.md §2). A slot's occupant
 changes when a customer moves away and a newcomer takes their place (natural churn):
 ``customer_id`` tells who is in the slot now.
 

@@ -18,7 +18,7 @@ from simulation.config import load_preset
 from simulation.exercises.feedback import choice, close, flag, mapping, number, question
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import N_, t
-from simulation.policies.winback import sltv_classes
+from simulation.statistics.sltv import sltv_classes
 
 GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
 WORTH_PURSUING = ("complaint", "competitor")

@@ -21,7 +21,7 @@ from simulation.config.winback import WinBack
 from simulation.exercises.feedback import NotYet, Praise, close, flag, number, question, share
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import N_, t
-from simulation.policies.winback import uplift_interval
+from simulation.statistics.uplift import uplift_interval
 
 BUDGET = 30.0  # most the programme may cost per week, all win-back costs included
 CUSTOMERS, REPLICATIONS, SEED = 3000, 4, 1

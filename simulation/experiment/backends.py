@@ -3,7 +3,7 @@
 All three give identical numbers, because each task carries its own random stream
 (see :mod:`simulation.experiment.tasks`). Local processes are the default when there is
 more than one task; a Dask scheduler address sends the work to a cluster, for users who
-outgrow one machine.
+outgrow one machine (Dask comes with the ``cluster`` extra: ``pip install 'retention-lab[cluster]'``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from simulation.config.errors import ScenarioError
 from simulation.experiment.tasks import Task, TaskResult, run_task
 from simulation.messages import t
 
@@ -80,6 +81,8 @@ def execute(
     """
     if workers is not None and workers < 1:
         raise ValueError(t("error.at_least_one", option="workers", value=workers))
+    if scheduler is not None and not hasattr(scheduler, "map"):
+        _require_dask(scheduler)
     results: list[list[TaskResult] | None] = [None] * len(tasks)
     bar = _bar(sum(len(task.scenarios) for task in tasks), progress, desc)
     try:
@@ -111,11 +114,18 @@ def _gather(completed, index, key, tasks, results, bar) -> None:
             bar.update(len(tasks[i].scenarios))
 
 
-def _on_dask(tasks, scheduler, results, bar, runner) -> None:
+def _require_dask(scheduler) -> None:
+    """Dask is an optional extra (``retention-lab[cluster]``): without it a scheduler address is
+    refused before any work starts, in one line naming the field, the value and what to do."""
     try:
-        from dask.distributed import Client, as_completed as dask_completed
-    except ImportError as error:  # pragma: no cover - dask is a declared dependency
-        raise RuntimeError(t("error.no_dask")) from error
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise ScenarioError(t("error.no_dask", scheduler=scheduler)) from None
+
+
+def _on_dask(tasks, scheduler, results, bar, runner) -> None:
+    from dask.distributed import Client, as_completed as dask_completed
+
     client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
     try:
         futures = client.map(runner, list(tasks), pure=False)

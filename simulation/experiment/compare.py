@@ -15,7 +15,7 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
-from simulation.experiment.intervals import summarize, t_interval
+from simulation.statistics.intervals import summarize, t_interval
 from simulation.experiment.tasks import TaskResult, plan, replication_seeds
 from simulation.messages import t
 

@@ -13,7 +13,7 @@ import pandas as pd
 from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
 from simulation.experiment.compare import _collect, weekly_bands
-from simulation.experiment.intervals import summarize
+from simulation.statistics.intervals import summarize
 from simulation.experiment.tasks import plan, replication_seeds
 from simulation.messages import t, tn
 

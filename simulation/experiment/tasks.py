@@ -49,7 +49,7 @@ POLICY_FIELDS = ("winback", "tactics", "strategy")  # per-firm fields that act o
 
 def market_key(scenario: Scenario) -> str:
     """Everything that shapes the burn-in. Scenarios with the same key and seed share one
-    burned-in market: nothing intervenes during burn-in (DESIGN §2)."""
+    burned-in market: nothing intervenes during burn-in (architecture.md §2)."""
     data = scenario.model_dump(mode="json", exclude={"name", "description", "events"})
     data["run"].pop("weeks")
     for firm in data["firms"]:

@@ -1,6 +1,6 @@
 """Warm starts: burn the market in once per replication, then try any number of programmes from there.
 
-Nothing intervenes during burn-in (DESIGN §2), so every scenario that differs from another only
+Nothing intervenes during burn-in (architecture.md §2), so every scenario that differs from another only
 in what firms *do* (their win-back programme, scheduled events, the run length) shares the same
 burned-in market for the same seed. A lab keeps those markets and, when a learner moves a
 slider, runs only the reported weeks: the numbers are exactly those of a run from scratch.

@@ -17,27 +17,12 @@ import pandas as pd
 
 from simulation.charts.comparison import kpi_bars
 from simulation.config import Scenario, load_preset
-from simulation.experiment.intervals import summarize, t_interval
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
 from simulation.messages import t, tn
 from simulation.metrics.outputs import summary, weekly_frame
-
-
-# --- statistics over replications (pure NumPy) ------------------------------------------------
-def mean_and_interval(values) -> tuple[float, float, float]:
-    """Mean and 95% interval of one array of replication values (NaN left out)."""
-    mean, low, high = t_interval(np.asarray(values, dtype=float)[:, None])
-    return float(mean[0]), float(low[0]), float(high[0])
-
-
-def paired_differences(values, baseline) -> np.ndarray:
-    """``values`` minus ``baseline``, replication by replication (both in replication order)."""
-    values, baseline = np.asarray(values, dtype=float), np.asarray(baseline, dtype=float)
-    if values.shape != baseline.shape:
-        raise ValueError(t("error.pairing", runs=tn("count.runs", len(values)), baseline=tn("count.baseline_runs", len(baseline))))
-    return values - baseline
+from simulation.statistics.intervals import mean_interval, paired_differences, summarize
 
 
 # --- cards ------------------------------------------------------------------------------------
@@ -48,7 +33,7 @@ def kpi_values(runs: list[dict], key: str) -> np.ndarray:
 
 def kpi_card(title: str, values, kind: str = "number", tone_if_positive: bool = False) -> str:
     """A card with the mean over replications and its 95% interval; a paired gain is coloured."""
-    mean, low, high = mean_and_interval(values)
+    mean, low, high = mean_interval(values)
     text = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
     tone = ("good" if low > 0 else "bad" if high < 0 else "") if tone_if_positive else ""
     return card(title, fmt(mean, kind), text, tone)
@@ -146,7 +131,7 @@ class PolicyLab:
         for name, scenario in saved.items():
             runs = self.run(scenario)
             gains = self.gains(runs)
-            self.saved_results[name] = {"gain": mean_and_interval(gains)}
+            self.saved_results[name] = {"gain": mean_interval(gains)}
             rows += [{"scenario": name, "replication": k, **r["kpis"], "profit_gain": gain} for k, (r, gain) in enumerate(zip(runs, gains))]
         kpis = pd.DataFrame(rows)
         columns = [c for c in self.compare_kpis if c in kpis]

@@ -24,11 +24,11 @@ import pandas as pd
 
 from simulation.charts import price_war as charts
 from simulation.config import Scenario, load_preset
-from simulation.experiment.intervals import summarize
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, slider
 from simulation.messages import N_, t, tn
 from simulation.metrics.price_war import period_intervals, replication_kpis, war_window
+from simulation.statistics.intervals import summarize
 from simulation.vocabulary import WAR_MOVE, WAR_RESPONSE
 
 MOVES = ("cut", "tit_for_tat", "entrant", "portability", "steady")

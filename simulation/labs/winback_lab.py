@@ -14,12 +14,12 @@ import pandas as pd
 
 from simulation.charts import winback as charts
 from simulation.config import Scenario
-from simulation.experiment.intervals import t_interval
-from simulation.labs.lab import PolicyLab, kpi_card, kpi_values, mean_and_interval
+from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
 from simulation.labs.panel import ChartSlot, hint, slider
 from simulation.messages import N_, t
 from simulation.metrics.survival import km_curves
 from simulation.metrics.winback import entries, motive_class_counts, second_lifetimes
+from simulation.statistics.intervals import mean_interval, t_interval
 from simulation.vocabulary import LIFETIME
 
 RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
@@ -109,7 +109,7 @@ class WinbackLab(PolicyLab):
     # ------------------------------------------------------------------ drawing
     def draw(self, runs: list[dict]) -> None:
         gains = self.gains(runs)
-        self.gain = mean_and_interval(gains)
+        self.gain = mean_interval(gains)
         cards = [kpi_card(t(title), kpi_values(runs, key), kind) for key, kind, title in CARDS]
         self.cards.show([*cards, kpi_card(t("winback_lab.kpi.profit_gain"), gains, "money", tone_if_positive=True)])
         self.funnel.show(charts.funnel(self._funnel_frame(runs)))
@@ -124,7 +124,7 @@ class WinbackLab(PolicyLab):
         self.profit.show(charts.profit_against_baseline(pd.DataFrame(rows, columns=["scenario", "mean", "low", "high"])))
 
     def _funnel_frame(self, runs) -> pd.DataFrame:
-        rows = [(stage, *mean_and_interval(kpi_values(runs, f"winback_{stage}"))) for stage in FUNNEL]
+        rows = [(stage, *mean_interval(kpi_values(runs, f"winback_{stage}"))) for stage in FUNNEL]
         return pd.DataFrame(rows, columns=["stage", "mean", "low", "high"]).fillna(0.0)
 
     def _won_back_frame(self, runs) -> pd.DataFrame:

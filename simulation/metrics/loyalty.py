@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.engine.accounting import COSTS, MOTIVES, TACTIC_COSTS
-from simulation.experiment.intervals import t_interval
 from simulation.messages import t, tn
+from simulation.statistics.intervals import mean_interval
+from simulation.statistics.intervals import paired_differences as _paired
 from simulation.vocabulary import MOTIVE, label
 
 OTHER_COSTS = tuple(c for c in COSTS if c != "cost_of_goods" and c not in TACTIC_COSTS)
@@ -45,8 +46,8 @@ def _column(frame: pd.DataFrame, key: str) -> np.ndarray:
 
 def interval(values: Iterable[float]) -> dict[str, float]:
     """Mean and 95% t-interval over replications (NaN bounds with a single replication)."""
-    mean, low, high = t_interval(np.asarray(list(values), dtype=float)[:, None])
-    return {"mean": float(mean[0]), "low": float(low[0]), "high": float(high[0])}
+    mean, low, high = mean_interval(list(values))
+    return {"mean": mean, "low": low, "high": high}
 
 
 def scenario_kpis(comparison, scenario: str) -> pd.DataFrame:
@@ -98,17 +99,17 @@ def tactic_cost_per_week(kpis, weeks: int) -> np.ndarray:
     return sum((_column(frame, f"costs_{line}") for line in TACTIC_COSTS), np.zeros(len(frame))) / weeks
 
 
-def paired_differences(kpis, baseline, key: str = "profit") -> np.ndarray:
+def kpi_gains(kpis, baseline, key: str = "profit") -> np.ndarray:
     """``key`` with the tactics minus ``key`` without, replication by replication (paired)."""
     runs, base = _rows(kpis), _rows(baseline)
     if len(runs) != len(base):
         raise ValueError(t("error.pairing", runs=tn("count.runs", len(runs)), baseline=tn("count.baseline_runs", len(base))))
-    return _column(runs, key) - _column(base, key)
+    return _paired(_column(runs, key), _column(base, key))
 
 
 def incremental_profit(kpis, baseline) -> dict[str, float]:
     """Profit over the horizon against doing nothing, paired by replication: mean, low, high."""
-    return interval(paired_differences(kpis, baseline, "profit"))
+    return interval(kpi_gains(kpis, baseline, "profit"))
 
 
 def bridge_by_replication(kpis, baseline) -> pd.DataFrame:
@@ -258,8 +259,8 @@ def tactic_table(comparison, reference: str | None = None) -> pd.DataFrame:
             "scenario": name,
             "profit_gain": gain["mean"], "low": gain["low"], "high": gain["high"],
             "tactic_cost_per_week": float(tactic_cost_per_week(runs, weeks).mean()),
-            "churn_change": float(paired_differences(runs, base, "annual_churn_rate").mean()),
-            "loyal_share_change": float(paired_differences(runs, base, "loyal_share_end").mean()),
+            "churn_change": float(kpi_gains(runs, base, "annual_churn_rate").mean()),
+            "loyal_share_change": float(kpi_gains(runs, base, "loyal_share_end").mean()),
             "referral_sales": float(np.mean([f.referral_sales.sum() for f in map(focal_rows, split_replications(weekly))])),
         })
     return pd.DataFrame(rows).sort_values("profit_gain", ascending=False).reset_index(drop=True)

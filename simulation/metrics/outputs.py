@@ -1,4 +1,4 @@
-"""Tidy outputs of one run (DESIGN §3): weekly series per firm, the customer table, the KPIs.
+"""Tidy outputs of one run (docs/architecture.md §4): weekly series per firm, the customer table, the KPIs.
 
 Everything is read off the engine's ledger and customer arrays after a run; nothing
 here changes the market.

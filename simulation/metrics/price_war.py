@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.engine.accounting import MOTIVES
-from simulation.experiment.intervals import summarize
+from simulation.statistics.intervals import summarize
 
 PERIODS = ("before", "during", "after")
 LEVELS = ("price", "market_share", "profit", "margin", "deal_seeker_share", "reference_price", "brand")

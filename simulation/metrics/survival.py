@@ -4,26 +4,26 @@ A *first lifetime* is a customer's first relationship with a firm; a *second lif
 starts when a customer who had left comes back (won back, or returning by themselves).
 Seed 000 (Stauss & Friege): the second lifetime is what a win-back buys, so its length
 is the measure of a win-back's worth. Many relationships are still running when a run
-ends: they are *censored*, which is why the Kaplan-Meier estimator (lifelines) is used
-rather than an average of the finished ones. Relationships that were already running when
-the model started were only watched from then on (left truncation): their ``entry`` (weeks
-lived before the model began) tells Kaplan-Meier to count them at risk only from there.
+ends: they are *censored*, which is why the Kaplan-Meier estimator
+(:mod:`simulation.statistics.survival`) is used rather than an average of the finished ones.
+Relationships that were already running when the model started were only watched from then
+on (left truncation): their ``entry`` (weeks lived before the model began) tells Kaplan-Meier
+to count them at risk only from there.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
+
+from simulation.statistics.survival import KaplanMeier, kaplan_meier
 
 LIFETIMES = {1: "first", 2: "second"}
 
 
-def _fit(group: pd.DataFrame):
+def _fit(group: pd.DataFrame) -> KaplanMeier:
     """Kaplan-Meier over ``duration`` and ``ended``, left-truncated at ``entry`` when known."""
-    from lifelines import KaplanMeierFitter
-
-    entry = group["entry"] if "entry" in group and (group["entry"] > 0).any() else None
-    return KaplanMeierFitter().fit(group.duration, event_observed=group.ended, entry=entry)
+    entry = group["entry"].to_numpy() if "entry" in group and (group["entry"] > 0).any() else None
+    return kaplan_meier(group["duration"].to_numpy(), group["ended"].to_numpy(), entry)
 
 
 def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = None) -> pd.DataFrame:
@@ -40,10 +40,7 @@ def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = N
         if len(group) < 2:
             continue
         km = _fit(group)
-        frame = km.survival_function_.join(km.confidence_interval_)
-        frame.columns = ["survival", "low", "high"]
-        frame["at_risk"] = km.event_table["at_risk"].reindex(frame.index).to_numpy()
-        frame = frame.reset_index(names="week")
+        frame = pd.DataFrame({"week": km.time, "survival": km.survival, "low": km.low, "high": km.high, "at_risk": km.at_risk})
         if horizon is not None:
             frame = frame[frame.week <= horizon]
         frame.insert(0, "lifetime", name)
@@ -58,7 +55,7 @@ def median_lifetime(relationships: pd.DataFrame, firm: str, lifetime: int) -> fl
     group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
     if len(group) < 2:
         return float("nan")
-    return float(_fit(group).median_survival_time_)
+    return _fit(group).median
 
 
 def ended_within(relationships: pd.DataFrame, firm: str, lifetime: int, weeks: int) -> float:
@@ -67,5 +64,4 @@ def ended_within(relationships: pd.DataFrame, firm: str, lifetime: int, weeks: i
     group = relationships[(relationships.firm == firm) & (relationships.lifetime == lifetime)]
     if len(group) < 2 or group.duration.max() < weeks:
         return float("nan")
-    km = _fit(group)
-    return float(1.0 - km.survival_function_at_times(weeks - 1e-9).iloc[0])
+    return float(1.0 - _fit(group).survival_at(weeks - 1e-9))

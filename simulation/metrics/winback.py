@@ -32,7 +32,14 @@ def program_of(model, firm: int | None = None):
 
 def entries(model, firm: int | None = None) -> pd.DataFrame:
     """One row per lost customer the firm recognised, firm-side facts and the truth."""
-    from simulation.policies.winback import CLASSES, HOLDOUT, OFFERS, SKIPPED, TREATED, WAITING
+    from simulation.policies.winback import (
+        CLASSES,
+        HOLDOUT,
+        OFFERS,
+        SKIPPED,
+        TREATED,
+        WAITING,
+    )
 
     program = program_of(model, firm)
     if program is None or program.lost.n == 0:

@@ -23,6 +23,8 @@ import numpy as np
 
 from simulation.config.winback import WinBack
 from simulation.engine import population as P
+from simulation.statistics.sltv import sltv_classes
+from simulation.statistics.uplift import uplift_interval
 
 # offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
 # invitation, and the trust it builds if the customer returns (relationship investment, 000)
@@ -47,27 +49,6 @@ FITS = {  # which offers address which true motive
     P.MOTIVE_NONE: {"personalisation", "communication", "brand"},
 }
 CLASSES = np.array(list("ABCD"))
-CLASS_CUTS = (0.9, 0.7, 0.4)  # SLTV classes A/B/C/D = top 10 / next 20 / next 30 / bottom 40% (Stauss & Friege)
-
-
-
-def uplift_interval(treated_back: int, treated: int, holdout_back: int, holdout: int) -> dict:
-    """Rule 8: the pilot's uplift — return rate of the contacted group minus that of the holdout
-    (who would have come back anyway) — with its 95% interval (normal approximation for a
-    difference of two proportions). The uplift is real when the interval lies above zero."""
-    p1 = treated_back / treated if treated else 0.0
-    p0 = holdout_back / holdout if holdout else 0.0
-    se = float(np.sqrt(p1 * (1 - p1) / max(treated, 1) + p0 * (1 - p0) / max(holdout, 1)))
-    diff = p1 - p0
-    return {"treated": treated, "holdout": holdout, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": diff - 1.96 * se, "high": diff + 1.96 * se}
-
-def sltv_classes(values: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
-    """SLTV class of each value, 0..3 for A..D: A is the top 10% of ``among`` (default: the
-    values themselves), B the next 20%, C the next 30%, D the bottom 40% (Stauss & Friege 1999,
-    rule 4 of seed 000)."""
-    values = np.asarray(values, dtype=float)
-    cuts = np.quantile(values if among is None else among, CLASS_CUTS)
-    return np.where(values >= cuts[0], 0, np.where(values >= cuts[1], 1, np.where(values >= cuts[2], 2, 3))).astype(np.int8)
 MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
 
 # entry groups

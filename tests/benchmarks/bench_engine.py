@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How fast is the market engine, and how much memory does it take? (DESIGN §5 "Speed")
+"""How fast is the market engine, and how much memory does it take? (architecture.md §5 "Speed")
 
     python tests/benchmarks/bench_engine.py                  # 5,000 / 100,000 / 1,000,000 customers
     python tests/benchmarks/bench_engine.py --quick          # tiny sizes, one repeat (a smoke test)
@@ -50,9 +50,9 @@ QUICK_AGENT_CUSTOMERS = 500
 MB = 1e6
 GB = 1e9
 
-# the targets (DESIGN §5 and the engine brief)
+# the targets (architecture.md §5 and the engine brief)
 TARGET_FULL_RUN_S = 0.2  # one 5,000-customer run, burn-in and reported weeks
-TARGET_REPORTED_S = 0.15  # DESIGN §5 wording: a 5,000-customer, 104-week run
+TARGET_REPORTED_S = 0.15  # architecture.md §5 wording: a 5,000-customer, 104-week run
 TARGET_RATE = 5e6  # customer-weeks per second at 100,000 customers
 TARGET_PEAK_BYTES = 1 * GB  # process peak at 1,000,000 customers
 
@@ -234,7 +234,7 @@ def targets(engine: dict[int, dict]) -> list[dict]:
 
     check(f"5,000 customers, full run (burn-in + reported weeks) <= {TARGET_FULL_RUN_S} s", 5_000,
           lambda r: r["full_s"], lambda v: f"{v:.3f} s", lambda v: v <= TARGET_FULL_RUN_S)
-    check(f"5,000 customers, the reported weeks alone <= {TARGET_REPORTED_S} s (DESIGN §5)", 5_000,
+    check(f"5,000 customers, the reported weeks alone <= {TARGET_REPORTED_S} s (architecture.md §5)", 5_000,
           lambda r: r["reported_s"], lambda v: f"{v:.3f} s", lambda v: v <= TARGET_REPORTED_S)
     check(f"100,000 customers >= {TARGET_RATE / 1e6:.0f}M customer-weeks/s", 100_000,
           lambda r: r["customer_weeks_per_s"], lambda v: f"{_rate(v)}/s", lambda v: v >= TARGET_RATE)

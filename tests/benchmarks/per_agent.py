@@ -1,6 +1,6 @@
 """The engine's core week written the idiomatic Mesa way: one Python object per customer.
 
-This is the yardstick of DESIGN §2 ("an idiomatic Mesa model that loops over agent
+This is the yardstick of architecture.md §2 ("an idiomatic Mesa model that loops over agent
 objects runs about 0.25M agent-steps/s"). Customers are ``mesa.Agent`` objects with
 Python attributes; each week Mesa calls every customer's ``step()`` in random order
 (``model.agents.shuffle_do``), and each customer does the core of the engine's week,
