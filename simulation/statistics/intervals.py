@@ -9,8 +9,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation.messages import t, tn
-
 LEVEL = 0.95
 
 
@@ -45,11 +43,11 @@ def paired_differences(values, baseline) -> np.ndarray:
     replication are aligned on that index first."""
     if isinstance(values, pd.Series) and isinstance(baseline, pd.Series):
         if not values.index.sort_values().equals(baseline.index.sort_values()):
-            raise ValueError(t("error.pairing_replications", runs=list(values.index), baseline=list(baseline.index)))
+            raise ValueError(f"replications: {list(values.index)} against baseline replications {list(baseline.index)}; pairing needs the same ones")
         baseline = baseline.reindex(values.index)
     values, baseline = np.asarray(values, dtype=float).ravel(), np.asarray(baseline, dtype=float).ravel()
     if values.shape != baseline.shape:
-        raise ValueError(t("error.pairing", runs=tn("count.values", values.size), baseline=tn("count.baseline_values", baseline.size)))
+        raise ValueError(f"replications: {values.size} values against {baseline.size} baseline values; pairing needs the same number")
     return values - baseline
 
 

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from simulation.messages import t
-
 ALPHA = 0.05
 
 
@@ -67,16 +65,16 @@ def kaplan_meier(durations, ended=None, entry=None, alpha: float = ALPHA) -> Kap
     durations = np.asarray(durations, dtype=float).ravel()
     n = durations.size
     if n == 0:
-        raise ValueError(t("error.km_none"))
+        raise ValueError("durations: none given; Kaplan-Meier needs at least one subject")
     if np.isnan(durations).any() or np.isinf(durations).any():
-        raise ValueError(t("error.km_not_finite"))
+        raise ValueError("durations: NaN or infinite values are not allowed")
     ended = np.ones(n, dtype=bool) if ended is None else np.asarray(ended).ravel().astype(bool)
     # without entry times every subject is watched from 0 (or from the earliest duration if negative)
     births = np.full(n, min(0.0, durations.min())) if entry is None else np.asarray(entry, dtype=float).ravel()
     if ended.size != n or births.size != n:
-        raise ValueError(t("error.km_lengths", durations=n, ended=ended.size, entry=births.size))
+        raise ValueError(f"durations, ended and entry must have one value per subject: {n}, {ended.size}, {births.size}")
     if np.isnan(births).any() or (births > durations).any():
-        raise ValueError(t("error.km_entry"))
+        raise ValueError("entry: an entry time is missing or later than its duration; entry must be <= duration")
 
     time, removed, events, entering = _counts(durations, ended, births)
     left_before = np.concatenate([[0], np.cumsum(removed)[:-1]])
