@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from simulation.config import ScenarioError, load_preset, load_scenario, preset_summaries, scenario_to_yaml
-from simulation.messages import t
+from simulation.messages import t, tn
 
 EXIT_BAD_INPUT = 2
 
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage problem as one line (and exit status 2)."""
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
-        self.exit(EXIT_BAD_INPUT, t("cli.error", message=f"{message} (see '{self.prog} --help')") + "\n")
+        self.exit(EXIT_BAD_INPUT, t("cli.error", message=t("cli.usage_error", message=message, prog=self.prog)) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,44 +39,44 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help=t("cli.run_help"), description=t("cli.run_help"))
     source = run.add_mutually_exclusive_group(required=True)
-    source.add_argument("scenario", nargs="?", help="a scenario YAML file")
-    source.add_argument("--preset", help="a shipped preset instead of a file (see 'retention-lab presets')")
-    run.add_argument("--seed", default="0", help="random seed (a whole number >= 0; default 0)")
-    run.add_argument("--customers", help="number of customers (overrides customers.count)")
-    run.add_argument("--weeks", help="reported weeks (overrides run.weeks)")
-    run.add_argument("--out", default="out", help="output folder (default: out)")
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    source.add_argument("scenario", nargs="?", help=t("cli.help.scenario"))
+    source.add_argument("--preset", help=t("cli.help.preset"))
+    run.add_argument("--seed", default="0", help=t("cli.help.seed"))
+    run.add_argument("--customers", help=t("cli.help.customers"))
+    run.add_argument("--weeks", help=t("cli.help.weeks"))
+    run.add_argument("--out", default="out", help=t("cli.help.out"))
+    run.add_argument("--quiet", action="store_true", help=t("cli.help.quiet"))
 
     compare = sub.add_parser("compare", help=t("cli.compare_help"), description=t("cli.compare_help"))
-    compare.add_argument("scenarios", nargs="*", help="scenario YAML files")
-    compare.add_argument("--preset", action="append", default=[], help="a shipped preset (repeatable); presets follow the files")
-    compare.add_argument("--names", nargs="+", help="a name for each scenario, in order")
-    compare.add_argument("--reference", help="the scenario the others are compared with (default: the first)")
+    compare.add_argument("scenarios", nargs="*", help=t("cli.help.scenarios"))
+    compare.add_argument("--preset", action="append", default=[], help=t("cli.help.compare_preset"))
+    compare.add_argument("--names", nargs="+", help=t("cli.help.names"))
+    compare.add_argument("--reference", help=t("cli.help.reference"))
     _experiment_options(compare)
 
     sweep = sub.add_parser("sweep", help=t("cli.sweep_help"), description=t("cli.sweep_help"))
     source = sweep.add_mutually_exclusive_group(required=True)
-    source.add_argument("scenario", nargs="?", help="a scenario YAML file")
-    source.add_argument("--preset", help="a shipped preset instead of a file")
-    sweep.add_argument("--param", required=True, help="dotted path of the parameter to vary, e.g. firms.0.price")
-    sweep.add_argument("--values", required=True, help="comma-separated values, e.g. 0.8,0.9,1.0")
-    sweep.add_argument("--param2", help="a second parameter to vary (a grid)")
-    sweep.add_argument("--values2", help="values of the second parameter")
+    source.add_argument("scenario", nargs="?", help=t("cli.help.scenario"))
+    source.add_argument("--preset", help=t("cli.help.sweep_preset"))
+    sweep.add_argument("--param", required=True, help=t("cli.help.param"))
+    sweep.add_argument("--values", required=True, help=t("cli.help.values"))
+    sweep.add_argument("--param2", help=t("cli.help.param2"))
+    sweep.add_argument("--values2", help=t("cli.help.values2"))
     _experiment_options(sweep, default_replications="5")
 
     presets = sub.add_parser("presets", help=t("cli.presets_help"), description=t("cli.presets_help"))
     presets.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    presets.add_argument("name", nargs="?", help="preset to show")
+    presets.add_argument("name", nargs="?", help=t("cli.help.preset_name"))
     return parser
 
 
 def _experiment_options(parser: argparse.ArgumentParser, default_replications: str = "10") -> None:
-    parser.add_argument("--replications", default=default_replications, help=f"runs per scenario (default {default_replications})")
-    parser.add_argument("--workers", help="local worker processes (default: one per core)")
-    parser.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://127.0.0.1:8786")
-    parser.add_argument("--seed", default="0", help="random seed (a whole number >= 0; default 0)")
-    parser.add_argument("--out", default="out", help="output folder (default: out)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--replications", default=default_replications, help=t("cli.help.replications", default=default_replications))
+    parser.add_argument("--workers", help=t("cli.help.workers"))
+    parser.add_argument("--scheduler", help=t("cli.help.scheduler"))
+    parser.add_argument("--seed", default="0", help=t("cli.help.seed"))
+    parser.add_argument("--out", default="out", help=t("cli.help.out"))
+    parser.add_argument("--quiet", action="store_true", help=t("cli.help.quiet"))
 
 
 def _whole_number(option: str, text: str, low: int, high: int) -> int:
@@ -85,7 +85,7 @@ def _whole_number(option: str, text: str, low: int, high: int) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=f"a whole number from {low} to {high:,}"))
+        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_whole_number", low=low, high=high)))
     return value
 
 
@@ -117,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
 def _out_dir(text: str) -> Path:
     out = Path(text)
     if out.exists() and not out.is_dir():
-        raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed="a folder (it exists as a file)"))
+        raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed=t("cli.allowed_folder")))
     return out
 
 
@@ -137,10 +137,10 @@ def _compare(args: argparse.Namespace) -> int:
 
     scenarios = [load_scenario(path) for path in args.scenarios] + [load_preset(name) for name in args.preset]
     if not scenarios:
-        raise ScenarioError(t("error.cli_number", option="scenarios", value="none", allowed="one or more scenario files or --preset NAME"))
+        raise ScenarioError(t("error.cli_number", option="scenarios", value=t("cli.value_none"), allowed=t("cli.allowed_scenarios")))
     if args.names is not None:
         if len(args.names) != len(scenarios) or len(set(args.names)) != len(args.names):
-            raise ScenarioError(t("error.cli_number", option="--names", value=" ".join(args.names), allowed=f"{len(scenarios)} different names, one per scenario"))
+            raise ScenarioError(t("error.cli_number", option="--names", value=" ".join(args.names), allowed=tn("cli.allowed_names", len(scenarios), count=len(scenarios))))
         named: dict | list = dict(zip(args.names, scenarios))
     else:
         named = scenarios
@@ -162,7 +162,7 @@ def _compare(args: argparse.Namespace) -> int:
 def _parse_values(option: str, text: str) -> list:
     values = [yaml.safe_load(item) for item in text.split(",") if item.strip()]
     if not values:
-        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed="one or more comma-separated values"))
+        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_values")))
     return values
 
 
@@ -174,7 +174,7 @@ def _sweep(args: argparse.Namespace) -> int:
     grid = {args.param: _parse_values("--values", args.values)}
     if args.param2:
         if not args.values2:
-            raise ScenarioError(t("error.cli_number", option="--values2", value="none", allowed="values for --param2"))
+            raise ScenarioError(t("error.cli_number", option="--values2", value=t("cli.value_none"), allowed=t("cli.allowed_values2")))
         grid[args.param2] = _parse_values("--values2", args.values2)
     settings = _experiment_settings(args)
     out = _out_dir(args.out)
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(t("cli.error", message=f"{error.filename or ''}: {error.strerror or error}"), file=sys.stderr)
+        print(t("cli.error", message=t("cli.os_error", file=error.filename or "", problem=error.strerror or error)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

@@ -1,619 +1,228 @@
 """The message catalog: every text a learner reads, in one place.
 
-Widgets, charts, the command line and error messages look their words up here
-with :func:`t`, so a Chinese edition is a second catalog, not a rewrite.
-Keys are stable identifiers; values are ``str.format`` templates.
+Widgets, charts, the command line and error messages look their words up by a stable key::
+
+    t("motive.complaint")                      # 'complaint not handled'
+    t("kpi.churn", churn=0.231)                # 'Annual churn: 23.1% of its customers a year ...'
+    tn("ex.tactics.missed", 2, count=2)        # a counted text: singular or plural form
+
+The texts are gettext catalogs in ``simulation/locale`` (see docs/translating.md): each entry
+is ``msgctxt "<key>"`` + ``msgid "<English text>"``; ``locale/en/LC_MESSAGES/retention_lab.po``
+holds the English source texts, every other language is one more ``.po`` file. The compiled
+``.mo`` files are read here with the standard library's :mod:`gettext`; Babel is imported only
+when a number is formatted for the current language (``{churn:.1%}``, ``{profit:,.0f}``).
+
+Keys are written literally where they are used, so ``python -m simulation.i18n extract`` finds
+every one: in ``t(...)``/``tn(...)`` calls, or marked with :func:`N_` in a table of codes
+(``MOTIVE = {"complaint": N_("motive.complaint"), ...}`` then ``t(MOTIVE[code])``).
 """
 
 from __future__ import annotations
 
-CATALOG: dict[str, dict[str, str]] = {
-    "en": {
-        # --- market vocabulary -------------------------------------------------
-        "motive.natural_moved": "natural: moved / need ended",
-        "motive.natural_drifted": "natural: drifted away",
-        "motive.complaint": "complaint not handled",
-        "motive.competitor": "lured by a competitor",
-        "motive.repositioned": "dropped by the firm",
-        "stage.active": "active",
-        "stage.silent": "silent",
-        "stage.forgotten": "forgotten",
-        "stage.lost": "lost",
-        "stage.never": "never bought",
-        "supplier.none": "none",
-        "persona.rational": "rational",
-        "persona.emotional": "emotional",
-        # --- customer story ----------------------------------------------------
-        "story.purchase": "bought from {firm} for {paid:.2f}",
-        "story.switched_in": "became a customer of {firm}",
-        "story.failure": "had a service failure",
-        "story.complaint": "complained",
-        "story.resolved": "complaint resolved",
-        "story.referred": "was referred by a satisfied customer of {firm}",
-        "story.loyal": "trust passed the loyalty threshold",
-        "story.left": "left {firm} ({motive})",
-        "story.dropped": "was dropped by {firm}",
-        "story.arrived": "moved into the market",
-        # --- charts --------------------------------------------------------------
-        "chart.week": "Week",
-        "chart.customers": "Customers",
-        "chart.profit": "Profit per week",
-        "chart.firm": "Firm",
-        "chart.tour_customers_title": "Customers of each firm, week by week",
-        "chart.tour_profit_title": "Weekly profit of each firm",
-        # --- command line ------------------------------------------------------
-        "cli.description": "Retention Lab: simulate a market of customers, churn and win-back.",
-        "cli.run_help": "Run one scenario and write summary.json, weekly.csv and customers.csv.",
-        "cli.compare_help": "Compare scenarios over replications; write comparison.csv, comparison_summary.csv and report.html.",
-        "cli.sweep_help": "Vary one or two parameters over values; write sweep.csv, sweep_summary.csv and report.html.",
-        "cli.presets_help": "List the shipped presets, or show one as YAML.",
-        "cli.wrote": "Wrote {files} to {out}",
-        "cli.summary_line": (
-            "Focal firm: annual churn {churn:.1%}, motives natural {natural:.0%} / "
-            "complaint {complaint:.0%} / competitor {competitor:.0%} / "
-            "repositioned {repositioned:.0%}; top 20% bring {top20:.0%} of revenue; "
-            "profit {profit:,.0f}."
-        ),
-        "cli.error": "error: {message}",
-        # --- comparison charts, labels of KPIs and weekly metrics ------------------
-        "chart.scenario": "Scenario",
-        "chart.kpi": "Measure",
-        "chart.mean": "Mean",
-        "chart.low": "95% interval from",
-        "chart.high": "95% interval to",
-        "chart.replications": "Replications",
-        "chart.point": "Grid point",
-        "chart.mean_with_interval": "Mean (95% interval)",
-        "chart.kpi_bars_title": "Each scenario's result, with its 95% interval over replications",
-        "chart.diff_bars_title": "Difference to {reference}, with its 95% interval",
-        "chart.weekly_band_title": "{metric}, week by week (band: 95% interval)",
-        "chart.sweep_title": "{kpi} as {param} changes (band: 95% interval)",
-        "report.compare_title": "Retention Lab: comparison of {names}",
-        "report.sweep_title": "Retention Lab: sweep of {param}",
-        "report.intro": "{replications} replications per scenario, seed {seed}; intervals are 95% intervals of the mean over replications.",
-        "report.summary": "Results per scenario",
-        "report.differences": "Difference to {reference} (paired by replication)",
-        "report.footer": "Made with Retention Lab. Opens offline: all charts are inside this file.",
-        "label.annual_churn_rate": "Annual churn rate",
-        "label.churn_share_natural": "Share of losses: natural",
-        "label.churn_share_complaint": "Share of losses: complaint",
-        "label.churn_share_competitor": "Share of losses: competitor",
-        "label.churn_share_repositioned": "Share of losses: repositioned",
-        "label.top20_revenue_share": "Revenue share of the top 20%",
-        "label.active_customers_end": "Active customers at the end",
-        "label.customers_end": "Customers at the end",
-        "label.average_customers": "Average customers",
-        "label.market_share_end": "Market share at the end",
-        "label.revenue": "Revenue",
-        "label.profit": "Profit",
-        "label.acquisitions": "New customers",
-        "label.acquisition_conversion": "Prospects converted by acquisition",
-        "label.cost_per_acquisition": "Cost per acquired customer",
-        "label.retention_cost_per_customer_year": "Retention cost per customer-year",
-        "label.satisfaction_end": "Satisfaction at the end",
-        "label.trust_end": "Trust at the end",
-        "label.loyal_share_end": "Loyal share at the end",
-        "label.costs_cost_of_goods": "Cost of goods",
-        "label.costs_acquisition_cost": "Acquisition spend",
-        "label.costs_retention_cost": "Retention spend",
-        "label.costs_winback_cost": "Win-back spend",
-        "label.costs_thank_you_cost": "Thank-you messages",
-        "label.costs_follow_up_cost": "Follow-up calls",
-        "label.costs_referral_cost": "Referral rewards",
-        "label.costs_points_cost": "Points given",
-        "label.costs_bundling_cost": "Bundles",
-        "label.costs_service_plus_cost": "Service beyond expectations",
-        "label.costs_key_accounts_cost": "Key-account care",
-        "label.costs_contacts_cost": "Life-cycle contacts",
-        "label.costs_broad_contacts_cost": "Broad account contacts",
-        "label.costs_retention_offers_cost": "Retention offers",
-        "label.costs_relationship_cost": "Relationship investment",
-        "label.costs_quality_upgrade_cost": "Quality upgrade",
-        "label.brand": "Brand strength",
-        "label.referral_sales": "Sales from referrals",
-        "label.blocked": "Customers who blocked your contacts",
-        "label.costs_fixed_cost": "Fixed costs",
-        "label.customers": "Customers",
-        "label.active": "Active customers",
-        "label.market_share": "Market share",
-        "label.satisfaction": "Satisfaction",
-        "label.trust": "Trust",
-        "label.price": "Price index",
-        "label.reference_price": "Reference price",
-        "label.deal_seeker_share": "Deal-seeker share",
-        "label.defections": "Customers lost",
-        # --- transaction files (keys: data.*) -------------------------------------
-        "data.missing_file": "transaction file '{source}' does not exist",
-        "data.encoding": "{source}: line {line} is not UTF-8 text; save the file as UTF-8 (CSV UTF-8)",
-        "data.empty": "{source}: the file is empty; allowed: a CSV file with a header line (customer_id, date, amount; optional quantity)",
-        "data.no_rows": "{source}: the header is there but no purchases follow it",
-        "data.missing_columns": "{source}: the columns {missing} are missing; found: {found}; allowed names: {allowed}",
-        "data.bad_width": "line {line}, {found} fields: expected {expected} (as many as the header has)",
-        "data.problems": "{source}: {count} problem(s), nothing was loaded:\n  {shown}",
-        "data.not_csv": "{source}: this is {kind}, not a CSV text file; save it as CSV (comma-separated, UTF-8) and load that",
-        "data.bad_csv": "{source}: line {line} cannot be read as CSV ({problem})",
-        "data.blank": "line {line}, column \"{column}\": the value is empty (expected {allowed})",
-        "data.not_a_number": "line {line}, column \"{column}\": \"{value}\" is not a number (expected {allowed})",
-        "data.negative": "line {line}, column \"{column}\": \"{value}\" is negative; returns are not supported: leave them out or net them off against their purchase (expected {allowed})",
-        "data.not_a_date": "line {line}, column \"date\": \"{value}\" is not a date (expected {allowed})",
-        "data.ambiguous_dates": "{source}: dates such as \"{example}\" can be read day first or month first; say which with date_format=\"%d/%m/%Y\" or date_format=\"%m/%d/%Y\"",
-        "data.allowed_id": "a customer id that is not empty",
-        "data.allowed_date_format": "a date in the format {format}, as in the other rows",
-        "data.allowed_date_any": "a date such as 2024-01-31",
-        "data.expect_amount": "a number >= 0 with a dot for decimals, such as 12.50",
-        "data.expect_quantity": "a number >= 0 with a dot for decimals, or empty",
-        "data.kind_zip": "an Excel workbook (.xlsx) or a zip archive",
-        "data.kind_xls": "an old Excel workbook (.xls)",
-        "data.kind_pdf": "a PDF document",
-        "data.kind_binary": "a binary file",
-        "data.no_cdnow": "the CDNOW log is not at {path}: it ships with the repository's datasets/ folder (a git checkout or an editable install), not inside the package",
-        "data.summary_dates": "calibration_end ({calibration_end}) must come before observation_end ({observation_end})",
-        # BG/NBD (simulation.data.bgnbd)
-        "data.bad_rfm": "BG/NBD needs, for every customer, frequency a whole number >= 0 and 0 <= recency <= T, with recency 0 when frequency is 0; {count} customer(s) break this (first: frequency {frequency}, recency {recency}, T {T})",
-        "data.bad_lengths": "frequency, recency and T must have the same length (got {lengths})",
-        "data.lengths_differ": "actual and predicted must cover the same weeks (got {actual} and {predicted} weeks)",
-        # --- loyalty lab (keys: loyalty.*) ---------------------------------------
-        "loyalty.forgotten_slider": "Forgotten: per month",
-        "loyalty.bridge_axis_note": "The axis starts near the lowest bar, not at zero, so each line's change shows; whiskers: 95% intervals.",
-        "loyalty.bridge_step": "Line",
-        "loyalty.all_tactics": "All tactics",
-        "loyalty.share_of_customers": "Share of customers",
-        "loyalty.from_value": "From",
-        "loyalty.distribution_title": "Trust and satisfaction of your customers at the end",
-        "loyalty.share_of_losses": "Share of losses",
-        "loyalty.over_budget": "over the budget of {budget} a week",
-        "loyalty.contacts_forgotten_hint": "Contacts per month to forgotten customers: they tolerate about one; more annoy, and some block you.",
-        "loyalty.title": "Loyalty Lab",
-        "loyalty.tactics_heading": "Your loyalty tactics",
-        "loyalty.thank_you": "Thank every buyer",
-        "loyalty.thank_you_hint": "A thank-you text after each purchase (003: it earned more than a discount text).",
-        "loyalty.follow_up": "Follow-up call after a sale",
-        "loyalty.follow_up_hint": "Finds failures customers kept to themselves, and fixes them.",
-        "loyalty.referral": "Referral reward (bird dogs)",
-        "loyalty.referral_hint": "A reward for every referred sale, always paid (Joe Girard, 001).",
-        "loyalty.points": "VIP / points programme",
-        "loyalty.points_hint": "Points are lost on leaving: a financial switching cost. They cost what they are worth.",
-        "loyalty.rivals_copy_points": "Rivals copy the points programme",
-        "loyalty.bundling": "Bundles",
-        "loyalty.bundling_hint": "Leaving gets complicated (003): a procedural switching cost, bigger baskets.",
-        "loyalty.service_plus": "Service beyond expectations",
-        "loyalty.service_plus_hint": "Each purchase feels better, until expectations catch up (001).",
-        "loyalty.key_accounts": "Key-account care (top 20%)",
-        "loyalty.key_accounts_hint": "A dedicated person for the customers who bring most revenue (80/20).",
-        "loyalty.contacts": "Contacts by life-cycle stage",
-        "loyalty.contacts_hint": "Active, silent, forgotten, lost (004). Too many contacts when forgotten get you blocked.",
-        "loyalty.forgotten_per_month": "Forgotten: contacts / month",
-        "loyalty.relationship": "Relationship investment",
-        "loyalty.relationship_hint": "Regular personal contact and small gifts for everyone (000).",
-        "loyalty.budget": "Weekly budget",
-        "loyalty.of_budget": "budget {budget} a week",
-        "loyalty.these_tactics": "These tactics",
-        "loyalty.no_tactics": "No tactics",
-        "loyalty.kpi.profit_gain": "Profit vs no tactics",
-        "loyalty.kpi.churn": "Annual churn",
-        "loyalty.kpi.cost_per_week": "Tactics cost per week",
-        "loyalty.kpi.loyal_share": "Loyal customers at the end",
-        "loyalty.kpi.referral_sales": "Sales from referrals",
-        "loyalty.kpi.blocked": "Customers who blocked you",
-        "loyalty.kpi.referred_kept": "Referred customers kept 26 weeks",
-        "loyalty.others_kept": "other new customers: {share}",
-        "loyalty.kpi.top20": "Revenue from the top 20%",
-        "loyalty.profit": "Profit over the run",
-        "loyalty.change": "Change",
-        "loyalty.bridge_baseline": "profit with no tactics",
-        "loyalty.bridge_margin": "+ gross margin gained",
-        "loyalty.bridge_result": "profit with the tactics",
-        "loyalty.bridge_title": "From no tactics to these tactics: what each line adds or costs (mean over replications)",
-        "loyalty.cost_per_week": "Cost per week",
-        "loyalty.tactic": "Tactic",
-        "loyalty.costs_title": "What the tactics cost each week, against the budget (red line)",
-        "loyalty.lost_per_year": "Customers lost per year",
-        "loyalty.churn_title": "Why customers leave, with and without the tactics",
-        # --- price-war lab (keys: war.*) -----------------------------------------
-        "war.chart.war": "the war",
-        "war.chart.firm": "Firm",
-        "war.chart.answer": "Answer",
-        "war.chart.period": "Period",
-        "war.chart.timeline_title": "The war week by week: price, market share and weekly profit per firm (shaded: the war; mean over replications)",
-        "war.chart.deal_seekers_title": "Deal-seekers among each firm's customers: they follow a cut and leave when it ends (001)",
-        "war.chart.responses_title": "Every answer to this move, against holding your price (95% intervals)",
-        "war.chart.recovery_title": "Your share and weekly profit before, during and after the war (95% intervals)",
-        "war.chart.saved_title": "Saved scenarios, each against holding your price in the same market (95% intervals)",
-        "war.period.before": "before",
-        "war.period.during": "during",
-        "war.period.after": "after",
-        "war.label.profit_gain": "Profit vs holding",
-        "war.label.market_share_before": "Your share before the war",
-        "war.label.share_end_of_war": "Share at the end of the war",
-        "war.label.share_end": "Share in the last 13 weeks",
-        "war.label.deal_seeker_share_during": "Deal-seekers among your customers (war)",
-        "war.label.reference_price_during": "Your customers' reference price (war)",
-        "war.label.market_share_came_back": "Share of the lost share that came back",
-        "war.label.profit_came_back": "Share of the lost profit that came back",
-        "war.label.rival_profit": "The attacker's profit",
-        "war.label.market_share_level": "Market share",
-        "war.label.profit_level": "Profit per week",
-        "war.kpi.share_end_of_war": "Your share at the end of the war",
-        "war.kpi.share_last_weeks": "Your share in the last 13 weeks",
-        "war.kpi.deal_seekers_war": "Deal-seekers among your customers (war)",
-        "war.kpi.reference_price_war": "Your customers' reference price (war)",
-        "war.move_hints": "Cut: depth, start week and length. Tit-for-tat: you cut first and the rival matches a week later. Discounter: its discount and entry week. Portability: the week numbers can move, then the rival's lasting cut.",
-        "war.running_all": "Running every answer: {count} answers x {replications} replications...",
-        "war.compared_all": "Every answer compared in {seconds:.1f} s.",
-        "war.no_after": "The war lasts to the end of the run: nothing can come back yet.",
-        "war.title": "Price-War Lab",
-        "war.rival_heading": "The rival's move",
-        "war.rival_move": "Rival A",
-        "war.move.cut": "cuts its price",
-        "war.move.tit_for_tat": "answers your cut (tit-for-tat)",
-        "war.move.entrant": "a discounter enters",
-        "war.move.portability": "number portability, then a cut",
-        "war.move.steady": "holds its price",
-        "war.move_hint": "Depth, start week and length set the cut (for an entrant: its discount and entry week).",
-        "war.depth": "Depth of the cut",
-        "war.start": "Starts in week",
-        "war.weeks": "Lasts (weeks)",
-        "war.you_heading": "Your answer",
-        "war.your_response": "You",
-        "war.response.hold": "hold your price",
-        "war.response.match": "match the cut",
-        "war.response.undercut": "undercut it",
-        "war.response.retention_offers": "offers to at-risk key customers",
-        "war.response.relationship": "invest in relationships",
-        "war.response.switching_costs": "raise switching costs (points, bundles)",
-        "war.response.quality": "improve quality",
-        "war.response_hint": "Profit is compared with holding your price against the same move.",
-        "war.compare_all": "Compare every answer",
-        "war.kpi.profit_vs_hold": "Your profit vs holding",
-        "war.kpi.share_during": "Your share during the war",
-        "war.kpi.share_end": "Your share at the end",
-        "war.kpi.deal_seekers": "Deal-seekers among your customers",
-        "war.kpi.reference_price": "Your customers' reference price",
-        "war.kpi.rival_profit": "{rival}'s profit",
-        "war.timeline_title": "The war week by week (shaded: weeks with a price below regular; mean over replications)",
-        "war.responses_title": "Every answer to this move, against holding your price (95% intervals)",
-        "label.market_share_end": "Market share at the end",
-        # --- labs (shared) --------------------------------------------------------
-        "lab.save_name": "Name",
-        "lab.save_name_placeholder": "e.g. Rules 1-3",
-        "lab.save": "Save this scenario",
-        "lab.compare": "Compare saved",
-        "lab.clear": "Clear saved",
-        "lab.scenario": "Scenario",
-        "lab.saved": "Saved '{name}' ({count} of {limit}) to {path}",
-        "lab.shelf_full": "You can compare up to {limit} saved scenarios: clear the shelf first.",
-        "lab.cleared": "The shelf is empty.",
-        "lab.compare_heading": "Save and compare",
-        "lab.compare_title": "Saved scenarios side by side (95% intervals)",
-        "label.profit_gain": "Profit vs doing nothing",
-        "lab.interval": "95% interval {low} to {high}",
-        "lab.response_time": "Updated in {seconds:.1f} s ({replications} replications)",
-        "lifetime.first": "first lifetime",
-        "lifetime.second": "second lifetime (came back)",
-        "motive.not_lost": "never left (slow buyer)",
-        "funnel.lost": "lost (as the CRM sees it)",
-        "funnel.targeted": "targeted",
-        "funnel.contacted": "contacted",
-        "funnel.won_back": "won back",
-        "funnel.still_active_26w": "still customers 26 weeks later",
-        "chart.stage": "Stage",
-        "chart.customers_per_run": "Customers (mean per run)",
-        "chart.funnel_title": "The lost-customer funnel",
-        "chart.sltv_class": "SLTV class",
-        "chart.motive": "Why they left (the truth)",
-        "chart.motive_class_title": "Lost customers by reason and SLTV class",
-        "chart.won_back_per_week": "Won back per week",
-        "chart.won_back_title": "Customers won back, week by week",
-        "chart.weeks_since_start": "Weeks since the relationship began",
-        "chart.lifetime": "Lifetime",
-        "chart.still_customers": "Still customers",
-        "chart.survival_title": "Second lifetimes: how long won-back customers stay",
-        "chart.profit_difference": "Profit minus doing nothing (104 weeks)",
-        "chart.profit_vs_baseline_title": "Profit against doing nothing (95% interval)",
-        # --- the Win-back Lab -----------------------------------------------------
-        "winback_lab.title": "Win-back Lab: the eight golden rules of winning back lost customers",
-        "winback_lab.rules_heading": "Switch the rules on one by one",
-        "winback_lab.this_programme": "This programme",
-        "winback_lab.rule1_value": "1. Value lost customers: invite them back",
-        "winback_lab.rule1_value_hint": "A weekly budget for invitations and offers. Without it there is no programme.",
-        "winback_lab.rule2_team": "2. A win-back team",
-        "winback_lab.rule2_team_hint": "A weekly cost; complaints solved faster, root causes fixed, offers coordinated.",
-        "winback_lab.rule3_early": "3. Find them early",
-        "winback_lab.rule3_early_hint": "Surveys after each purchase cycle and recency alerts instead of waiting 26 weeks.",
-        "winback_lab.rule4_segment": "4. Classify and segment",
-        "winback_lab.rule4_segment_hint": "Pursue only the SLTV classes chosen below, and only the reasons worth pursuing.",
-        "winback_lab.rule5_needs": "5. Learn their needs first",
-        "winback_lab.rule5_needs_hint": "A contact before the offer: the real reason, and who moved away or never left.",
-        "winback_lab.rule6_mix": "6. Match the offer to the reason",
-        "winback_lab.rule6_mix_hint": "Apology and the fix for complaints, a discount for price leavers, a personal touch for drifters.",
-        "winback_lab.rule7_aftercare": "7. After-care for those who come back",
-        "winback_lab.rule7_aftercare_hint": "Follow-up contacts and small gifts in the unstable weeks after returning.",
-        "winback_lab.rule8_pilot": "8. Pilot with a holdout first",
-        "winback_lab.rule8_pilot_hint": "Try it on part of the lost customers, keep some as a control, roll out if it works.",
-        "winback_lab.budget": "Budget per week",
-        "winback_lab.alert_after": "Alert after (purchase cycles)",
-        "winback_lab.classes": "Pursue classes",
-        "winback_lab.classes_A": "A only (top 10%)",
-        "winback_lab.classes_AB": "A and B (top 30%)",
-        "winback_lab.classes_ABC": "A, B and C (top 60%)",
-        "winback_lab.classes_ABCD": "everyone",
-        "winback_lab.discount": "Discount depth",
-        "winback_lab.staged": "Staged discount (three steps)",
-        "winback_lab.aftercare_weeks": "After-care weeks",
-        "winback_lab.pilot_share": "Share in the pilot",
-        "winback_lab.kpi.winback_win_back_rate": "Win-back rate (truly lost)",
-        "winback_lab.kpi.winback_won_back": "Won back",
-        "winback_lab.kpi.winback_cost_per_win_back": "Cost per win-back",
-        "winback_lab.kpi.winback_program_cost": "Programme cost",
-        "winback_lab.kpi.winback_rechurn_26w_rate": "Left again within 26 weeks",
-        "winback_lab.kpi.winback_roi": "Return on the programme",
-        "winback_lab.kpi.profit_gain": "Profit vs doing nothing",
-        "winback_lab.compare_title": "Saved scenarios side by side (95% intervals)",
-        "label.profit_gain": "Profit vs doing nothing",
-        "label.winback_win_back_rate": "Win-back rate (truly lost)",
-        "label.winback_won_back": "Won back",
-        "label.winback_program_cost": "Programme cost",
-        "label.winback_cost_per_win_back": "Cost per win-back",
-        "label.winback_roi": "Return on the programme",
-        # --- customer flow -------------------------------------------------------
-        "flow.start": "customers at the start",
-        "flow.new": "+ new customers",
-        "flow.returned": "+ came back",
-        "flow.natural_moved": "- moved / need ended",
-        "flow.natural_drifted": "- drifted away",
-        "flow.complaint": "- complaint not handled",
-        "flow.competitor": "- lured by a competitor",
-        "flow.repositioned": "- dropped by the firm",
-        "flow.end": "customers at the end",
-        "chart.flow_title": "Where your customers came from and why they left",
-        "chart.lifetimes_title": "How long relationships last: first and second lifetimes (Kaplan-Meier, 95% band)",
-        # --- lesson charts --------------------------------------------------------
-        "lesson.simulated": "simulated (your firm)",
-        "lesson.griffin": "Griffin (seed 000)",
-        "lesson.source": "Source",
-        "lesson.share_of_losses": "Share of customers lost",
-        "lesson.motives_title": "Why customers leave: the simulation against Griffin's 68 / 14 / 9 / 9",
-        "lesson.stage": "CRM stage",
-        "lesson.stages_title": "Your firm's customers by life-cycle stage (seed 004: lost after 180 days)",
-        "lesson.with_you": "still your customer",
-        "lesson.with_rival": "with a rival",
-        "lesson.with_nobody": "with no one",
-        "lesson.truth": "The truth",
-        "lesson.crm_says": "What your CRM says",
-        "lesson.crm_title": "Your CRM against the truth (end of the run)",
-        "motive.natural": "natural (no particular reason)",
-        "lesson.crm_subtitle": "Customers who moved away have left the market and are not in this table.",
-        "lesson.rule4_title": "Your lost-customer list by true reason and SLTV class (red outline: what rule 4 pursues)",
-        "lesson.km_observed": "observed (Kaplan-Meier, 95% band)",
-        "lesson.km_constant": "if {churn:.0%} left every year",
-        "lesson.tenure_title": "How long your firm's relationships last (first lifetimes begun in the run)",
-        # --- bring your own customers (keys: byo.*) ---------------------------------
-        "byo.error_joining_total": "customers.joining_per_week: {total} customers join in all; allowed: at most customers.count ({count})",
-        "byo.error_joining_weeks": "customers.joining_per_week: {weeks} weeks given; allowed: at most run.weeks ({run}), one number per reported week",
-        "byo.error_columns": "weekly: the columns {missing} are missing; this chart needs {needed} (pass holdout(...)[\"weekly\"])",
-        "byo.series_actual": "actual (the log)",
-        "byo.series_simulation": "simulation",
-        "byo.series_bgnbd": "BG/NBD",
-        "byo.source": "Source",
-        "byo.weekly_axis": "Repeat purchases per week",
-        "byo.cumulative_axis": "Repeat purchases so far",
-        "byo.calibration_period": "calibration",
-        "byo.holdout_period": "holdout",
-        "byo.weekly_title": "Repeat purchases week by week: what happened, the simulation and BG/NBD",
-        "byo.weekly_subtitle": "Both models saw only the shaded first {weeks} weeks; the weeks after them are the test.",
-        "byo.cumulative_title": "Repeat purchases so far (the tracking plot)",
-        "byo.error_cumulative_mape": "Cumulative error (MAPE, holdout weeks)",
-        "byo.error_total_error": "Total over the holdout (+ = too many)",
-        "byo.error_weekly_mae": "Weekly error (purchases, mean absolute)",
-        "byo.error_weekly_mape": "Weekly error (MAPE)",
-        # --- errors ------------------------------------------------------------
-        "error.unknown_preset": "unknown preset '{name}'; allowed: {allowed}",
-        "error.missing_file": "scenario file '{path}' does not exist",
-        "error.not_a_file": "'{path}' is not a readable file",
-        "error.bad_yaml": "scenario file '{path}' is not valid YAML: {problem}",
-        "error.not_mapping": "scenario file '{path}' must hold a mapping of fields, got {kind}",
-        "error.field": "{where}{field}: {value!s} is not allowed: {allowed}",
-        "error.unknown_field": "{where}{field}: unknown field; allowed fields here: {allowed}",
-        "error.missing_field": "{where}{field}: required field is missing",
-        "error.path": "{path}: not a field of the scenario; allowed at {where}: {allowed}",
-        "error.cli_number": "{option}: {value} is not allowed: {allowed}",
-        "error.pairing": "replications: {runs} runs against {baseline} baseline runs; pairing needs the same number",
-        "error.focal_count": "firms: exactly one firm must have role 'focal', found {count}",
-        "error.firm_count": "firms: {count} firms given; allowed: 2 to 4 (the focal firm and 1-3 competitors)",
-        "error.firm_names": "firms: names must be unique, '{name}' appears twice",
-        "error.strategy_target": "firms: '{firm}'.strategy.target '{name}' is not allowed: must name another firm ({allowed}) or be empty",
-        "error.focal_enters": "firms: the focal firm has enters_week {week}; allowed: 0 (the learner's firm is in the market from the start)",
-        "error.event_firm": "events[{index}].firm: '{name}' is not allowed: must name one of the firms ({allowed})",
-        "error.stage_order": (
-            "life_cycle: silent_after_weeks < forgotten_after_weeks < lost_after_weeks is required, "
-            "got {silent} / {forgotten} / {lost}"
-        ),
-        # --- charts and KPI text (tour) ------------------------------------------
-        "chart.tour_title": "Your market, week by week",
-        "chart.tour_subtitle": "The reported weeks after the burn-in. Hover a week to read each firm's numbers.",
-        "error.chart_columns": "weekly: the columns {missing} are missing; these charts need {needed} (pass result.weekly)",
-        "kpi.heading": "Your firm in scenario '{scenario}', {weeks} weeks, seed {seed}",
-        "kpi.churn": "Annual churn: {churn:.1%} of its customers a year (most firms lose 20-40%)",
-        "kpi.lost": "Customers who left: {total:,.0f}, for these reasons:",
-        "kpi.motive": "Why they left",
-        "kpi.this_run": "This run",
-        "kpi.griffin": "Griffin (seed 000)",
-        "kpi.top20": "The top 20% of customers bring {share:.0%} of revenue (the 80/20 rule: 60-80%)",
-        "kpi.profit": "Profit over the {weeks} weeks: {profit:,.0f}",
-        # --- exercises: feedback (simulation/exercises) ------------------------------------
-        "ex.right": "Right!",
-        "ex.not_yet": "Not yet.",
-        "ex.try_again": "Look again at the question and the data, then try once more.",
-        "ex.blank": "Put your answer in `{name}` (it still says `...`), then run this cell again.",
-        "ex.want_number": "`{name}` should be a number; it is {kind} {value}.",
-        "ex.want_finite": "`{name}` is {value}; a finite number is expected.",
-        "ex.want_count": "`{name}` is a number of customers (a count such as 120), not a share.",
-        "ex.want_share": "`{name}` is {value}; a share between 0 and 1 is expected.",
-        "ex.want_share_not_percent": "`{name}` is {value}: that looks like a percentage. Give it as a share between 0 and 1 (23% is 0.23).",
-        "ex.want_bool": "`{name}` should be True or False; it is {value}.",
-        "ex.want_choice": "`{name}` is {value}; allowed: {allowed}.",
-        "ex.want_list": "`{name}` should be a list of names, e.g. ['a', 'b'] (an empty list [] is an answer too); it is {value}.",
-        "ex.want_dict": "`{name}` should be a dict with the keys {keys}.",
-        "ex.want_frame": "`{name}` should be a pandas DataFrame with one row per customer.",
-        "ex.missing_keys": "`{name}` has no answer yet for {keys}.",
-        "ex.missing_columns": "`{name}` has no column {columns}.",
-        "ex.progress": "{right} of {total} questions answered right.",
-        "ex.progress_missing": "Not yet: {questions}.",
-        # exercise 1: why customers leave
-        "ex.worth_pursuing.title": "1. Who is worth pursuing?",
-        "ex.worth_pursuing.hint1": "Seed 000 names only two of Griffin's four reasons as worth a win-back effort. Which two? Add their shares and apply them to 1,000.",
-        "ex.worth_pursuing.hint2": "Griffin's shares are 68% natural, 14% complaint, 9% competitor, 9% repositioned. Only the reasons the firm could fix or answer count.",
-        "ex.worth_pursuing.natural": "That is the natural leavers: they moved or their need ended. An invitation may bring some back, but they did not leave because of anything you can fix.",
-        "ex.worth_pursuing.repositioned": "You counted everyone but the natural leavers. The repositioned were dropped by the firm on purpose: pursuing them undoes your own decision.",
-        "ex.worth_pursuing.why": "Complaint and competitor leavers left for a reason you can answer: a fix, or a better offer.",
-        "ex.responses.title": "2. What each reason asks of you",
-        "ex.responses.complaint": "Think again about the customers whose complaint was handled badly: what do they need to hear before they come back? (Rule 6, communication: listen, admit, state the fix.)",
-        "ex.responses.competitor": "Think again about the customers a competitor lured away: they compared and chose. What would make them compare again in your favour?",
-        "ex.responses.natural": "Think again about the natural leavers: nothing went wrong, they drifted or moved. Seed 000, rule 1: many return if simply...?",
-        "ex.responses.repositioned": "Think again about the repositioned: the firm ended the relationship on purpose.",
-        "ex.responses.more": "({count} more to look at.)",
-        "ex.responses.why": "Tailor the offer to the reason (seed 000): the fix for a complaint, value for a price leaver, a simple invitation for a drifter, and no effort for those you let go.",
-        "ex.response.show_the_fix": "apologise, show what was fixed, invite back",
-        "ex.response.match_the_offer": "learn what the competitor offers and answer it (price, features, quality)",
-        "ex.response.simply_invite": "a friendly invitation, at little cost",
-        "ex.response.let_go": "no win-back effort",
-        "ex.response.column": "what it means",
-        "ex.tenure.title": "3. Tenure is 1 / churn",
-        "ex.tenure.hint1": "If a customer leaves with chance c each year, how many years does she stay on average? Try c = 50%: half leave in year 1, half of the rest in year 2, ...",
-        "ex.tenure.hint2": "The expected stay with a constant yearly churn c is 1/c years.",
-        "ex.tenure.seed_numbers": "Those are the years in seed 003's text. Compute them from the churn rates instead: is the text right?",
-        "ex.seed_claim.title": "4. Is the seed right?",
-        "ex.seed_claim.years": "Compare the seed's years (5 and 10) with what you computed in question 3.",
-        "ex.seed_claim.ratio": "The ratio is the tenure at 5% churn divided by the tenure at 10% churn.",
-        "ex.seed_claim.why": "The years in the text are wrong (10 -> 20, not 5 -> 10), but halving churn does double the expected tenure, and with it the profit a customer brings.",
-        "ex.market_tenure.title": "5. Tenure in a simulated market",
-        "ex.market_tenure.hint1": "Read the annual churn rate from the run's summary, then apply what you found in question 3.",
-        "ex.market_tenure.churn_itself": "That is the churn rate itself. The expected tenure in years is its inverse.",
-        "ex.sltv_pursue.title": "6. Whom does rule 4 pursue?",
-        "ex.sltv_pursue.hint1": "Rank the lost customers by value. Class A is the top 10%, B the next 20%: A and B together are the top 30% (value at or above the 70th percentile). Then keep only complaint and competitor leavers.",
-        "ex.sltv_pursue.hint2": "`lost['value'] >= lost['value'].quantile(0.7)` marks classes A and B; `lost['motive'].isin([...])` the reasons worth pursuing. Count the rows where both hold.",
-        "ex.sltv_pursue.all_classes": "You counted every complaint and competitor leaver. Rule 4 also ranks them by value: only classes A and B.",
-        "ex.sltv_pursue.all_motives": "You counted all of classes A and B. Rule 4 also looks at the reason: only complaint and competitor leavers.",
-        "ex.sltv_pursue.why": "A short, valuable list: the customers who left for a reason you can answer and are worth the most if they come back.",
-        # exercise 2: the customer base in real data
-        "ex.rfm_table.title": "1. The RFM table",
-        "ex.rfm_table.hint1": "Keep the transactions up to AS_OF, group them by customer_id, and take the last date, the number of rows and the sum of amount.",
-        "ex.rfm_table.negative": "Some recency_days are negative: subtract the last purchase date from AS_OF, not the other way round (and leave out purchases after AS_OF).",
-        "ex.rfm_table.rows": "Your table has {rows} rows. It should have one row per customer who bought by AS_OF, with customer_id as the index.",
-        "ex.rfm_table.recency_days": "recency_days is not right yet: days from each customer's last purchase on or before AS_OF to AS_OF.",
-        "ex.rfm_table.frequency": "frequency is not right yet: the number of transactions (rows) of each customer on or before AS_OF.",
-        "ex.rfm_table.monetary": "monetary is not right yet: the total amount each customer spent on or before AS_OF.",
-        "ex.stages.title": "2. Life-cycle stages",
-        "ex.stages.hint1": "Cut recency_days at the stage edges given above (30, 90, 179 days) and count the customers in each stage.",
-        "ex.stages.total": "Your counts do not add up to the {total} customers: every customer is in exactly one stage.",
-        "ex.stages.edges": "The count for '{stage}' is not right: check the edges (is day 30 still active? is day 180 lost?).",
-        "ex.segments.title": "3. RFM segments",
-        "ex.segments.hint1": "Recent: recency_days at or below the median. Frequent: frequency above the median. High spend: monetary above the median. Important value is recent, frequent and high spend; important win-back is high spend but neither recent nor frequent.",
-        "ex.segments.hint2": "Use `>` for frequency and monetary and `<=` for recency, each against the column's own median; count the customers in both segments.",
-        "ex.segments.why": "High spenders who have gone quiet are the win-back list; recent, frequent high spenders the customers to keep happy.",
-        "ex.top20.title": "4. The 80/20 rule",
-        "ex.top20.hint1": "Sort the customers by monetary, largest first, take the top 20% of them, and divide their spend by the total.",
-        "ex.top20.customers_not_revenue": "That is the share of customers (20%). The question asks for their share of revenue.",
-        "ex.top20.why": "The top 20% bring {share:.0%} of the revenue: the 80/20 rule roughly holds in real data too.",
-        "ex.call_first.title": "5. Whom to call first",
-        "ex.call_first.hint1": "Seed 004: the lost stage is contacted by a dedicated person. Which segment spent much but has gone quiet?",
-        "ex.call_first.important_value": "These customers are still active: keep them happy, they do not need winning back.",
-        "ex.call_first.no_intent": "They spent little and bought rarely: a dedicated person's time is better spent elsewhere.",
-        "ex.call_first.why": "Important win-back customers spent much but are slipping away: worth a personal call (seed 004).",
-        # exercise 3: a win-back programme under a budget; reading a pilot
-        "ex.program.title": "1. Design a programme within the budget",
-        "ex.program.invalid": "The programme has a setting that cannot be used: {error}",
-        "ex.program.rule1_off": "Rule 1 is the programme itself (a budget, invitations): switch it on with 'rule1_value.enabled': True.",
-        "ex.program.prices_fixed": "{settings} is a price the market sets, not a choice you make: leave it out of your programme.",
-        "ex.program.over_budget": "The programme costs {cost_per_week:,.0f} a week, over the budget of {budget:,.0f}. Cap the invitations (rule1_value.budget_per_week), or pursue fewer customers (rule 4); the team (rule 2) and after-care (rule 7) cost the most.",
-        "ex.program.not_real": "The extra profit is {profit_gain:,.0f}, but its 95% interval ({low:,.0f} to {high:,.0f}) reaches zero or below: the gain is not sure. Spend on the customers who pay back (rule 4), or drop the rules that cost more than they bring.",
-        "ex.program.measured": "Measured: extra profit {profit_gain:,.0f} over 104 weeks (95% interval {low:,.0f} to {high:,.0f}); cost {cost_per_week:,.0f} a week (budget {budget:,.0f}).",
-        "ex.program.why": "Within the budget, and the extra profit is real on the same customers.",
-        "ex.pilot.size": "size is '{value}'; allowed: {allowed}",
-        "ex.pilot_uplift.title": "2. Reading a pilot",
-        "ex.pilot_uplift.hint1": "The uplift is the return rate of the invited (treated) group minus that of the holdout. Compute both rates with a groupby on 'group'.",
-        "ex.pilot_uplift.hint2": "Rates: came_back.mean() per group. The uplift is treated minus holdout; the interval is uplift -/+ 1.96 times the standard error given above.",
-        "ex.pilot_uplift.no_holdout": "That is the treated group's return rate. Some of them would have come back anyway: the holdout tells you how many. Subtract its rate.",
-        "ex.pilot_uplift.interval": "The uplift is right; the interval is not yet. Standard error: sqrt(p1(1-p1)/n1 + p0(1-p0)/n0); interval: uplift -/+ 1.96 x standard error.",
-        "ex.pilot_uplift.why": "The uplift counts only the customers the invitation brought back.",
-        "ex.pilot_real.title": "3. Is the uplift real?",
-        "ex.pilot_real.large": "Look again at the large pilot: uplift {uplift:.1%}, interval {low:.1%} to {high:.1%}. Is all of the interval above zero?",
-        "ex.pilot_real.small": "Look again at the small pilot: uplift {uplift:.1%}, interval {low:.1%} to {high:.1%}, with only {treated} invited and {holdout} held out. Could the true uplift be zero?",
-        "ex.pilot_real.why": "A big uplift in a small pilot can be luck. Rule 8: pilot on a group large enough that the interval can exclude zero before you roll out.",
-        "ex.caused_share.title": "4. How many returns did the programme cause?",
-        "ex.caused_share.hint1": "Of every 100 invited customers, treated_rate x 100 came back; holdout_rate x 100 would have come anyway. What share of those who came back did the invitation cause?",
-        "ex.caused_share.uplift_itself": "That is the uplift: extra returns per invited customer. The question asks for the share of the returners that the invitation caused: uplift / treated rate.",
-        "ex.caused_share.why": "A CRM counts every returner as a win; the holdout shows that a good part would have come back anyway.",
-        # exercise 4: loyalty tactics and a price war
-        "ex.girard.title": "1. Joe Girard's bird dogs",
-        "ex.girard.hint1": "Commission per dollar of fees: the commission divided by the fees.",
-        "ex.girard.upside_down": "That is fees per dollar of commission. Turn it round: how many dollars of commission did each dollar of fees bring?",
-        "ex.girard.fees": "The first number is right. Now the fees at $25 for each of the 150 deals: do they match the $1,400 the seed reports?",
-        "ex.girard.why": "Each fee dollar brought about $54 of commission. And 150 deals at $25 is $3,750, not $1,400: the seed's figures do not add up. Perhaps not every referral was paid, or not every deal was referred; read figures critically.",
-        "ex.tactics.title": "2. Which tactics surely pay?",
-        "ex.tactics.hint1": "A tactic surely pays when the whole 95% interval of its extra profit is above zero: look at the column 'low'.",
-        "ex.tactics.loses": "{tactic} loses money: extra profit {gain:,.0f} (95% interval {low:,.0f} to {high:,.0f}).",
-        "ex.tactics.unsure": "{tactic} may pay or not: extra profit {gain:,.0f}, but its interval ({low:,.0f} to {high:,.0f}) includes zero.",
-        "ex.tactics.missed": "Your list misses {count} tactic(s) whose whole interval is above zero.",
-        "ex.tactics.why": "Judge a tactic by what it adds on the same customers, and by how sure that is; a good story is not enough.",
-        "ex.price_cut.title": "3. Answering a price cut",
-        "ex.price_cut.hint1": "Compare the answers by profit_gain (against holding your price); prefer one whose interval is clearly above the others.",
-        "ex.price_cut.price": "'{answer}' changes {gain:,.0f} in profit against holding the price: a price war hurts margin, brand and reference price (seed 000). Is there an answer that is not about price?",
-        "ex.price_cut.better_exists": "'{answer}' changes profit by {gain:,.0f} against holding the price; another answer does clearly better.",
-        "ex.price_cut.why": "'{answer}' changes profit by {gain:,.0f} against holding the price. Answer a cut with value, not with a cut: deal-seekers won by price leave again when it rises.",
-        "ex.match_pays.title": "4. Does matching pay?",
-        "ex.match_pays.hint1": "Look at the row 'match' in the trials: is its interval above zero?",
-        "ex.match_pays.read": "Read the row 'match': extra profit {gain:,.0f}, 95% interval {low:,.0f} to {high:,.0f}.",
-        "ex.match_pays.why": "Matching keeps share but gives away margin on every customer, not only those the rival could take.",
-        "ex.tenure.why": "With a constant yearly churn c a customer stays 1/c years on average: halve churn and the expected stay doubles.",
-        "ex.market_tenure.why": "The same rule holds in the simulated market: its churn rate tells you how long a customer stays, and so what keeping one longer is worth.",
-        "ex.rfm_table.why": "Recency, frequency and monetary value: three numbers per customer that every CRM can compute, and the start of every segmentation.",
-        "ex.stages.why": "Most of a year-old cohort is past 180 days: the lost stage is where most customers end up, which is why win-back matters.",
-        # exercise 5: what a customer is worth
-        "ex.cost_per_customer.title": "1. Winning back against winning new",
-        "ex.cost_per_customer.hint1": "If one contact in three succeeds, how many contacts does one success take, and what do they cost?",
-        "ex.cost_per_customer.hint2": "Cost per customer won = cost per contact / success rate. Use the middle of each range.",
-        "ex.cost_per_customer.multiplied": "That is the contact cost times the success rate. Each success needs 1 / rate contacts: divide instead.",
-        "ex.cost_per_customer.why": "A new customer costs {ratio:.1f} times as much in contacts as a won-back one: the case for rule 1.",
-        "ex.word_of_mouth.title": "2. Word of mouth",
-        "ex.word_of_mouth.hint1": "Seed 002: each satisfied customer brings about 8 potential deals, of which at least 1 closes; each dissatisfied customer sways 25 people.",
-        "ex.word_of_mouth.deals": "8 is the potential deals per satisfied customer; the question asks for the deals that close (at least 1 each).",
-        "ex.word_of_mouth.swayed": "The deals are right. Now the people the 100 dissatisfied customers sway: 25 each.",
-        "ex.word_of_mouth.why": "A tenth of your customers, unhappy, reach far more people than the deals the other nine tenths bring: handling complaints well (rule 2) pays twice.",
-        "ex.acquisition_ratio.title": "3. Acquiring against keeping",
-        "ex.acquisition_ratio.hint1": "The summary holds the cost per acquisition and the retention cost per customer and year: divide one by the other.",
-        "ex.acquisition_ratio.upside_down": "Turned round: divide the cost per acquisition by the retention cost per customer and year.",
-        "ex.acquisition_ratio.why": "In this market a new customer costs {ratio:.1f} years of keeping one; seed 002 says about 3.",
-        "ex.payback.title": "4. When does a new customer pay off?",
-        "ex.payback.hint1": "Weekly gross margin per customer: (revenue - cost of goods) / average customers / weeks. The payback is the cost per acquisition divided by it.",
-        "ex.payback.years": "That looks like years; the question asks for weeks.",
-        "ex.payback.why": "About {weeks:.0f} weeks ({years:.1f} years) of margin pay back one acquisition here; seed 002 says about a year. A customer who leaves before that was a loss.",
-        "ex.loyalty_purchases.title": "5. How loyalty forms",
-        "ex.loyalty_purchases.hint1": "Take the median of the series: half of the loyal customers needed fewer satisfying purchases, half more.",
-        "ex.loyalty_purchases.mean": "That is the mean; the question asks for the median.",
-        "ex.loyalty_purchases.why": "Seed 004: loyalty usually takes 2-5 satisfying purchases. Every purchase before that is a chance to lose the customer: care most in the first months.",
-        "error.no_dask": "scheduler: {scheduler}: Dask is not installed; install it with pip install 'retention-lab[cluster]'",
-    }
-}
+import functools
+import gettext
+import numbers
+import re
+import string
+from decimal import Decimal
+from pathlib import Path
 
-_language = "en"
+DOMAIN = "retention_lab"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+SOURCE_LANGUAGE = "en"
 
 
-def set_language(code: str) -> None:
-    """Switch the catalog used by :func:`t` (only ``en`` ships today)."""
-    global _language
-    if code not in CATALOG:
-        raise ValueError(f"language '{code}' is not available; allowed: {', '.join(CATALOG)}")
-    _language = code
+def N_(key: str) -> str:
+    """Mark ``key`` as a catalog key for extraction; returns it unchanged (look it up with :func:`t`)."""
+    return key
+
+
+def _load(language: str) -> gettext.GNUTranslations | None:
+    try:
+        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])  # type: ignore[return-value]
+    except FileNotFoundError:
+        return None
+
+
+def _source_texts(english: gettext.GNUTranslations) -> dict[str, str | tuple[str, str]]:
+    """key -> English text (or its singular and plural forms), from the compiled English catalog.
+
+    ``GNUTranslations`` keeps no public list of its entries; ``_catalog`` maps
+    ``"key\\x04English"`` to a text and ``("key\\x04English", i)`` to plural form i."""
+    texts: dict[str, str | tuple[str, str]] = {}
+    for entry, text in english._catalog.items():  # noqa: SLF001 - see the docstring
+        if isinstance(entry, tuple):
+            if entry[1] == 1:
+                key, singular = entry[0].split("\x04", 1)
+                texts[key] = (singular, text)
+        elif "\x04" in entry:
+            key, source = entry.split("\x04", 1)
+            texts[key] = source
+    return texts
+
+
+# Without the compiled English catalog (only in a checkout before `python -m simulation.i18n
+# compile`) every lookup fails, with that hint, but the package still imports.
+_ENGLISH = _load(SOURCE_LANGUAGE) or gettext.GNUTranslations()
+SOURCE: dict[str, str | tuple[str, str]] = _source_texts(_ENGLISH) if hasattr(_ENGLISH, "_catalog") else {}
+_language = SOURCE_LANGUAGE
+_translation: gettext.GNUTranslations = _ENGLISH
+
+
+def available_languages() -> list[str]:
+    """The languages with a compiled catalog in ``simulation/locale``, English first."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo"))
+    return [SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE)]
+
+
+def set_language(code: str) -> str:
+    """Use the catalog of language ``code`` (e.g. ``"zh_CN"``) from now on, and return the
+    language in use: a language without a catalog falls back to English, and so does every
+    text a catalog does not translate (yet)."""
+    global _language, _translation
+    code = code.replace("-", "_")
+    translation = _ENGLISH if code == SOURCE_LANGUAGE else _load(code)
+    _language, _translation = (code, translation) if translation is not None else (SOURCE_LANGUAGE, _ENGLISH)
+    return _language
+
+
+def language() -> str:
+    """The language texts are shown in."""
+    return _language
+
+
+def has_text(key: str) -> bool:
+    return key in SOURCE
+
+
+def _source(key: str) -> str | tuple[str, str]:
+    try:
+        return SOURCE[key]
+    except KeyError:
+        hint = "" if SOURCE else f"; {DOMAIN}.mo is missing: run python -m simulation.i18n compile"
+        raise KeyError(f"'{key}' is not in the message catalog ({LOCALE_DIR / SOURCE_LANGUAGE / 'LC_MESSAGES' / DOMAIN}.po){hint}") from None
 
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language, filled with ``values``."""
-    template = CATALOG[_language].get(key) or CATALOG["en"][key]
-    return template.format(**values) if values else template
+    source = _source(key)
+    if isinstance(source, tuple):
+        raise TypeError(f"'{key}' is a counted text: use tn('{key}', n, ...)")
+    text = _translation.pgettext(key, source)
+    return _fill(text, values) if values else text
 
 
-def label(key: str) -> str:
-    """A readable label for a KPI, metric or parameter path; falls back to the key itself."""
-    text = CATALOG[_language].get(f"label.{key}") or CATALOG["en"].get(f"label.{key}")
-    return text if text else key.replace("_", " ").capitalize()
+def tn(key: str, n: int, **values: object) -> str:
+    """The counted text for ``key`` in the form for ``n`` things (``1 customer``, ``2 customers``;
+    other languages have other forms), filled with ``values`` and ``n``."""
+    source = _source(key)
+    if not isinstance(source, tuple):
+        raise TypeError(f"'{key}' is not a counted text: use t('{key}', ...)")
+    count = int(n)
+    text = _translation.npgettext(key, source[0], source[1], count)
+    return _fill(text, {"n": n, **values})
+
+
+# --- numbers in the current language's conventions -----------------------------------------------
+
+# The format specs rendered through Babel: sign, grouping, precision and f (fixed), % (percent),
+# g (significant digits, without an exponent) or d (whole number), e.g. ".1%", "+.1%", ",.0f",
+# ".2f", ".3g", ",". Any other spec (widths, alignment, exponents) is plain str.format.
+_NUMBER_SPEC = re.compile(r"(?P<sign>[+-]?)(?P<group>,?)(?:\.(?P<precision>\d+))?(?P<kind>[fg%d]?)")
+
+
+@functools.lru_cache(maxsize=None)
+def _locale(language: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(SOURCE_LANGUAGE)
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern(language: str, kind: str, group: bool, precision: int):
+    """The locale's decimal or percent pattern with ``precision`` decimals, grouped or not."""
+    from babel.numbers import parse_pattern
+
+    locale = _locale(language)
+    own = (locale.percent_formats if kind == "%" else locale.decimal_formats)[None].pattern.split(";")[0]
+    number = re.search(r"[#0,.]+", own).group(0)
+    digits = (number.split(".")[0] if group else "0") + ("." + "0" * precision if precision else "")
+    return parse_pattern(own.replace(number, digits, 1))
+
+
+def format_number(value: object, spec: str) -> str:
+    """``format(value, spec)`` in the current language: the digits are rounded exactly as Python
+    rounds them, then written with the language's decimal sign, grouping, percent and minus
+    signs (Babel). English gives what ``format`` gives."""
+    match = _NUMBER_SPEC.fullmatch(spec)
+    if not match or not spec or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return format(value, spec)
+    sign, group, precision, kind = match["sign"], bool(match["group"]), match["precision"], match["kind"]
+    if kind in ("", "d") and (precision is not None or not isinstance(value, numbers.Integral)):
+        return format(value, spec)
+    if kind in ("", "d"):
+        plain = format(value, f"{sign}d")
+    else:
+        plain = format(value, f"{sign}.{precision}{kind}" if precision is not None else f"{sign}{kind}")
+    digits = plain.lstrip("+-").rstrip("%")
+    if not digits[:1].isdigit() or "e" in digits:  # nan, inf, 1e-05
+        return format(value, spec)
+    decimals = len(digits.partition(".")[2])
+    from babel.numbers import format_decimal, format_percent, get_minus_sign_symbol, get_plus_sign_symbol
+
+    locale = _locale(_language)
+    pattern = _pattern(str(locale), "%" if kind == "%" else "f", group, decimals)
+    if kind == "%":
+        text = format_percent(Decimal(digits) / 100, pattern, locale=locale)
+    else:
+        text = format_decimal(Decimal(digits), pattern, locale=locale)
+    if plain.startswith("-"):
+        return get_minus_sign_symbol(locale) + text
+    if plain.startswith("+"):
+        return get_plus_sign_symbol(locale) + text
+    return text
+
+
+class _Formatter(string.Formatter):
+    """str.format, with numbers of a standard spec (see ``_NUMBER_SPEC``) in the current language."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return format_number(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_number_spec(template: str) -> bool:
+    return any(spec and _NUMBER_SPEC.fullmatch(spec) for _, field, spec, _ in string.Formatter().parse(template) if field is not None)
+
+
+def _fill(template: str, values: dict[str, object]) -> str:
+    if _has_number_spec(template):
+        return _FORMATTER.vformat(template, (), values)
+    return template.format(**values)
+
+
+def chart_number_locale() -> dict | None:
+    """The current language's number format for Vega charts (d3-format's locale: decimal sign,
+    grouping, minus and percent signs), or None for English, which keeps Vega's own."""
+    if _language == SOURCE_LANGUAGE:
+        return None
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    locale = _locale(_language)
+    integer = re.search(r"[#0,.]+", locale.decimal_formats[None].pattern).group(0).split(".")[0]
+    groups = [len(g) for g in integer.split(",")[1:]][::-1] or [3]  # "#,##,##0" -> [3, 2]
+    percent = re.sub(r"[#0,.]+", "", locale.percent_formats[None].pattern.split(";")[0])
+    return {
+        "decimal": get_decimal_symbol(locale),
+        "thousands": get_group_symbol(locale),
+        "grouping": groups,
+        "currency": ["", ""],
+        "minus": get_minus_sign_symbol(locale),
+        "percent": percent if not locale.percent_formats[None].pattern.startswith("%") else "%",
+    }

@@ -20,7 +20,7 @@ from simulation.exercises import (
     why_customers_leave,
     winback_program,
 )
-from simulation.messages import CATALOG
+from simulation.messages import SOURCE, t
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = {
@@ -127,10 +127,10 @@ def test_hints_come_in_steps_and_never_give_the_answer():
 
 def test_common_mistakes_get_their_own_hint():
     w, g = why_customers_leave, loyalty_and_price_war
-    assert w.check_worth_pursuing(680).text == CATALOG["en"]["ex.worth_pursuing.natural"]
-    assert w.check_tenure(5, 10).text == CATALOG["en"]["ex.tenure.seed_numbers"]
-    assert g.check_girard(1400 / 75000, 3750).text == CATALOG["en"]["ex.girard.upside_down"]
-    assert what_a_customer_is_worth.check_cost_per_customer(6, 2.5).text == CATALOG["en"]["ex.cost_per_customer.multiplied"]
+    assert w.check_worth_pursuing(680).text == t("ex.worth_pursuing.natural")
+    assert w.check_tenure(5, 10).text == t("ex.tenure.seed_numbers")
+    assert g.check_girard(1400 / 75000, 3750).text == t("ex.girard.upside_down")
+    assert what_a_customer_is_worth.check_cost_per_customer(6, 2.5).text == t("ex.cost_per_customer.multiplied")
     percent = customer_base.check_top20(65)
     assert not percent and "percentage" in percent.text
 
@@ -159,14 +159,15 @@ def test_right_answers_pass_and_progress_counts_them():
 def test_every_question_has_a_title_and_a_hint_in_the_catalog():
     for module in MODULES.values():
         for question in module.QUESTIONS:
-            assert f"ex.{question}.title" in CATALOG["en"]
-            assert f"ex.{question}.hint1" in CATALOG["en"] or any(k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in CATALOG["en"])
+            texts = feedback.texts(question)
+            assert texts.title in SOURCE and all(hint in SOURCE for hint in texts.hints)
+            assert texts.hints or any(k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in SOURCE)
 
 
 def test_a_right_answer_says_why_it_matters():
     for module in MODULES.values():
         for question in module.QUESTIONS:
-            assert f"ex.{question}.why" in CATALOG["en"], question
+            assert feedback.texts(question).why in SOURCE, question
 
 
 def test_progress_names_each_question_as_its_heading_in_the_notebook():
@@ -175,4 +176,4 @@ def test_progress_names_each_question_as_its_heading_in_the_notebook():
     for name, module in MODULES.items():
         notebook = nbformat.read(ROOT / "exercises" / "solutions" / f"{name}.ipynb", as_version=4)
         headings = [line[3:].strip() for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines() if re.match(r"## \d", line)]
-        assert headings == [CATALOG["en"][f"ex.{q}.title"] for q in module.QUESTIONS], name
+        assert headings == [t(feedback.texts(q).title) for q in module.QUESTIONS], name

@@ -18,6 +18,7 @@ LAYERS = {
     "i18n": 0,
     "vocabulary": 0,  # the market's words (motives, stages, ...) as catalog keys
     "locale": 0,
+    "vocabulary": 0,  # the catalog keys of the model's codes (motives, stages, KPIs ...)
     "statistics": 0,  # intervals, uplift, SLTV classes, survival: plain numbers in, numbers out
     "config": 1,
     "engine": 2,

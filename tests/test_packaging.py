@@ -1,5 +1,6 @@
 """The package as a learner installs it: pyproject.toml and environment.yml agree, the
-`retention-lab` command is declared, and the scenario presets ship inside the package.
+`retention-lab` command is declared, and the scenario presets and message catalogs ship inside
+the package.
 
 pip users get their dependencies from pyproject.toml (`python3 tasks.py ...`), conda users from
 environment.yml; if the two drift apart, one group runs the labs on different versions.
@@ -176,6 +177,10 @@ def test_build_ships_presets_and_entry_point(tmp_path):
     assert built.returncode == 0, built.stderr[-2000:]
     missing = [p.name for p in _preset_files() if not (lib / "simulation" / "config" / "presets" / p.name).is_file()]
     assert not missing, f"the build lacks presets: {missing}"
+    catalogs = [p.relative_to(ROOT).as_posix() for p in (ROOT / "simulation" / "locale").rglob("*") if p.suffix in (".po", ".pot", ".mo")]
+    assert any(c.endswith("en/LC_MESSAGES/retention_lab.mo") for c in catalogs)
+    unshipped = [c for c in catalogs if not (lib / c).is_file()]
+    assert not unshipped, f"the build lacks the message catalogs: {unshipped}"
     # Every module of the package must end up in the build (e.g. no folder left out by packages.find).
     modules = {p.relative_to(src).as_posix() for p in (src / "simulation").rglob("*.py")}
     unshipped = sorted(m for m in modules if not (lib / m).is_file())

@@ -15,10 +15,26 @@ without internet (a classroom often has none)::
 - ``offline`` — the offline renderer, SVG pictures and self-contained HTML files.
 """
 
+import altair as alt
+
 from simulation.charts.comparison import kpi_bars, sweep_line, weekly_bands
 from simulation.charts.kpis import kpi_summary, motive_table
 from simulation.charts.market import customers_over_time, profit_over_time, tour_dashboard
 from simulation.charts.offline import enable_offline, save_html, to_svg
+from simulation.messages import chart_number_locale
+
+
+@alt.theme.register("retention_lab", enable=False)
+def _theme():
+    """Altair's default theme, with axis and tooltip numbers in the current language's format
+    (``messages.set_language``); English charts are exactly the default theme's."""
+    config = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+    number = chart_number_locale()
+    return {"config": {**config, "locale": {"number": number}} if number else config}
+
+
+if alt.theme.active == "default":  # a theme the user chose is left alone
+    alt.theme.enable("retention_lab")
 
 __all__ = [
     "customers_over_time",

@@ -8,19 +8,21 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from simulation.messages import label, t
+from simulation.messages import N_, t
+from simulation.vocabulary import LIFETIME, label
 
 WIDTH = 560
+BY = {"scenario": N_("chart.scenario"), "firm": N_("chart.firm"), "point": N_("chart.point")}  # what a line is drawn per
 
 
-def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None, columns: int = 3) -> alt.FacetChart:
+def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None, columns: int = 3, labels=label) -> alt.FacetChart:
     """One small bar chart per KPI: each scenario's mean with its 95% interval over replications.
 
     ``summary`` is a long frame with ``scenario, kpi, mean, low, high`` (``Comparison.summary``
-    or ``Comparison.differences``).
+    or ``Comparison.differences``); ``labels`` names a KPI code for display (default :func:`label`).
     """
     data = summary[summary.kpi.isin(kpis)].copy()
-    data["label"] = data.kpi.map(label)
+    data["label"] = data.kpi.map(labels)
     order = list(dict.fromkeys(data.scenario))
     x = alt.X("scenario:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30))
     tooltip = [
@@ -41,7 +43,7 @@ def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None
     return (
         alt.layer(bars, whiskers, data=data)
         .properties(width=160, height=170)
-        .facet(facet=alt.Facet("label:N", title=None, sort=[label(k) for k in kpis]), columns=columns)
+        .facet(facet=alt.Facet("label:N", title=None, sort=[labels(k) for k in kpis]), columns=columns)
         .resolve_scale(y="independent")
         .properties(title=title or t("chart.kpi_bars_title"))
     )
@@ -54,14 +56,14 @@ def weekly_bands(bands: pd.DataFrame, *, by: str = "scenario", title: str | None
     """
     metric = bands.metric.iloc[0] if "metric" in bands and len(bands) else ""
     tooltip = [
-        alt.Tooltip(f"{by}:N", title=t(f"chart.{by}")),
+        alt.Tooltip(f"{by}:N", title=t(BY[by])),
         alt.Tooltip("week:Q", title=t("chart.week")),
         alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.3~f"),
         alt.Tooltip("low:Q", title=t("chart.low"), format=",.3~f"),
         alt.Tooltip("high:Q", title=t("chart.high"), format=",.3~f"),
     ]
     x = alt.X("week:Q", title=t("chart.week"))
-    color = alt.Color(f"{by}:N", title=t(f"chart.{by}"), sort=list(dict.fromkeys(bands[by])))
+    color = alt.Color(f"{by}:N", title=t(BY[by]), sort=list(dict.fromkeys(bands[by])))
     band = alt.Chart(bands).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color)
     line = alt.Chart(bands).mark_line().encode(x=x, y=alt.Y("mean:Q", title=y_title or label(metric)), color=color, tooltip=tooltip)
     return (band + line).properties(width=WIDTH, height=240, title=title or t("chart.weekly_band_title", metric=label(metric)))
@@ -86,7 +88,7 @@ def sweep_line(summary: pd.DataFrame, param: str, kpi: str, *, title: str | None
 def lifetime_curves(curves: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
     """Kaplan-Meier survival of first and second lifetimes per scenario: colour = scenario,
     dashes = lifetime; the band is the 95% interval."""
-    data = curves.assign(lifetime_label=curves.lifetime.map(lambda k: t(f"lifetime.{k}")))
+    data = curves.assign(lifetime_label=curves.lifetime.map(lambda k: t(LIFETIME[k])))
     x = alt.X("week:Q", title=t("chart.weeks_since_start"))
     color = alt.Color("scenario:N", title=t("chart.scenario"))
     dash = alt.StrokeDash("lifetime_label:N", title=t("chart.lifetime"))

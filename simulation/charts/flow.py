@@ -10,9 +10,20 @@ import pandas as pd
 
 from simulation.charts.waterfall import bars, waterfall
 from simulation.engine.accounting import MOTIVES
-from simulation.messages import t
+from simulation.messages import N_, t
 
 STEPS = ("start", "new", "returned", *MOTIVES, "end")
+STEP_TEXT = {
+    "start": N_("flow.start"),
+    "new": N_("flow.new"),
+    "returned": N_("flow.returned"),
+    "natural_moved": N_("flow.natural_moved"),
+    "natural_drifted": N_("flow.natural_drifted"),
+    "complaint": N_("flow.complaint"),
+    "competitor": N_("flow.competitor"),
+    "repositioned": N_("flow.repositioned"),
+    "end": N_("flow.end"),
+}
 
 
 def flow_table(weekly: pd.DataFrame, firm: str | None = None, by: str | None = None) -> pd.DataFrame:
@@ -29,7 +40,7 @@ def flow_table(weekly: pd.DataFrame, firm: str | None = None, by: str | None = N
             start = first.customers - first.acquisitions + first.defections
             per_rep.append({"start": start, "new": run.acquisitions.sum() - run.returns.sum(), "returned": run.returns.sum(), **{m: -v for m, v in losses.items()}, "end": last.customers})
         mean = pd.DataFrame(per_rep).mean()
-        steps = [(step, t(f"flow.{step}"), mean[step], step in ("start", "end")) for step in STEPS]
+        steps = [(step, t(STEP_TEXT[step]), mean[step], step in ("start", "end")) for step in STEPS]
         rows += [{**({by: key} if by else {}), **row} for row in bars(steps)]
     return pd.DataFrame(rows)
 

@@ -10,23 +10,31 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from simulation.messages import t
+from simulation.messages import N_, format_number, t, tn
 
 SERIES = ("actual", "simulation", "bgnbd")
 COLORS = ("#222222", "#1f77b4", "#ff7f0e")
 ERRORS = ("cumulative_mape", "total_error", "weekly_mae", "weekly_mape")
+SERIES_TEXT = {"actual": N_("byo.series_actual"), "simulation": N_("byo.series_simulation"), "bgnbd": N_("byo.series_bgnbd")}
+ERROR_TEXT = {
+    "cumulative_mape": N_("byo.error_cumulative_mape"),
+    "total_error": N_("byo.error_total_error"),
+    "weekly_mae": N_("byo.error_weekly_mae"),
+    "weekly_mape": N_("byo.error_weekly_mape"),
+}
+ERROR_FORMAT = {"cumulative_mape": ".1%", "total_error": "+.1%", "weekly_mae": ".1f", "weekly_mape": ".1%"}
 
 
 def _long(weekly: pd.DataFrame, cumulative: bool) -> pd.DataFrame:
     frame = weekly[list(SERIES)].cumsum() if cumulative else weekly[list(SERIES)]
     data = frame.rename_axis("week").reset_index().melt(id_vars="week", var_name="series", value_name="purchases")
-    data["source"] = data.series.map(lambda s: t(f"byo.series_{s}"))
+    data["source"] = data.series.map(lambda s: t(SERIES_TEXT[s]))
     return data
 
 
 def _panel(weekly: pd.DataFrame, calibration_weeks: int, cumulative: bool) -> alt.LayerChart:
     data = _long(weekly, cumulative)
-    order = [t(f"byo.series_{s}") for s in SERIES]
+    order = [t(SERIES_TEXT[s]) for s in SERIES]
     y_title = t("byo.cumulative_axis") if cumulative else t("byo.weekly_axis")
     last = int(weekly.index.max())
     periods = pd.DataFrame({
@@ -66,7 +74,7 @@ def holdout_chart(weekly: pd.DataFrame, calibration_weeks: int) -> alt.VConcatCh
     missing = [c for c in SERIES if c not in weekly.columns]
     if missing:
         raise ValueError(t("byo.error_columns", missing=", ".join(missing), needed=", ".join(SERIES)))
-    top = _panel(weekly, calibration_weeks, cumulative=False).properties(title=alt.TitleParams(t("byo.weekly_title"), subtitle=t("byo.weekly_subtitle", weeks=calibration_weeks)))
+    top = _panel(weekly, calibration_weeks, cumulative=False).properties(title=alt.TitleParams(t("byo.weekly_title"), subtitle=tn("byo.weekly_subtitle", calibration_weeks, weeks=calibration_weeks)))
     bottom = _panel(weekly, calibration_weeks, cumulative=True).properties(title=t("byo.cumulative_title"))
     return alt.vconcat(top, bottom).resolve_scale(color="shared")
 
@@ -77,5 +85,5 @@ def error_table(result: dict) -> pd.DataFrame:
     rows = {}
     for key in ERRORS:
         values = [result["simulation_error"][key], result["bgnbd_error"][key]]
-        rows[t(f"byo.error_{key}")] = [f"{v:.1f}" if key == "weekly_mae" else f"{v:+.1%}" if key == "total_error" else f"{v:.1%}" for v in values]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[t("byo.series_simulation"), t("byo.series_bgnbd")])
+        rows[t(ERROR_TEXT[key])] = [format_number(v, ERROR_FORMAT[key]) for v in values]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[t(SERIES_TEXT["simulation"]), t(SERIES_TEXT["bgnbd"])])

@@ -12,24 +12,25 @@ import pandas as pd
 from simulation.engine.life_cycle import STAGES
 from simulation.messages import t
 from simulation.metrics.outputs import GRIFFIN_MOTIVE_SHARES as GRIFFIN
+from simulation.vocabulary import MOTIVE, STAGE
 
 
 def motive_shares(summary: dict) -> alt.Chart:
     """The focal firm's simulated churn motives next to Griffin's 68/14/9/9 (seed 000)."""
     rows = []
     for motive, griffin in GRIFFIN.items():
-        rows.append({"motive": t(f"motive.{motive}"), "source": t("lesson.simulated"), "share": summary["churn_motive_shares"][motive]})
-        rows.append({"motive": t(f"motive.{motive}"), "source": t("lesson.griffin"), "share": griffin})
+        rows.append({"motive": motive, "label": t(MOTIVE[motive]), "source": t("lesson.simulated"), "share": summary["churn_motive_shares"][motive]})
+        rows.append({"motive": motive, "label": t(MOTIVE[motive]), "source": t("lesson.griffin"), "share": griffin})
     data = pd.DataFrame(rows)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("motive:N", title=None, sort=[t(f"motive.{m}") for m in GRIFFIN]),
+            y=alt.Y("label:N", title=None, sort=[t(MOTIVE[m]) for m in GRIFFIN]),
             yOffset="source:N",
             x=alt.X("share:Q", title=t("lesson.share_of_losses"), axis=alt.Axis(format="%")),
             color=alt.Color("source:N", title=None),
-            tooltip=[alt.Tooltip("motive:N", title=t("chart.motive")), alt.Tooltip("source:N", title=t("lesson.source")), alt.Tooltip("share:Q", title=t("lesson.share_of_losses"), format=".1%")],
+            tooltip=[alt.Tooltip("label:N", title=t("chart.motive")), alt.Tooltip("source:N", title=t("lesson.source")), alt.Tooltip("share:Q", title=t("lesson.share_of_losses"), format=".1%")],
         )
         .properties(width=420, height=220, title=t("lesson.motives_title"))
     )
@@ -39,9 +40,9 @@ def life_cycle_stages(weekly: pd.DataFrame) -> alt.Chart:
     """How many of the focal firm's known customers sit in each CRM stage, week by week (seed 004)."""
     focal = weekly[weekly.role == "focal"]
     data = focal.melt(id_vars="week", value_vars=list(STAGES), var_name="stage", value_name="count")
-    data["stage_label"] = data.stage.map(lambda s: t(f"stage.{s}"))
+    data["stage_label"] = data.stage.map(lambda s: t(STAGE[s]))
     data["stage_rank"] = data.stage.map(STAGES.index)  # stack in life-cycle order, active at the bottom
-    order = [t(f"stage.{s}") for s in STAGES]
+    order = [t(STAGE[s]) for s in STAGES]
     return (
         alt.Chart(data)
         .mark_area()
@@ -59,10 +60,10 @@ def life_cycle_stages(weekly: pd.DataFrame) -> alt.Chart:
 def crm_against_truth(customers: pd.DataFrame, focal: str) -> alt.LayerChart:
     """What the focal firm's CRM says (rows) against where the customer really is (columns)."""
     known = customers[customers.frequency > 0]
-    truth = known.supplier.map(lambda s: t("lesson.with_you") if s == focal else (t("lesson.with_nobody") if s == t("supplier.none") else t("lesson.with_rival")))
-    data = pd.crosstab(known.focal_status, truth).stack().rename("customers").reset_index()
+    truth = known.supplier.map(lambda s: t("lesson.with_you") if s == focal else (t("lesson.with_nobody") if s == "" else t("lesson.with_rival")))
+    data = pd.crosstab(known.focal_status.map(lambda s: t(STAGE[s])), truth).stack().rename("customers").reset_index()
     data.columns = ["crm", "truth", "customers"]
-    order = [t(f"stage.{s}") for s in STAGES]
+    order = [t(STAGE[s]) for s in STAGES]
     base = alt.Chart(data).encode(x=alt.X("truth:N", title=t("lesson.truth"), axis=alt.Axis(labelAngle=0)), y=alt.Y("crm:N", sort=order, title=t("lesson.crm_says")))
     rect = base.mark_rect().encode(color=alt.Color("customers:Q", scale=alt.Scale(scheme="greens"), title=t("chart.customers")), tooltip=[alt.Tooltip("crm:N", title=t("lesson.crm_says")), alt.Tooltip("truth:N", title=t("lesson.truth")), alt.Tooltip("customers:Q", title=t("chart.customers"))])
     text = base.mark_text().encode(text="customers:Q", color=alt.condition(f"datum.customers > {data.customers.max() / 2}", alt.value("white"), alt.value("black")))
@@ -73,10 +74,10 @@ def rule4_targets(counts: pd.DataFrame, classes: list[str], motives: list[str]) 
     """The lost-customer list by true motive and SLTV class (``counts``: motive, sltv_class, count,
     as from ``motive_class_counts``), with the cells rule 4 pursues outlined (seed 000)."""
     data = counts.assign(
-        motive_label=counts.motive.map(lambda m: t(f"motive.{m}")),
+        motive_label=counts.motive.map(lambda m: t(MOTIVE[m])),
         pursued=counts.motive.isin(motives) & counts.sltv_class.isin(classes),
     )
-    order = [t(f"motive.{m}") for m in ("complaint", "competitor", "natural_drifted", "natural_moved", "repositioned", "not_lost")]
+    order = [t(MOTIVE[m]) for m in ("complaint", "competitor", "natural_drifted", "natural_moved", "repositioned", "not_lost")]
     x = alt.X("sltv_class:N", title=t("chart.sltv_class"), sort=list("ABCD"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("motive_label:N", title=t("chart.motive"), sort=order)
     tooltip = [

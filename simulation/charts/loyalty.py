@@ -8,6 +8,7 @@ import pandas as pd
 
 from simulation.charts.waterfall import table, waterfall
 from simulation.messages import t
+from simulation.vocabulary import label
 
 
 def profit_bridge(steps: pd.DataFrame) -> alt.TopLevelMixin:
@@ -38,7 +39,7 @@ def tactic_costs(costs: pd.DataFrame, budget: float) -> alt.LayerChart:
 def distribution(bins: pd.DataFrame) -> alt.TopLevelMixin:
     """Histograms (0–1, share of each scenario's customers) of trust and satisfaction of the focal
     firm's customers at the end, per scenario, overlaid (``metrics.loyalty.histogram``)."""
-    data = bins.assign(measure=bins.measure.map(lambda m: t(f"label.{m}")))
+    data = bins.assign(measure=bins.measure.map(label))
     return (
         alt.Chart(data)
         .mark_bar(opacity=0.55, binSpacing=0)

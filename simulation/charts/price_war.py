@@ -13,8 +13,9 @@ import altair as alt
 import pandas as pd
 
 from simulation.charts.comparison import kpi_bars
-from simulation.messages import label, t
+from simulation.messages import t
 from simulation.metrics.price_war import PERIODS
+from simulation.vocabulary import WAR_LABEL, WAR_LEVEL, WAR_PERIOD, label
 
 TIMELINE = ("price", "market_share", "profit")
 WAR_COLOUR = "#b42318"
@@ -66,26 +67,24 @@ def deal_seekers(weekly: pd.DataFrame, window: tuple[int, int] | None) -> alt.La
     return _firm_lines(data, "deal_seeker_share", window, fmt=".1%", width=420, height=180).properties(title=t("war.chart.deal_seekers_title"))
 
 
-def labelled(summary: pd.DataFrame, kpis: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """The summary with each KPI named by its ``war.label.*`` text (what :func:`kpi_bars` shows)."""
-    names = {k: t(f"war.label.{k}") for k in kpis}
-    return summary.assign(kpi=summary.kpi.map(lambda k: names.get(k, k))), [names[k] for k in kpis]
+def war_label(kpi: str) -> str:
+    """A KPI named by its ``war.label.*`` text where the Price-War Lab has one."""
+    return t(WAR_LABEL[kpi]) if kpi in WAR_LABEL else label(kpi)
 
 
 def response_bars(summary: pd.DataFrame, kpis: list[str], title: str | None = None) -> alt.FacetChart:
     """Each answer's KPIs with 95% intervals side by side (``comparison.kpi_bars``)."""
-    data, names = labelled(summary, kpis)
-    return kpi_bars(data, names, title=title or t("war.chart.responses_title"), columns=min(3, len(names)))
+    return kpi_bars(summary, kpis, title=title or t("war.chart.responses_title"), columns=min(3, len(kpis)), labels=war_label)
 
 
 def recovery(periods: pd.DataFrame, by: str = "scenario") -> alt.FacetChart:
     """Share and weekly profit before, during and after the war, per answer (``by``), with 95%
     intervals: how much of what the war took came back (``metrics.price_war.period_intervals``)."""
     data = periods.assign(
-        period_label=periods.period.map(lambda p: t(f"war.period.{p}")),
-        kpi_label=periods.kpi.map(lambda k: t(f"war.label.{k}_level")),
+        period_label=periods.period.map(lambda p: t(WAR_PERIOD[p])),
+        kpi_label=periods.kpi.map(lambda k: t(WAR_LEVEL[k])),
     )
-    order = [t(f"war.period.{p}") for p in PERIODS]
+    order = [t(WAR_PERIOD[p]) for p in PERIODS]
     answers = list(dict.fromkeys(data[by]))
     x = alt.X("period_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
     offset = alt.XOffset(f"{by}:N", sort=answers)

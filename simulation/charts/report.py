@@ -15,7 +15,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from simulation.messages import t
+from simulation.messages import t, tn
+from simulation.vocabulary import label
 
 
 @dataclass
@@ -77,8 +78,6 @@ HEADLINE_KPIS = ["annual_churn_rate", "profit", "revenue", "customers_end", "mar
 
 def _interval_table(summary: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """KPIs as rows, one column per scenario: "mean [low, high]"."""
-    from simulation.messages import label
-
     by = [by] if isinstance(by, str) else by
     cells = summary.assign(
         value=[f"{m:,.4g} [{lo:,.4g}, {hi:,.4g}]" if pd.notna(m) else "–" for m, lo, hi in zip(summary["mean"], summary["low"], summary["high"])],
@@ -108,12 +107,12 @@ def comparison_report(comparison, path: str | Path, *, seed: int, replications: 
             Section(heading, kpi_bars(differences, HEADLINE_KPIS, title=t("chart.diff_bars_title", reference=comparison.reference))),
         ]
     for metric in ("customers", "profit", "market_share"):
-        sections.append(Section(t("chart.weekly_band_title", metric=t(f"label.{metric}")), weekly_bands(comparison.focal_bands(metric))))
+        sections.append(Section(t("chart.weekly_band_title", metric=label(metric)), weekly_bands(comparison.focal_bands(metric))))
     sections.append(Section(t("chart.flow_title"), customer_flow(comparison.weekly, by="scenario")))
     curves = comparison.survival()
     if len(curves):
         sections.append(Section(t("chart.lifetimes_title"), lifetime_curves(curves)))
-    intro = t("report.intro", replications=replications, seed=seed)
+    intro = tn("report.intro", replications, replications=replications, seed=seed)
     return save_report(path, t("report.compare_title", names=", ".join(names)), sections, intro)
 
 
@@ -124,6 +123,6 @@ def sweep_report(result, path: str | Path, *, seed: int, replications: int) -> P
     param = result.params[0]
     sections = [Section(t("report.summary"), _interval_table(result.summary, result.params))]
     if len(result.params) == 1:
-        sections += [Section(t("label." + k) if k in HEADLINE_KPIS else k, sweep_line(result.summary, param, k)) for k in HEADLINE_KPIS]
-    intro = t("report.intro", replications=replications, seed=seed)
+        sections += [Section(label(k), sweep_line(result.summary, param, k)) for k in HEADLINE_KPIS]
+    intro = tn("report.intro", replications, replications=replications, seed=seed)
     return save_report(path, t("report.sweep_title", param=" x ".join(result.params)), sections, intro)

@@ -8,15 +8,24 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from simulation.messages import t
+from simulation.messages import N_, t
+from simulation.vocabulary import MOTIVE
 
 STAGES = ("lost", "targeted", "contacted", "won_back", "still_active_26w")
+FUNNEL = {
+    "lost": N_("funnel.lost"),
+    "targeted": N_("funnel.targeted"),
+    "contacted": N_("funnel.contacted"),
+    "won_back": N_("funnel.won_back"),
+    "still_active_26w": N_("funnel.still_active_26w"),
+}
+CURVES_BY = {"scenario": N_("chart.scenario"), "lifetime": N_("chart.lifetime")}
 
 
 def funnel(data: pd.DataFrame) -> alt.LayerChart:
     """``data``: stage, mean, low, high (mean over replications). Bars from lost to still active."""
-    data = data.assign(label=data.stage.map(lambda s: t(f"funnel.{s}")))
-    order = [t(f"funnel.{s}") for s in STAGES]
+    data = data.assign(label=data.stage.map(lambda s: t(FUNNEL[s])))
+    order = [t(FUNNEL[s]) for s in STAGES]
     y = alt.Y("label:N", sort=order, title=None)
     tooltip = [alt.Tooltip("label:N", title=t("chart.stage")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.1f"), alt.Tooltip("low:Q", title=t("chart.low"), format=",.1f"), alt.Tooltip("high:Q", title=t("chart.high"), format=",.1f")]
     bars = alt.Chart(data).mark_bar(color="#4c78a8").encode(y=y, x=alt.X("mean:Q", title=t("chart.customers_per_run")), tooltip=tooltip)
@@ -26,7 +35,7 @@ def funnel(data: pd.DataFrame) -> alt.LayerChart:
 
 def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
     """``data``: motive, sltv_class, count (mean per run). A heat map with the numbers on it."""
-    data = data.assign(motive_label=data.motive.map(lambda m: t(f"motive.{m}")))
+    data = data.assign(motive_label=data.motive.map(lambda m: t(MOTIVE[m])))
     x = alt.X("sltv_class:N", title=t("chart.sltv_class"), sort=list("ABCD"))
     y = alt.Y("motive_label:N", title=None)
     tooltip = [alt.Tooltip("motive_label:N", title=t("chart.motive")), alt.Tooltip("sltv_class:N", title=t("chart.sltv_class")), alt.Tooltip("count:Q", title=t("chart.customers_per_run"), format=",.1f")]
@@ -49,8 +58,8 @@ def survival(curves: pd.DataFrame) -> alt.LayerChart:
     """``curves``: lifetime (or scenario), week, survival, low, high — Kaplan-Meier with its band."""
     key = "scenario" if "scenario" in curves else "lifetime"
     x = alt.X("week:Q", title=t("chart.weeks_since_start"))
-    color = alt.Color(f"{key}:N", title=t(f"chart.{key}"))
-    tooltip = [alt.Tooltip(f"{key}:N", title=t(f"chart.{key}")), alt.Tooltip("week:Q", title=t("chart.weeks_since_start")), alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%")]
+    color = alt.Color(f"{key}:N", title=t(CURVES_BY[key]))
+    tooltip = [alt.Tooltip(f"{key}:N", title=t(CURVES_BY[key])), alt.Tooltip("week:Q", title=t("chart.weeks_since_start")), alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%")]
     band = alt.Chart(curves).mark_area(opacity=0.15, interpolate="step-after").encode(x=x, y="low:Q", y2="high:Q", color=color)
     line = alt.Chart(curves).mark_line(interpolate="step-after").encode(x=x, y=alt.Y("survival:Q", title=t("chart.still_customers"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=color, tooltip=tooltip)
     return (band + line).properties(width=330, height=170, title=t("chart.survival_title"))

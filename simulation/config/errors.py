@@ -6,7 +6,35 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from simulation.messages import t
+from simulation.messages import N_, t, tn
+
+# pydantic's own sentences for what a field allows, as the catalog's texts (in English exactly as
+# pydantic words them, first letter small); any other kind of problem shows pydantic's words.
+ALLOWED = {
+    "greater_than": N_("error.allowed.greater_than"),
+    "greater_than_equal": N_("error.allowed.greater_than_equal"),
+    "less_than": N_("error.allowed.less_than"),
+    "less_than_equal": N_("error.allowed.less_than_equal"),
+    "int_from_float": N_("error.allowed.int_from_float"),
+    "int_parsing": N_("error.allowed.int_parsing"),
+    "int_type": N_("error.allowed.int_type"),
+    "float_parsing": N_("error.allowed.float_parsing"),
+    "float_type": N_("error.allowed.float_type"),
+    "bool_parsing": N_("error.allowed.bool_parsing"),
+    "bool_type": N_("error.allowed.bool_type"),
+    "string_type": N_("error.allowed.string_type"),
+    "list_type": N_("error.allowed.list_type"),
+    "model_type": N_("error.allowed.model_type"),
+    "finite_number": N_("error.allowed.finite_number"),
+    "literal_error": N_("error.allowed.literal_error"),
+}
+# the same for counted ones: the key and the ctx field that counts
+ALLOWED_COUNTED = {
+    "string_too_long": (N_("error.allowed.string_too_long"), "max_length"),
+    "string_too_short": (N_("error.allowed.string_too_short"), "min_length"),
+    "too_long": (N_("error.allowed.too_long"), "max_length"),
+    "too_short": (N_("error.allowed.too_short"), "min_length"),
+}
 
 
 class ScenarioError(ValueError):
@@ -40,13 +68,33 @@ def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return []
 
 
+def _bound(value: Any) -> Any:
+    """A bound as pydantic writes it: 1.0 as 1, 0.5 as 0.5."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def allowed_text(problem: dict) -> str:
+    """What the field allows, for one problem of pydantic's report."""
+    kind, ctx = problem["type"], {k: _bound(v) for k, v in (problem.get("ctx") or {}).items()}
+    if kind == "literal_error" and " or " in str(ctx.get("expected", "")):
+        choices, last = str(ctx["expected"]).rsplit(" or ", 1)
+        return t(ALLOWED[kind], choices=choices, last=last)
+    if kind in ALLOWED and kind != "literal_error":
+        return t(ALLOWED[kind], **ctx)
+    if kind in ALLOWED_COUNTED and ALLOWED_COUNTED[kind][1] in ctx and ctx.get("field_type", "List") == "List":
+        key, count = ALLOWED_COUNTED[kind]
+        return tn(key, ctx[count], **ctx)
+    text = problem["msg"]
+    return text[0].lower() + text[1:] if text else text
+
+
 def explain(error: ValidationError, model: type[BaseModel]) -> str:
     """Turn pydantic's report into one sentence per problem, naming field, value and what is allowed."""
     lines = []
     for problem in error.errors():
         loc = tuple(problem["loc"])
         kind = problem["type"]
-        field = _describe_location(loc) or "scenario"
+        field = _describe_location(loc) or t("error.scenario")
         if kind == "extra_forbidden":
             allowed = _allowed_fields(model, loc[:-1])
             lines.append(t("error.unknown_field", where="", field=field, allowed=", ".join(allowed)))
@@ -56,7 +104,5 @@ def explain(error: ValidationError, model: type[BaseModel]) -> str:
             # our own validators already wrote a full sentence
             lines.append(str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"])
         else:
-            allowed = problem["msg"]
-            allowed = allowed[0].lower() + allowed[1:] if allowed else allowed
-            lines.append(t("error.field", where="", field=field, value=repr(problem.get("input")), allowed=allowed))
+            lines.append(t("error.field", where="", field=field, value=repr(problem.get("input")), allowed=allowed_text(problem)))
     return "; ".join(lines)

@@ -42,7 +42,7 @@ def load_scenario(path: str | Path) -> Scenario:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        where = t("error.yaml_where", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
         problem = getattr(error, "problem", None) or " ".join(str(error).split())
         raise ScenarioError(t("error.bad_yaml", path=path, problem=f"{where}{problem}")) from None
     return scenario_from_dict(data if data is not None else {}, str(path))
@@ -59,13 +59,14 @@ def _scalar(value: Any) -> str:
 
 
 def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | None = None) -> None:
-    """Write ``model`` field by field, each preceded by its description as a comment."""
+    """Write ``model`` field by field, each preceded by its description as a comment (the
+    description is a catalog key, looked up now: the comments are in the current language)."""
     prefix = first_prefix
     for name, field in type(model).model_fields.items():
         value = getattr(model, name)
         lead = prefix if prefix is not None else indent
         prefix = None
-        about = field.description or (type(value).__doc__ or "").strip().split("\n")[0] if isinstance(value, BaseModel) else field.description
+        about = t(field.description) if field.description else ""
         if about:
             lines.append(f"{indent}# {about}")
         if isinstance(value, BaseModel):
@@ -86,7 +87,7 @@ def scenario_to_yaml(scenario: Scenario, comments: bool = True) -> str:
     """
     if not comments:
         return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-    lines = ["# Retention Lab scenario. Every field is optional: a field left out takes its default."]
+    lines = ["# " + t("yaml.header")]
     _emit(scenario, "", lines)
     return "\n".join(lines) + "\n"
 

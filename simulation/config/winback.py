@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field
 
 from simulation.config.sections import Section
+from simulation.messages import N_
 
 Motive = Literal["natural_moved", "natural_drifted", "complaint", "competitor", "repositioned"]
 SltvClass = Literal["A", "B", "C", "D"]
@@ -23,10 +24,10 @@ class ValueLostCustomers(Section):
     """Rule 1: recognise the value of lost customers — a win-back budget exists and invitations go out.
     68% left for no reason, so many come back if simply invited (000)."""
 
-    enabled: bool = Field(False, description="Run a win-back programme at all.")
-    budget_per_week: float = Field(400.0, ge=0.0, le=1e9, description="Most the programme may spend per week on contacts and offers (team and survey costs come on top).")
-    invitation_cost: float = Field(3.0, ge=0.0, le=1e6, description="Cost of one invitation (letter, call) to a lost customer.")
-    offer_weeks: int = Field(8, ge=1, le=104, description="Weeks an offer stays open.")
+    enabled: bool = Field(False, description=N_("field.ValueLostCustomers.enabled"))
+    budget_per_week: float = Field(400.0, ge=0.0, le=1e9, description=N_("field.ValueLostCustomers.budget_per_week"))
+    invitation_cost: float = Field(3.0, ge=0.0, le=1e6, description=N_("field.ValueLostCustomers.invitation_cost"))
+    offer_weeks: int = Field(8, ge=1, le=104, description=N_("field.ValueLostCustomers.offer_weeks"))
 
 
 class WinBackTeam(Section):
@@ -34,12 +35,12 @@ class WinBackTeam(Section):
     resolved faster, root causes get fixed (service quality learns from complaint losses), offers
     are coordinated."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    weekly_cost: float = Field(100.0, ge=0.0, le=1e9, description="Fixed weekly cost of the team.")
-    resolution_speedup: float = Field(1.6, ge=1.0, le=10.0, description="Complaints are resolved this many times faster.")
-    service_learning: float = Field(0.002, ge=0.0, le=0.1, description="Service quality gained per customer lost over a complaint (root causes fixed).")
-    service_cap: float = Field(0.95, ge=0.0, le=1.0, description="Service quality cannot rise above this.")
-    coordination: float = Field(1.15, ge=1.0, le=5.0, description="Offers pull this many times harder when the team coordinates them.")
+    enabled: bool = Field(False, description=N_("field.WinBackTeam.enabled"))
+    weekly_cost: float = Field(100.0, ge=0.0, le=1e9, description=N_("field.WinBackTeam.weekly_cost"))
+    resolution_speedup: float = Field(1.6, ge=1.0, le=10.0, description=N_("field.WinBackTeam.resolution_speedup"))
+    service_learning: float = Field(0.002, ge=0.0, le=0.1, description=N_("field.WinBackTeam.service_learning"))
+    service_cap: float = Field(0.95, ge=0.0, le=1.0, description=N_("field.WinBackTeam.service_cap"))
+    coordination: float = Field(1.15, ge=1.0, le=5.0, description=N_("field.WinBackTeam.coordination"))
 
 
 class EarlyIdentification(Section):
@@ -47,76 +48,76 @@ class EarlyIdentification(Section):
     A satisfaction survey one purchase cycle after each purchase, and recency alerts from the
     customer database; without it, losses surface only after 26 weeks."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    survey_cost: float = Field(0.1, ge=0.0, le=1e6, description="Cost of one satisfaction survey.")
-    alert_after_cycles: float = Field(2.5, ge=1.0, le=20.0, description="Alert when a customer has not bought for this many of their usual purchase intervals.")
-    rescue_pull: float = Field(0.8, ge=0.0, le=20.0, description="Utility of the rescue call an at-risk current customer gets.")
-    rescue_cost: float = Field(2.0, ge=0.0, le=1e6, description="Cost of one rescue call.")
+    enabled: bool = Field(False, description=N_("field.EarlyIdentification.enabled"))
+    survey_cost: float = Field(0.1, ge=0.0, le=1e6, description=N_("field.EarlyIdentification.survey_cost"))
+    alert_after_cycles: float = Field(2.5, ge=1.0, le=20.0, description=N_("field.EarlyIdentification.alert_after_cycles"))
+    rescue_pull: float = Field(0.8, ge=0.0, le=20.0, description=N_("field.EarlyIdentification.rescue_pull"))
+    rescue_cost: float = Field(2.0, ge=0.0, le=1e6, description=N_("field.EarlyIdentification.rescue_cost"))
 
 
 class Segmentation(Section):
     """Rule 4: classify lost customers by reason (as far as the firm can tell) and by second-lifetime
     value (SLTV classes A/B/C/D = top 10/20/30/40%, Stauss & Friege 1999); pursue the worthwhile."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    target_classes: list[SltvClass] = Field(default_factory=lambda: ["A", "B"], description="SLTV classes to pursue.")
-    target_motives: list[Motive] = Field(default_factory=lambda: ["complaint", "competitor", "natural_drifted"], description="Motives (as the firm sees them) to pursue.")
+    enabled: bool = Field(False, description=N_("field.Segmentation.enabled"))
+    target_classes: list[SltvClass] = Field(default_factory=lambda: ["A", "B"], description=N_("field.Segmentation.target_classes"))
+    target_motives: list[Motive] = Field(default_factory=lambda: ["complaint", "competitor", "natural_drifted"], description=N_("field.Segmentation.target_motives"))
 
 
 class LearnNeeds(Section):
     """Rule 5: learn the lost customer's current needs before offering — ask, by letter, phone or
     e-mail (000) — so the offer matches the real reason. Without it the firm guesses."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    research_cost: float = Field(4.0, ge=0.0, le=1e6, description="Cost of one needs contact.")
-    accuracy: float = Field(0.9, ge=0.0, le=1.0, description="Chance the contact reveals the true reason (and that a customer moved away).")
+    enabled: bool = Field(False, description=N_("field.LearnNeeds.enabled"))
+    research_cost: float = Field(4.0, ge=0.0, le=1e6, description=N_("field.LearnNeeds.research_cost"))
+    accuracy: float = Field(0.9, ge=0.0, le=1.0, description=N_("field.LearnNeeds.accuracy"))
 
 
 class StrategyMix(Section):
     """Rule 6: design specific win-back strategies (000): communication, personalisation, learning
     from the competitor, promotion (staged discounts rather than one big one, points) and brand."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    match_offer_to_motive: bool = Field(True, description="Choose each customer's offer by their (known or guessed) reason: complaint -> communication with the fix, competitor -> promotion or learning, drifted -> personalisation.")
-    offer: OfferKind = Field("personalisation", description="The offer for everyone when offers are not matched to the motive.")
-    discount_depth: float = Field(0.2, ge=0.0, le=0.9, description="Depth of a promotion discount.")
-    staged: bool = Field(True, description="Staged: the discount spread over three purchases; otherwise one big discount on the first.")
-    points: float = Field(0.5, ge=0.0, le=10.0, description="Points granted with a promotion: a financial switching cost after return (utility).")
+    enabled: bool = Field(False, description=N_("field.StrategyMix.enabled"))
+    match_offer_to_motive: bool = Field(True, description=N_("field.StrategyMix.match_offer_to_motive"))
+    offer: OfferKind = Field("personalisation", description=N_("field.StrategyMix.offer"))
+    discount_depth: float = Field(0.2, ge=0.0, le=0.9, description=N_("field.StrategyMix.discount_depth"))
+    staged: bool = Field(True, description=N_("field.StrategyMix.staged"))
+    points: float = Field(0.5, ge=0.0, le=10.0, description=N_("field.StrategyMix.points"))
 
 
 class AfterCare(Section):
     """Rule 7: keep in touch and keep rewarding after win-back — the early weeks after returning
     are unstable and customers may leave again (000)."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    weeks: int = Field(16, ge=1, le=104, description="Length of the unstable period with after-care.")
-    contact_every_weeks: int = Field(4, ge=1, le=52, description="A follow-up contact every this many weeks.")
-    contact_cost: float = Field(1.5, ge=0.0, le=1e6, description="Cost of one follow-up contact.")
-    incentive_cost: float = Field(2.0, ge=0.0, le=1e6, description="A small gift or voucher with each follow-up.")
-    trust_gain: float = Field(0.08, ge=0.0, le=1.0, description="Share of the gap to full trust each follow-up closes.")
+    enabled: bool = Field(False, description=N_("field.AfterCare.enabled"))
+    weeks: int = Field(16, ge=1, le=104, description=N_("field.AfterCare.weeks"))
+    contact_every_weeks: int = Field(4, ge=1, le=52, description=N_("field.AfterCare.contact_every_weeks"))
+    contact_cost: float = Field(1.5, ge=0.0, le=1e6, description=N_("field.AfterCare.contact_cost"))
+    incentive_cost: float = Field(2.0, ge=0.0, le=1e6, description=N_("field.AfterCare.incentive_cost"))
+    trust_gain: float = Field(0.08, ge=0.0, le=1.0, description=N_("field.AfterCare.trust_gain"))
 
 
 class PilotAndMeasure(Section):
     """Rule 8: measure, evaluate, improve — pilot on a small random group of lost customers with a
     holdout, read the uplift with its uncertainty, then roll out (000)."""
 
-    enabled: bool = Field(False, description="Switch this rule on.")
-    pilot_weeks: int = Field(26, ge=4, le=520, description="Length of the pilot.")
-    pilot_share: float = Field(0.6, ge=0.01, le=1.0, description="Share of eligible lost customers in the pilot.")
-    holdout_share: float = Field(0.5, ge=0.05, le=0.95, description="Share of the pilot group held out (no contact) for comparison.")
+    enabled: bool = Field(False, description=N_("field.PilotAndMeasure.enabled"))
+    pilot_weeks: int = Field(26, ge=4, le=520, description=N_("field.PilotAndMeasure.pilot_weeks"))
+    pilot_share: float = Field(0.6, ge=0.01, le=1.0, description=N_("field.PilotAndMeasure.pilot_share"))
+    holdout_share: float = Field(0.5, ge=0.05, le=0.95, description=N_("field.PilotAndMeasure.holdout_share"))
 
 
 class WinBack(Section):
     """The win-back programme, rule by rule (seed 000)."""
 
-    rule1_value: ValueLostCustomers = Field(default_factory=ValueLostCustomers)
-    rule2_team: WinBackTeam = Field(default_factory=WinBackTeam)
-    rule3_early: EarlyIdentification = Field(default_factory=EarlyIdentification)
-    rule4_segment: Segmentation = Field(default_factory=Segmentation)
-    rule5_needs: LearnNeeds = Field(default_factory=LearnNeeds)
-    rule6_mix: StrategyMix = Field(default_factory=StrategyMix)
-    rule7_aftercare: AfterCare = Field(default_factory=AfterCare)
-    rule8_pilot: PilotAndMeasure = Field(default_factory=PilotAndMeasure)
+    rule1_value: ValueLostCustomers = Field(default_factory=ValueLostCustomers, description=N_("field.WinBack.rule1_value"))
+    rule2_team: WinBackTeam = Field(default_factory=WinBackTeam, description=N_("field.WinBack.rule2_team"))
+    rule3_early: EarlyIdentification = Field(default_factory=EarlyIdentification, description=N_("field.WinBack.rule3_early"))
+    rule4_segment: Segmentation = Field(default_factory=Segmentation, description=N_("field.WinBack.rule4_segment"))
+    rule5_needs: LearnNeeds = Field(default_factory=LearnNeeds, description=N_("field.WinBack.rule5_needs"))
+    rule6_mix: StrategyMix = Field(default_factory=StrategyMix, description=N_("field.WinBack.rule6_mix"))
+    rule7_aftercare: AfterCare = Field(default_factory=AfterCare, description=N_("field.WinBack.rule7_aftercare"))
+    rule8_pilot: PilotAndMeasure = Field(default_factory=PilotAndMeasure, description=N_("field.WinBack.rule8_pilot"))
 
     @property
     def active(self) -> bool:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from simulation.messages import t
+from simulation.messages import t, tn
 
 
 def _rfm(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -40,7 +40,7 @@ def _rfm(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bad = ~((x >= 0) & (x == np.round(x)) & (tx >= 0) & (tx <= age + 1e-9) & ((x > 0) | (tx == 0)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(t("data.bad_rfm", count=int(bad.sum()), frequency=x[i], recency=tx[i], T=age[i]))
+        raise ValueError(tn("data.bad_rfm", int(bad.sum()), count=int(bad.sum()), frequency=x[i], recency=tx[i], T=age[i]))
     return x, tx, age
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulation.messages import t
+from simulation.messages import N_, t, tn
 
 COLUMNS = ("customer_id", "date", "amount", "quantity")
 REQUIRED = ("customer_id", "date", "amount")
@@ -61,7 +61,8 @@ class TransactionFileError(ValueError):
 
 # --- reading the bytes ------------------------------------------------------------------------
 
-_SIGNATURES = ((b"PK\x03\x04", "data.kind_zip"), (b"\xd0\xcf\x11\xe0", "data.kind_xls"), (b"%PDF", "data.kind_pdf"))
+_SIGNATURES = ((b"PK\x03\x04", N_("data.kind_zip")), (b"\xd0\xcf\x11\xe0", N_("data.kind_xls")), (b"%PDF", N_("data.kind_pdf")))
+EXPECTED = {"amount": N_("data.expect_amount"), "quantity": N_("data.expect_quantity")}  # what a number column allows
 
 
 def _read_text(source) -> tuple[str, str]:
@@ -132,7 +133,7 @@ def _records(text: str, name: str) -> tuple[list[str], list[tuple[int, list[str]
             if not any(cell.strip() for cell in row):
                 continue  # a blank line holds no purchase
             if len(row) != len(header):
-                problems.append((reader.line_num, t("data.bad_width", line=reader.line_num, found=len(row), expected=len(header))))
+                problems.append((reader.line_num, tn("data.bad_width", len(row), line=reader.line_num, found=len(row), expected=len(header))))
                 continue
             records.append((reader.line_num, row))
     except csv.Error as error:
@@ -210,7 +211,7 @@ def load_transactions(path_or_buffer, *, date_format: str | None = None) -> pd.D
     allowed_date = t("data.allowed_date_format", format=used) if used and used != "ISO8601" else t("data.allowed_date_any")
     for k in np.flatnonzero(dates.isna().to_numpy()):
         value = frame.date.iloc[k]
-        key = "data.blank" if value == "" else "data.not_a_date"
+        key = N_("data.blank") if value == "" else N_("data.not_a_date")
         problems.append((lines[k], t(key, line=lines[k], column="date", value=_shown(value), allowed=allowed_date)))
 
     numbers = {}
@@ -219,24 +220,24 @@ def load_transactions(path_or_buffer, *, date_format: str | None = None) -> pd.D
             continue
         raw = frame[column]
         values = pd.to_numeric(raw.where(raw.ne(""), None), errors="coerce").astype(float)
-        allowed = t(f"data.expect_{column}")
+        allowed = t(EXPECTED[column])
         for k in np.flatnonzero((values.isna() | ~np.isfinite(values) | (values < 0)).to_numpy()):
             value = raw.iloc[k]
             if value == "":
                 if column == "quantity":
                     continue  # an unknown quantity is allowed
-                key = "data.blank"
+                key = N_("data.blank")
             elif np.isfinite(values.iloc[k]) and values.iloc[k] < 0:
-                key = "data.negative"
+                key = N_("data.negative")
             else:
-                key = "data.not_a_number"
+                key = N_("data.not_a_number")
             problems.append((lines[k], t(key, line=lines[k], column=column, value=_shown(value), allowed=allowed)))
         numbers[column] = values
 
     if problems:
         problems.sort(key=lambda p: p[0])
         shown = "\n  ".join(text for _, text in problems[:MAX_SHOWN])
-        raise TransactionFileError(t("data.problems", source=name, count=len(problems), shown=shown))
+        raise TransactionFileError(tn("data.problems", len(problems), source=name, count=len(problems), shown=shown))
     out = pd.DataFrame({"customer_id": frame.customer_id.astype(str), "date": dates.astype("datetime64[ns]"), "amount": numbers["amount"]})
     out["quantity"] = numbers["quantity"] if "quantity" in numbers else np.nan
     return out.reset_index(drop=True)

@@ -16,8 +16,7 @@ import pandas as pd
 
 from simulation.engine import population as P
 from simulation.messages import t
-
-_MOTIVE_TEXT = {code: f"motive.{key}" for code, key in P.MOTIVE_KEYS.items()}
+from simulation.vocabulary import MOTIVE
 
 
 @dataclass
@@ -46,13 +45,11 @@ class CustomerView:
         """The story as sentences, one per week in which something happened."""
         if self.story is None or self.story.empty:
             return []
-        return [f"week {row.week}: {row.what}" for row in self.story.itertuples() if row.what]
+        return [t("story.week", week=row.week, what=row.what) for row in self.story.itertuples() if row.what]
 
     def __str__(self) -> str:
-        head = (
-            f"Customer {self.customer_id} ({self.persona}{', deal-seeker' if self.deal_seeker else ''}): "
-            f"supplier {self.supplier}, satisfaction {self.satisfaction:.2f}, trust {self.trust:.2f}"
-        )
+        head = t("story.customer_deal_seeker" if self.deal_seeker else "story.customer", customer=self.customer_id, persona=self.persona,
+                 supplier=self.supplier, satisfaction=self.satisfaction, trust=self.trust)
         return "\n".join([head, *self.narrative()])
 
 
@@ -109,7 +106,7 @@ class Diary:
         left = ""
         if ev & P.EV_LEFT and pop.ended_week[slot] == m.week:
             firm, motive = m.firms[int(pop.ended_firm[slot])].name, int(pop.ended_motive[slot])
-            left = t("story.dropped", firm=firm) if motive == P.REPOSITIONED else t("story.left", firm=firm, motive=t(_MOTIVE_TEXT[motive]))
+            left = t("story.dropped", firm=firm) if motive == P.REPOSITIONED else t("story.left", firm=firm, motive=t(MOTIVE[P.MOTIVE_KEYS[motive]]))
             # in the order of the week (model.step): dropped, moved, drifted or lured away before
             # the purchase; a complaint-driven exit after the failure and the complaint
             if motive != P.COMPLAINT:
@@ -172,7 +169,7 @@ class Diary:
             failures=int(pop.failures[slot]),
             last_left=m.firms[ended].name if ended >= 0 else None,
             last_left_week=int(pop.ended_week[slot]) - m.burn_in + 1 if ended >= 0 else None,
-            last_left_motive=t(_MOTIVE_TEXT[int(pop.ended_motive[slot])]) if ended >= 0 else None,
+            last_left_motive=t(MOTIVE[P.MOTIVE_KEYS[int(pop.ended_motive[slot])]]) if ended >= 0 else None,
             crm=crm,
             story=story,
         )

@@ -15,10 +15,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from simulation.exercises.feedback import NotYet, Praise, choice, close, mapping, maybe_text, number, question, share
+from simulation.exercises.feedback import NotYet, Praise, choice, close, mapping, number, question, share
 from simulation.exercises.feedback import progress as _progress
-from simulation.messages import t
+from simulation.messages import N_, t, tn
 from simulation.metrics.outputs import top_share
+from simulation.vocabulary import STAGE
 
 AS_OF = pd.Timestamp("1997-12-31")
 STAGE_DAYS = {"active": (0, 30), "silent": (31, 90), "forgotten": (91, 179), "lost": (180, None)}
@@ -34,6 +35,8 @@ SEGMENTS = {
     (False, False, False): "no_intent",
 }
 QUESTIONS = ("rfm_table", "stages", "segments", "top20", "call_first")
+RFM_HINT = {"recency_days": N_("ex.rfm_table.recency_days"), "frequency": N_("ex.rfm_table.frequency"), "monetary": N_("ex.rfm_table.monetary")}
+CALL_FIRST_HINT = {"important_value": N_("ex.call_first.important_value"), "no_intent": N_("ex.call_first.no_intent")}
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +76,7 @@ def segment_of(rfm: pd.DataFrame) -> pd.Series:
 # --- the checks -------------------------------------------------------------------------------
 
 
-@question("rfm_table")
+@question("rfm_table", title=N_("ex.rfm_table.title"), hints=(N_("ex.rfm_table.hint1"),), why=N_("ex.rfm_table.why"))
 def check_rfm_table(rfm):
     """Q1: one row per customer (index customer_id) with recency_days, frequency and monetary."""
     if not isinstance(rfm, pd.DataFrame):
@@ -85,16 +88,16 @@ def check_rfm_table(rfm):
     if (pd.to_numeric(rfm.recency_days, errors="coerce") < 0).any():
         return t("ex.rfm_table.negative")
     if len(rfm) != len(expected):
-        return t("ex.rfm_table.rows", rows=len(rfm))
+        return tn("ex.rfm_table.rows", len(rfm), rows=len(rfm))
     mine = rfm.reindex(expected.index)
     for column, tolerance in (("recency_days", 0.5), ("frequency", 0.5), ("monetary", 0.01)):
         got = pd.to_numeric(mine[column], errors="coerce")
         if got.isna().any() or not np.allclose(got, expected[column], atol=tolerance):
-            return t(f"ex.rfm_table.{column}")
+            return t(RFM_HINT[column])
     return True
 
 
-@question("stages")
+@question("stages", title=N_("ex.stages.title"), hints=(N_("ex.stages.hint1"),), why=N_("ex.stages.why"))
 def check_stages(stage_counts):
     """Q2: how many customers are in each life-cycle stage on 31 December 1997?"""
     given = mapping(stage_counts, "stage_counts", list(STAGE_DAYS))
@@ -104,11 +107,16 @@ def check_stages(stage_counts):
     if not wrong:
         return True
     if sum(counts.values()) != expected.sum():
-        return t("ex.stages.total", total=int(expected.sum()))
-    return t("ex.stages.edges", stage=t(f"stage.{wrong[0]}"))
+        return tn("ex.stages.total", int(expected.sum()), total=int(expected.sum()))
+    return t("ex.stages.edges", stage=t(STAGE[wrong[0]]))
 
 
-@question("segments")
+@question(
+    "segments",
+    title=N_("ex.segments.title"),
+    hints=(N_("ex.segments.hint1"), N_("ex.segments.hint2")),
+    why=N_("ex.segments.why"),
+)
 def check_segments(segment_counts):
     """Q3: how many customers are in the important value and the important win-back segments?"""
     keys = ["important_value", "important_winback"]
@@ -117,7 +125,7 @@ def check_segments(segment_counts):
     return all(close(number(given[k], f"segment_counts['{k}']"), float(expected.get(k, 0)), abs=1) for k in keys) or ""
 
 
-@question("top20")
+@question("top20", title=N_("ex.top20.title"), hints=(N_("ex.top20.hint1"),), why=N_("ex.top20.why"))
 def check_top20(top20_share):
     """Q4: the share of 1997 revenue brought by the top 20% of customers (the 80/20 rule)."""
     value = share(top20_share, "top20_share")
@@ -129,11 +137,11 @@ def check_top20(top20_share):
     return ""
 
 
-@question("call_first")
+@question("call_first", title=N_("ex.call_first.title"), hints=(N_("ex.call_first.hint1"),), why=N_("ex.call_first.why"))
 def check_call_first(call_first):
     """Q5: which segment should a dedicated person call first with a win-back offer?"""
     value = choice(call_first, "call_first", SEGMENTS.values())
-    return value == "important_winback" or maybe_text(f"ex.call_first.{value}")
+    return value == "important_winback" or (t(CALL_FIRST_HINT[value]) if value in CALL_FIRST_HINT else "")
 
 
 def progress():

@@ -8,7 +8,8 @@ the check from the same data the learner has, so nothing in the notebook gives t
 
 The checks remember how each question went (:func:`results`, :func:`progress`), so a learner
 sees how far they are and the tests can tell a solved notebook from a blank one. Every text
-comes from the message catalog (``ex.*`` keys).
+comes from the message catalog (``ex.*`` keys); each question names its title, graded hints and
+why-it-matters text where it is declared: ``@question("tenure", title=N_("ex.tenure.title"), ...)``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,28 @@ import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from simulation.messages import CATALOG, t
+from simulation.messages import t, tn
 
 _results: dict[str, bool] = {}
 _tries: dict[str, int] = {}
+
+
+@dataclass(frozen=True)
+class QuestionTexts:
+    """The catalog keys of a question's title (as its heading in the notebook), its graded hints
+    (one more per wrong try) and the text that says why the right answer matters."""
+
+    title: str
+    hints: tuple[str, ...] = ()
+    why: str | None = None
+
+
+_texts: dict[str, QuestionTexts] = {}
+
+
+def texts(question: str) -> QuestionTexts:
+    """The keys of ``question``'s texts, as its ``@question(...)`` declared them."""
+    return _texts[question]
 
 
 @dataclass(frozen=True, repr=False)
@@ -64,11 +83,12 @@ def verdict(question: str, passed: bool, hint: str = "", praise: str = "") -> Fe
     """Record and return the outcome of one try at ``question``.
 
     ``hint`` is shown when the answer is wrong; when it is empty, the question's graded hints
-    (catalog keys ``ex.<question>.hint1``, ``hint2``, ...) are shown one more per wrong try.
-    ``praise`` explains why the right answer matters (default ``ex.<question>.why``)."""
+    are shown one more per wrong try. ``praise`` explains why the right answer matters (default:
+    the question's ``why`` text)."""
     _results[question] = bool(passed) or _results.get(question, False)
     if passed:
-        return Feedback(question, True, praise or maybe_text(f"ex.{question}.why"))
+        why = _texts[question].why if question in _texts else None
+        return Feedback(question, True, praise or (t(why) if why else ""))
     _tries[question] = _tries.get(question, 0) + 1
     return Feedback(question, False, hint or graded_hint(question, _tries[question]))
 
@@ -77,13 +97,16 @@ class Praise(str):
     """What a check returns for a right answer that comes with its own words of why."""
 
 
-def question(name: str):
-    """Make a check function out of a judging function for question ``name``.
+def question(name: str, *, title: str, hints: tuple[str, ...] = (), why: str | None = None):
+    """Make a check function out of a judging function for question ``name``, whose texts are
+    the catalog keys ``title``, ``hints`` and ``why`` (see :class:`QuestionTexts`).
 
     The judging function reads the learner's answer and returns ``True`` (right), a
     :class:`Praise` (right, with its own text), or a hint (a str; empty means the question's
     next graded hint). A :class:`NotYet` raised while reading the answer becomes "not yet" with
     its hint. The check returns a :class:`Feedback` and never raises on an answer."""
+
+    _texts[name] = QuestionTexts(title, tuple(hints), why)
 
     def wrap(judging):
         @functools.wraps(judging)
@@ -104,23 +127,10 @@ def question(name: str):
 
 def graded_hint(question: str, attempt: int) -> str:
     """Hint number ``attempt`` for ``question`` (the last one repeats)."""
-    hints = [key for key in _hint_keys(question)]
+    hints = _texts[question].hints if question in _texts else ()
     if not hints:
         return t("ex.try_again")
     return t(hints[min(attempt, len(hints)) - 1])
-
-
-def _hint_keys(question: str) -> list[str]:
-    keys, k = [], 1
-    while f"ex.{question}.hint{k}" in CATALOG["en"]:
-        keys.append(f"ex.{question}.hint{k}")
-        k += 1
-    return keys
-
-
-def maybe_text(key: str) -> str:
-    """The text for ``key`` if the catalog has it, otherwise an empty string."""
-    return t(key) if key in CATALOG["en"] else ""
 
 
 # --- reading answers ---------------------------------------------------------------------------
@@ -216,8 +226,8 @@ def reset() -> None:
 def progress(questions: Sequence[str]) -> Feedback:
     """How many of ``questions`` are right, and which are not yet."""
     right = [q for q in questions if _results.get(q)]
-    missing = [t(f"ex.{q}.title") for q in questions if not _results.get(q)]
-    text = t("ex.progress", right=len(right), total=len(questions))
+    missing = [t(_texts[q].title) for q in questions if not _results.get(q)]
+    text = tn("ex.progress", len(questions), right=len(right), total=len(questions))
     if missing:
         text += "\n" + t("ex.progress_missing", questions="; ".join(missing))
     return Feedback("progress", not missing, text)

@@ -18,7 +18,7 @@ import pandas as pd
 from simulation.config import load_preset
 from simulation.exercises.feedback import Praise, choice, choices, close, flag, number, question
 from simulation.exercises.feedback import progress as _progress
-from simulation.messages import t
+from simulation.messages import N_, t, tn
 
 CUSTOMERS, REPLICATIONS, SEED = 3000, 4, 2
 TACTICS = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
@@ -65,7 +65,7 @@ def price_cut_trials() -> pd.DataFrame:
 # --- the checks -------------------------------------------------------------------------------
 
 
-@question("girard")
+@question("girard", title=N_("ex.girard.title"), hints=(N_("ex.girard.hint1"),), why=N_("ex.girard.why"))
 def check_girard(commission_per_fee_dollar, fees_for_150_at_25):
     """Q1: Joe Girard's bird dogs — commission per dollar of fees, and what 150 deals would cost at $25."""
     ratio = number(commission_per_fee_dollar, "commission_per_fee_dollar")
@@ -85,7 +85,7 @@ def tactics_that_pay(table: pd.DataFrame | None = None) -> set[str]:
     return set(table.loc[table.low > 0, "tactic"])
 
 
-@question("tactics")
+@question("tactics", title=N_("ex.tactics.title"), hints=(N_("ex.tactics.hint1"),), why=N_("ex.tactics.why"))
 def check_tactics(worth_it):
     """Q2: the tactics whose extra profit is surely above zero (interval above zero)."""
     chosen = choices(worth_it, "worth_it", TACTICS)
@@ -95,10 +95,10 @@ def check_tactics(worth_it):
     if losing:
         row = table.loc[losing[0]]
         return t("ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure", tactic=losing[0], gain=row.profit_gain, low=row.low, high=row.high)
-    return t("ex.tactics.missed", count=len(missed)) if missed else True
+    return tn("ex.tactics.missed", len(missed), count=len(missed)) if missed else True
 
 
-@question("price_cut")
+@question("price_cut", title=N_("ex.price_cut.title"), hints=(N_("ex.price_cut.hint1"),), why=N_("ex.price_cut.why"))
 def check_price_cut(best_answer):
     """Q3: your best answer to the rival's 20% cut, judged by profit over two years."""
     answer = choice(best_answer, "best_answer", RESPONSES)
@@ -110,7 +110,7 @@ def check_price_cut(best_answer):
     return t("ex.price_cut.price" if answer in ("match", "undercut") else "ex.price_cut.better_exists", answer=answer, gain=gain)
 
 
-@question("match_pays")
+@question("match_pays", title=N_("ex.match_pays.title"), hints=(N_("ex.match_pays.hint1"),), why=N_("ex.match_pays.why"))
 def check_match_pays(match_pays):
     """Q4: does matching the rival's cut earn surely more than holding the price?"""
     said = flag(match_pays, "match_pays")

@@ -16,7 +16,7 @@ import pandas as pd
 from simulation.exercises.feedback import Praise, close, number, question
 from simulation.exercises.feedback import progress as _progress
 from simulation.exercises.why_customers_leave import market
-from simulation.messages import t
+from simulation.messages import N_, t
 
 ODDS = {"winback": (0.20, 0.40), "new": (0.05, 0.20)}  # seed 000
 CONTACT_COST = 20.0
@@ -37,7 +37,12 @@ def loyalty_purchases() -> pd.Series:
     return pd.Series(pop.loyal_after[crossed], name="satisfying_purchases")
 
 
-@question("cost_per_customer")
+@question(
+    "cost_per_customer",
+    title=N_("ex.cost_per_customer.title"),
+    hints=(N_("ex.cost_per_customer.hint1"), N_("ex.cost_per_customer.hint2")),
+    why=N_("ex.cost_per_customer.why"),
+)
 def check_cost_per_customer(winback_cost, new_cost):
     """Q1: the contact cost per customer won, for a lost customer and for a new prospect."""
     back, new = number(winback_cost, "winback_cost"), number(new_cost, "new_cost")
@@ -49,7 +54,12 @@ def check_cost_per_customer(winback_cost, new_cost):
     return ""
 
 
-@question("word_of_mouth")
+@question(
+    "word_of_mouth",
+    title=N_("ex.word_of_mouth.title"),
+    hints=(N_("ex.word_of_mouth.hint1"),),
+    why=N_("ex.word_of_mouth.why"),
+)
 def check_word_of_mouth(deals, swayed):
     """Q2: 900 satisfied and 100 dissatisfied customers — deals closed, people swayed against you."""
     good, bad = number(deals, "deals"), number(swayed, "swayed")
@@ -60,7 +70,12 @@ def check_word_of_mouth(deals, swayed):
     return True
 
 
-@question("acquisition_ratio")
+@question(
+    "acquisition_ratio",
+    title=N_("ex.acquisition_ratio.title"),
+    hints=(N_("ex.acquisition_ratio.hint1"),),
+    why=N_("ex.acquisition_ratio.why"),
+)
 def check_acquisition_ratio(ratio):
     """Q3: in the simulated market, a new customer costs how many years of keeping one?"""
     value = number(ratio, "ratio")
@@ -71,7 +86,7 @@ def check_acquisition_ratio(ratio):
     return t("ex.acquisition_ratio.upside_down") if close(value, 1 / expected, rel=0.02) else ""
 
 
-@question("payback")
+@question("payback", title=N_("ex.payback.title"), hints=(N_("ex.payback.hint1"),), why=N_("ex.payback.why"))
 def check_payback(payback_weeks):
     """Q4: how many weeks of gross margin pay back the cost of acquiring a customer?"""
     value = number(payback_weeks, "payback_weeks")
@@ -83,7 +98,12 @@ def check_payback(payback_weeks):
     return t("ex.payback.years") if close(value, expected / 52, rel=0.03) else ""
 
 
-@question("loyalty_purchases")
+@question(
+    "loyalty_purchases",
+    title=N_("ex.loyalty_purchases.title"),
+    hints=(N_("ex.loyalty_purchases.hint1"),),
+    why=N_("ex.loyalty_purchases.why"),
+)
 def check_loyalty_purchases(median_purchases):
     """Q5: the median number of satisfying purchases it took to become loyal."""
     value = number(median_purchases, "median_purchases")

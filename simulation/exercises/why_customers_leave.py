@@ -17,16 +17,22 @@ import pandas as pd
 from simulation.config import load_preset
 from simulation.exercises.feedback import choice, close, flag, mapping, number, question
 from simulation.exercises.feedback import progress as _progress
-from simulation.messages import t
+from simulation.messages import N_, t
 from simulation.statistics.sltv import sltv_classes
 
 GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}
 WORTH_PURSUING = ("complaint", "competitor")
 RESPONSES = {
-    "show_the_fix": "ex.response.show_the_fix",
-    "match_the_offer": "ex.response.match_the_offer",
-    "simply_invite": "ex.response.simply_invite",
-    "let_go": "ex.response.let_go",
+    "show_the_fix": N_("ex.response.show_the_fix"),
+    "match_the_offer": N_("ex.response.match_the_offer"),
+    "simply_invite": N_("ex.response.simply_invite"),
+    "let_go": N_("ex.response.let_go"),
+}
+REASON_HINT = {
+    "complaint": N_("ex.responses.complaint"),
+    "competitor": N_("ex.responses.competitor"),
+    "natural": N_("ex.responses.natural"),
+    "repositioned": N_("ex.responses.repositioned"),
 }
 BEST_RESPONSE = {"complaint": "show_the_fix", "competitor": "match_the_offer", "natural": "simply_invite", "repositioned": "let_go"}
 SEED, CUSTOMERS = 3, 3000
@@ -64,7 +70,12 @@ def lost_customers() -> pd.DataFrame:
 # --- the checks -------------------------------------------------------------------------------
 
 
-@question("worth_pursuing")
+@question(
+    "worth_pursuing",
+    title=N_("ex.worth_pursuing.title"),
+    hints=(N_("ex.worth_pursuing.hint1"), N_("ex.worth_pursuing.hint2")),
+    why=N_("ex.worth_pursuing.why"),
+)
 def check_worth_pursuing(worth_pursuing):
     """Q1: of 1,000 lost customers, how many left for a reason worth a win-back effort?"""
     value = number(worth_pursuing, "worth_pursuing")
@@ -79,7 +90,7 @@ def check_worth_pursuing(worth_pursuing):
     return ""
 
 
-@question("responses")
+@question("responses", title=N_("ex.responses.title"), why=N_("ex.responses.why"))
 def check_responses(answer):
     """Q2: the response each reason for leaving asks of you."""
     given = mapping(answer, "answer", list(BEST_RESPONSE))
@@ -87,10 +98,10 @@ def check_responses(answer):
     if not wrong:
         return True
     more = "\n" + t("ex.responses.more", count=len(wrong) - 1) if len(wrong) > 1 else ""
-    return t(f"ex.responses.{wrong[0]}") + more
+    return t(REASON_HINT[wrong[0]]) + more
 
 
-@question("tenure")
+@question("tenure", title=N_("ex.tenure.title"), hints=(N_("ex.tenure.hint1"), N_("ex.tenure.hint2")), why=N_("ex.tenure.why"))
 def check_tenure(tenure_at_10, tenure_at_5):
     """Q3: expected years a customer stays at 10% and at 5% annual churn."""
     at_10, at_5 = number(tenure_at_10, "tenure_at_10"), number(tenure_at_5, "tenure_at_5")
@@ -101,7 +112,7 @@ def check_tenure(tenure_at_10, tenure_at_5):
     return ""
 
 
-@question("seed_claim")
+@question("seed_claim", title=N_("ex.seed_claim.title"), why=N_("ex.seed_claim.why"))
 def check_seed_claim(years_right, tenure_ratio):
     """Q4: are the years in seed 003 right, and by what factor does halving churn stretch tenure?"""
     right, ratio = flag(years_right, "years_right"), number(tenure_ratio, "tenure_ratio")
@@ -112,7 +123,12 @@ def check_seed_claim(years_right, tenure_ratio):
     return True
 
 
-@question("market_tenure")
+@question(
+    "market_tenure",
+    title=N_("ex.market_tenure.title"),
+    hints=(N_("ex.market_tenure.hint1"),),
+    why=N_("ex.market_tenure.why"),
+)
 def check_market_tenure(expected_years):
     """Q5: the expected tenure of your firm's customers in the simulated market."""
     value = number(expected_years, "expected_years")
@@ -130,7 +146,12 @@ def sltv_pursue_count(lost: pd.DataFrame) -> int:
     return int(((classes <= 1) & lost.motive.isin(WORTH_PURSUING).to_numpy()).sum())
 
 
-@question("sltv_pursue")
+@question(
+    "sltv_pursue",
+    title=N_("ex.sltv_pursue.title"),
+    hints=(N_("ex.sltv_pursue.hint1"), N_("ex.sltv_pursue.hint2")),
+    why=N_("ex.sltv_pursue.why"),
+)
 def check_sltv_pursue(pursue):
     """Q6: how many lost customers does rule 4 pursue (classes A and B, complaint or competitor)?"""
     value = number(pursue, "pursue")

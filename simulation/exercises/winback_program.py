@@ -20,13 +20,14 @@ from simulation.config import ScenarioError, load_preset
 from simulation.config.winback import WinBack
 from simulation.exercises.feedback import NotYet, Praise, close, flag, number, question, share
 from simulation.exercises.feedback import progress as _progress
-from simulation.messages import t
+from simulation.messages import N_, t
 from simulation.statistics.uplift import uplift_interval
 
 BUDGET = 30.0  # most the programme may cost per week, all win-back costs included
 CUSTOMERS, REPLICATIONS, SEED = 3000, 4, 1
 PILOTS = {"large": {"pilot_share": 0.8, "seed": 11}, "small": {"pilot_share": 0.12, "seed": 12}}
 QUESTIONS = ("program", "pilot_uplift", "pilot_real", "caused_share")
+PILOT_HINT = {"large": N_("ex.pilot_real.large"), "small": N_("ex.pilot_real.small")}
 
 
 def base():
@@ -66,7 +67,7 @@ def try_program(program: dict) -> dict:
     return dict(_trial(json.dumps(program, sort_keys=True, default=str)))
 
 
-@question("program")
+@question("program", title=N_("ex.program.title"), why=N_("ex.program.why"))
 def check_program(program):
     """Q1: a programme within the budget whose extra profit is real."""
     if program is None or program is Ellipsis:
@@ -122,7 +123,12 @@ def pilot_reading(size: str) -> dict:
     return uplift_interval(int(treated.sum()), len(treated), int(held.sum()), len(held))
 
 
-@question("pilot_uplift")
+@question(
+    "pilot_uplift",
+    title=N_("ex.pilot_uplift.title"),
+    hints=(N_("ex.pilot_uplift.hint1"), N_("ex.pilot_uplift.hint2")),
+    why=N_("ex.pilot_uplift.why"),
+)
 def check_pilot_uplift(uplift, low, high):
     """Q2: the large pilot's uplift and its 95% interval."""
     values = number(uplift, "uplift"), number(low, "low"), number(high, "high")
@@ -138,18 +144,18 @@ def check_pilot_uplift(uplift, low, high):
     return True
 
 
-@question("pilot_real")
+@question("pilot_real", title=N_("ex.pilot_real.title"), why=N_("ex.pilot_real.why"))
 def check_pilot_real(large_is_real, small_is_real):
     """Q3: is each pilot's uplift real, i.e. does its 95% interval lie above zero?"""
     answers = {"large": flag(large_is_real, "large_is_real"), "small": flag(small_is_real, "small_is_real")}
     for size, said in answers.items():
         reading = pilot_reading(size)
         if said != (reading["low"] > 0):
-            return t(f"ex.pilot_real.{size}", **reading)
+            return t(PILOT_HINT[size], **reading)
     return True
 
 
-@question("caused_share")
+@question("caused_share", title=N_("ex.caused_share.title"), hints=(N_("ex.caused_share.hint1"),), why=N_("ex.caused_share.why"))
 def check_caused_share(caused):
     """Q4: of the invited customers who came back in the large pilot, what share did the
     invitation bring back (the rest would have come anyway)?"""

@@ -80,7 +80,7 @@ def execute(
     (e.g. ``tcp://10.0.0.5:8786``) — takes precedence over ``workers``.
     """
     if workers is not None and workers < 1:
-        raise ValueError(f"workers: {workers} is not allowed: must be 1 or more")
+        raise ValueError(t("error.at_least_one", option="workers", value=workers))
     if scheduler is not None and not hasattr(scheduler, "map"):
         _require_dask(scheduler)
     results: list[list[TaskResult] | None] = [None] * len(tasks)

@@ -17,6 +17,7 @@ from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
 from simulation.statistics.intervals import summarize, t_interval
 from simulation.experiment.tasks import TaskResult, plan, replication_seeds
+from simulation.messages import t
 
 
 def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:
@@ -30,7 +31,7 @@ def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, 
                 name, k = f"{scenario.name} ({k})", k + 1
             named[name] = scenario
     if not named:
-        raise ValueError("scenarios: none given; allowed: one or more scenarios")
+        raise ValueError(t("error.no_scenarios"))
     return named
 
 
@@ -126,10 +127,10 @@ def compare(
     """
     named = _named(scenarios)
     if replications < 1:
-        raise ValueError(f"replications: {replications} is not allowed: must be 1 or more")
+        raise ValueError(t("error.at_least_one", option="replications", value=replications))
     reference = next(iter(named)) if reference is None else reference
     if reference not in named:
-        raise ValueError(f"reference: '{reference}' is not allowed: must be one of {', '.join(named)}")
+        raise ValueError(t("error.reference", reference=reference, allowed=", ".join(named)))
     seeds = replication_seeds(seed, replications)
     results = execute(plan(named, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="compare")
     order = {name: i for i, name in enumerate(named)}

@@ -15,6 +15,7 @@ from simulation.experiment.backends import execute
 from simulation.experiment.compare import _collect, weekly_bands
 from simulation.statistics.intervals import summarize
 from simulation.experiment.tasks import plan, replication_seeds
+from simulation.messages import t, tn
 
 
 @dataclass
@@ -49,9 +50,9 @@ def sweep(
     """Run ``scenario`` at every point of ``grid`` (one or two dotted parameter paths -> values)."""
     params = list(grid)
     if not 1 <= len(params) <= 2:
-        raise ValueError(f"grid: {len(params)} parameters given; allowed: 1 or 2")
+        raise ValueError(tn("error.grid_size", len(params), count=len(params)))
     if replications < 1:
-        raise ValueError(f"replications: {replications} is not allowed: must be 1 or more")
+        raise ValueError(t("error.at_least_one", option="replications", value=replications))
     points = list(itertools.product(*(list(grid[p]) for p in params)))
     scenarios = [scenario.with_changes(dict(zip(params, point))) for point in points]  # validates every point first
     seeds = replication_seeds(seed, replications)

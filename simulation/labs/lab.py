@@ -20,7 +20,7 @@ from simulation.config import Scenario, load_preset
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
-from simulation.messages import t
+from simulation.messages import t, tn
 from simulation.metrics.outputs import summary, weekly_frame
 from simulation.statistics.intervals import mean_interval, paired_differences, summarize
 
@@ -48,7 +48,7 @@ class PolicyLab:
     - ``draw(runs)``: cards (``kpi_card``) and charts from the finished runs;
     - optionally ``measure(model, weekly)``: what else to keep of each run besides ``kpis``,
       ``weekly`` and ``scenario``; ``baseline_scenario()``; ``compare_title()``; ``title_key``
-      and ``compare_kpis``.
+      (the title's catalog key, marked ``N_(...)``) and ``compare_kpis``.
 
     ``run(scenario)`` gives finished replications, ``gains(runs)`` their paired differences to
     the baseline, ``last`` the current runs, ``saved_results`` each compared scenario's gain.
@@ -122,7 +122,7 @@ class PolicyLab:
         with self.timer:
             self.last = self.run(self.scenario())
             self.draw(self.last)
-        self.status.value = f"<span style='font-size:11px;color:#666'>{t('lab.response_time', seconds=self.timer.last, replications=len(self.last))}</span>"
+        self.status.value = f"<span style='font-size:11px;color:#666'>{tn('lab.response_time', len(self.last), seconds=self.timer.last, replications=len(self.last))}</span>"
 
     def compare(self, saved: dict[str, Scenario]) -> None:
         """Run every saved scenario (same replications, same customers) and show them side by side;

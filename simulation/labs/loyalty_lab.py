@@ -18,33 +18,44 @@ from simulation.charts import loyalty as charts
 from simulation.config import Scenario
 from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
 from simulation.labs.panel import ChartSlot, card, fmt, hint, slider
-from simulation.messages import t
+from simulation.messages import N_, t
 from simulation.metrics import loyalty as metrics
 
 CHOICES = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
+CHOICE_TEXT = {  # the tactic's switch, and its one-line hint
+    "thank_you": (N_("loyalty.thank_you"), N_("loyalty.thank_you_hint")),
+    "follow_up": (N_("loyalty.follow_up"), N_("loyalty.follow_up_hint")),
+    "referral": (N_("loyalty.referral"), N_("loyalty.referral_hint")),
+    "points": (N_("loyalty.points"), N_("loyalty.points_hint")),
+    "bundling": (N_("loyalty.bundling"), N_("loyalty.bundling_hint")),
+    "service_plus": (N_("loyalty.service_plus"), N_("loyalty.service_plus_hint")),
+    "key_accounts": (N_("loyalty.key_accounts"), N_("loyalty.key_accounts_hint")),
+    "contacts": (N_("loyalty.contacts"), N_("loyalty.contacts_hint")),
+    "relationship": (N_("loyalty.relationship"), N_("loyalty.relationship_hint")),
+}
 
 
 class LoyaltyLab(PolicyLab):
     """``LoyaltyLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
-    title_key = "loyalty.title"
+    title_key = N_("loyalty.title")
     compare_kpis = ("profit_gain", "annual_churn_rate", "loyal_share_end", "customers_end")
 
     # ------------------------------------------------------------------ controls
     def build_controls(self) -> list[w.Widget]:
         """A switch per tactic with its hint; the points switch carries "rivals copy", the contact
         policy its forgotten-stage frequency; the weekly budget last."""
-        box = lambda key: w.Checkbox(value=False, description=t(f"loyalty.{key}"), indent=False, layout=w.Layout(width="340px"))  # noqa: E731
-        self.switch = {name: box(name) for name in CHOICES}
+        box = lambda key: w.Checkbox(value=False, description=t(key), indent=False, layout=w.Layout(width="340px"))  # noqa: E731
+        self.switch = {name: box(CHOICE_TEXT[name][0]) for name in CHOICES}
         self.switch["thank_you"].value = True
-        self.rivals_copy = box("rivals_copy_points")
+        self.rivals_copy = box(N_("loyalty.rivals_copy_points"))
         default = self.base.firms[self.base.focal_index].tactics.contacts.forgotten_per_month
         self.forgotten = slider("float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f")  # the schema allows up to 8 per month
         self.budget = slider("int", t("loyalty.budget"), 300, 0, 2000, 50)
         extra = {"points": [self.rivals_copy], "contacts": [self.forgotten, hint(t("loyalty.contacts_forgotten_hint"))]}
         controls = [w.HTML(f"<b>{t('loyalty.tactics_heading')}</b>")]
         for name in CHOICES:
-            controls += [self.switch[name], hint(t(f"loyalty.{name}_hint")), *extra.get(name, [])]
+            controls += [self.switch[name], hint(t(CHOICE_TEXT[name][1])), *extra.get(name, [])]
         controls.append(self.budget)
         self.watch([*self.switch.values(), self.rivals_copy, self.forgotten, self.budget])
         return controls

@@ -16,7 +16,7 @@ import altair as alt
 import ipywidgets as w
 
 from simulation.config import Scenario, save_scenario
-from simulation.messages import t
+from simulation.messages import format_number, t, tn
 
 CARD_STYLE = (
     "<style>.rl-kpi{display:inline-block;min-width:150px;margin:4px;padding:8px 10px;border-radius:6px;"
@@ -41,12 +41,12 @@ def fmt(value: float | None, kind: str = "number") -> str:
     if value is None or value != value:  # None or NaN
         return "–"
     if kind == "percent":
-        return f"{value:.0%}"
+        return format_number(value, ".0%")
     if kind == "money":
-        return f"{value:,.0f}"
+        return format_number(value, ",.0f")
     if kind == "ratio":
-        return f"{value:.2f}"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+        return format_number(value, ".2f")
+    return format_number(value, ",.0f") if abs(value) >= 100 else format_number(value, ".3g")
 
 
 class Cards:
@@ -94,9 +94,9 @@ class Shelf:
     def save(self) -> None:
         if self.current is None:
             return
-        name = self.name.value.strip() or f"{t('lab.scenario')} {len(self.saved) + 1}"
+        name = self.name.value.strip() or t("lab.default_name", number=len(self.saved) + 1)
         if name not in self.saved and len(self.saved) >= self.LIMIT:
-            self.status.value = html.escape(t("lab.shelf_full", limit=self.LIMIT))
+            self.status.value = html.escape(tn("lab.shelf_full", self.LIMIT, limit=self.LIMIT))
             return
         scenario = self.current().with_changes({"name": name})
         self.saved[name] = scenario

@@ -26,9 +26,10 @@ from simulation.charts import price_war as charts
 from simulation.config import Scenario, load_preset
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, slider
-from simulation.messages import t
+from simulation.messages import N_, t, tn
 from simulation.metrics.price_war import period_intervals, replication_kpis, war_window
 from simulation.statistics.intervals import summarize
+from simulation.vocabulary import WAR_MOVE, WAR_RESPONSE
 
 MOVES = ("cut", "tit_for_tat", "entrant", "portability", "steady")
 DEFAULT_MOVE = {"move": "cut", "depth": 0.2, "start": 13, "weeks": 26}
@@ -90,7 +91,7 @@ class PriceWarLab(PolicyLab):
     """``PriceWarLab().show()`` in a notebook; ``.scenario()`` is what it would run;
     ``.compare_responses()`` runs every answer; ``.answers`` holds their KPIs with intervals."""
 
-    title_key = "war.title"
+    title_key = N_("war.title")
 
     def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
         self._cache: dict[str, list[dict]] = {}
@@ -100,18 +101,18 @@ class PriceWarLab(PolicyLab):
     # --- controls ------------------------------------------------------------------------
     def build_controls(self):
         style = {"style": {"description_width": "150px"}, "layout": w.Layout(width="340px")}
-        self.move = w.Dropdown(options=[(t(f"war.move.{m}"), m) for m in MOVES], value=DEFAULT_MOVE["move"], description=t("war.rival_move"), **style)
+        self.move = w.Dropdown(options=[(t(WAR_MOVE[m]), m) for m in MOVES], value=DEFAULT_MOVE["move"], description=t("war.rival_move"), **style)
         self.depth = slider("float", t("war.depth"), DEFAULT_MOVE["depth"], 0.05, 0.5, 0.05, ".0%")
         self.start = slider("int", t("war.start"), DEFAULT_MOVE["start"], 1, 52, 1)
         self.weeks = slider("int", t("war.weeks"), DEFAULT_MOVE["weeks"], 4, 80, 2)
-        self.response = w.Dropdown(options=[(t(f"war.response.{r}"), r) for r in RESPONSES], value="hold", description=t("war.your_response"), **style)
+        self.response = w.Dropdown(options=[(t(WAR_RESPONSE[r]), r) for r in RESPONSES], value="hold", description=t("war.your_response"), **style)
         self.all_button = w.Button(description=t("war.compare_all"), icon="columns", button_style="primary", layout=w.Layout(width="240px"))
         self.all_button.on_click(lambda _: self.compare_responses())
         self.all_status = w.HTML()
         self.watch([self.move, self.depth, self.start, self.weeks, self.response])
         hint = lambda key: w.HTML(f"<div style='font-size:11px;color:#555;margin:2px 0 6px 0'>{t(key)}</div>")  # noqa: E731
-        return [w.HTML(f"<b>{t('war.rival_heading')}</b>"), self.move, hint("war.move_hints"), self.depth, self.start, self.weeks,
-                w.HTML(f"<b>{t('war.you_heading')}</b>"), self.response, hint("war.response_hint"), self.all_button, self.all_status]
+        return [w.HTML(f"<b>{t('war.rival_heading')}</b>"), self.move, hint(N_("war.move_hints")), self.depth, self.start, self.weeks,
+                w.HTML(f"<b>{t('war.you_heading')}</b>"), self.response, hint(N_("war.response_hint")), self.all_button, self.all_status]
 
     def build_charts(self):
         self.timeline, self.seekers, self.recovery = ChartSlot(), ChartSlot(), ChartSlot()
@@ -126,7 +127,7 @@ class PriceWarLab(PolicyLab):
 
     def scenario(self) -> Scenario:
         scenario = respond(self.market(), self.response.value)
-        return scenario.with_changes({"name": f"{t(f'war.move.{self.move.value}')} / {t(f'war.response.{self.response.value}')}"})
+        return scenario.with_changes({"name": t("war.scenario_name", move=t(WAR_MOVE[self.move.value]), response=t(WAR_RESPONSE[self.response.value]))})
 
     def baseline_scenario(self) -> Scenario:
         """The default move answered by holding: the first holding run, computed once."""
@@ -174,30 +175,31 @@ class PriceWarLab(PolicyLab):
         weekly = self.weekly(runs)
         self.timeline.show(charts.timeline(weekly, window))
         self.seekers.show(charts.deal_seekers(weekly, window))
-        answer = t(f"war.response.{self.response.value}")
-        both = {answer: runs} if self.response.value == "hold" else {t("war.response.hold"): self.holding(scenario), answer: runs}
+        both = {"hold": self.holding(scenario), self.response.value: runs} if self.response.value != "hold" else {"hold": runs}
         self.recovery.show(self._recovery_chart(both, scenario))
         never_ends = window is not None and window[1] >= scenario.run.weeks
         self.note.value = f"<div style='font-size:11px;color:#555'>{t('war.no_after')}</div>" if never_ends else ""
 
-    def _recovery_chart(self, named_runs: dict[str, list[dict]], scenario: Scenario):
-        weekly = pd.concat([self.weekly(runs, scenario=name) for name, runs in named_runs.items()], ignore_index=True)
+    def _recovery_chart(self, answers: dict[str, list[dict]], scenario: Scenario):
+        """Share and profit before, during and after the war for each answer (code -> its runs)."""
+        weekly = pd.concat([self.weekly(runs, scenario=t(WAR_RESPONSE[answer])) for answer, runs in answers.items()], ignore_index=True)
         you = scenario.firms[scenario.focal_index].name
         return charts.recovery(period_intervals(weekly, war_window(scenario), you))
 
     def compare_responses(self) -> pd.DataFrame:
         """Every answer to the current rival move, side by side with 95% intervals (also kept
-        as ``self.answers``: scenario, kpi, mean, low, high, replications)."""
+        as ``self.answers``: scenario (the answer's code, e.g. "hold"), kpi, mean, low, high,
+        replications)."""
         started = time.perf_counter()
-        self.all_status.value = t("war.running_all", count=len(RESPONSES), replications=self.replications)
+        self.all_status.value = t("war.running_all", answers=tn("count.answers", len(RESPONSES)), replications=tn("count.replications", self.replications))
         market, named, rows = self.market(), {}, []
         for response in RESPONSES:
-            name = t(f"war.response.{response}")
-            named[name] = self.run(respond(market, response))
-            rows.append(self.focal_kpis(named[name]).assign(scenario=name))
+            named[response] = self.run(respond(market, response))
+            rows.append(self.focal_kpis(named[response]).assign(scenario=response))
         kpis = pd.concat(rows, ignore_index=True)
         self.answers = summarize(kpis, ["scenario"], ANSWER_KPIS)
-        self.responses.show(charts.response_bars(self.answers, ANSWER_KPIS))
+        shown = self.answers.assign(scenario=self.answers.scenario.map(lambda r: t(WAR_RESPONSE[r])))
+        self.responses.show(charts.response_bars(shown, ANSWER_KPIS))
         self.responses_recovery.show(self._recovery_chart(named, market))
         self.all_status.value = t("war.compared_all", seconds=time.perf_counter() - started)
         return self.answers

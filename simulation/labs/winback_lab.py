@@ -16,37 +16,49 @@ from simulation.charts import winback as charts
 from simulation.config import Scenario
 from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
 from simulation.labs.panel import ChartSlot, hint, slider
-from simulation.messages import t
+from simulation.messages import N_, t
 from simulation.metrics.survival import km_curves
 from simulation.metrics.winback import entries, motive_class_counts, second_lifetimes
 from simulation.statistics.intervals import mean_interval, t_interval
+from simulation.vocabulary import LIFETIME
 
 RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
+RULE_TEXT = {  # the rule's switch, and its one-line hint
+    "rule1_value": (N_("winback_lab.rule1_value"), N_("winback_lab.rule1_value_hint")),
+    "rule2_team": (N_("winback_lab.rule2_team"), N_("winback_lab.rule2_team_hint")),
+    "rule3_early": (N_("winback_lab.rule3_early"), N_("winback_lab.rule3_early_hint")),
+    "rule4_segment": (N_("winback_lab.rule4_segment"), N_("winback_lab.rule4_segment_hint")),
+    "rule5_needs": (N_("winback_lab.rule5_needs"), N_("winback_lab.rule5_needs_hint")),
+    "rule6_mix": (N_("winback_lab.rule6_mix"), N_("winback_lab.rule6_mix_hint")),
+    "rule7_aftercare": (N_("winback_lab.rule7_aftercare"), N_("winback_lab.rule7_aftercare_hint")),
+    "rule8_pilot": (N_("winback_lab.rule8_pilot"), N_("winback_lab.rule8_pilot_hint")),
+}
 CLASS_CHOICES = {"A": ["A"], "AB": ["A", "B"], "ABC": ["A", "B", "C"], "ABCD": ["A", "B", "C", "D"]}
+CLASS_TEXT = {"A": N_("winback_lab.classes_A"), "AB": N_("winback_lab.classes_AB"), "ABC": N_("winback_lab.classes_ABC"), "ABCD": N_("winback_lab.classes_ABCD")}
 FUNNEL = ("lost", "targeted", "contacted", "won_back", "still_active_26w")
-CARDS = (
-    ("winback_win_back_rate", "percent"),
-    ("winback_won_back", "number"),
-    ("winback_cost_per_win_back", "money"),
-    ("winback_program_cost", "money"),
-    ("winback_rechurn_26w_rate", "percent"),
-    ("winback_roi", "ratio"),
+CARDS = (  # KPI, how it reads, the card's title
+    ("winback_win_back_rate", "percent", N_("winback_lab.kpi.winback_win_back_rate")),
+    ("winback_won_back", "number", N_("winback_lab.kpi.winback_won_back")),
+    ("winback_cost_per_win_back", "money", N_("winback_lab.kpi.winback_cost_per_win_back")),
+    ("winback_program_cost", "money", N_("winback_lab.kpi.winback_program_cost")),
+    ("winback_rechurn_26w_rate", "percent", N_("winback_lab.kpi.winback_rechurn_26w_rate")),
+    ("winback_roi", "ratio", N_("winback_lab.kpi.winback_roi")),
 )
 
 
 class WinbackLab(PolicyLab):
     """The lab panel. ``WinbackLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
-    title_key = "winback_lab.title"
+    title_key = N_("winback_lab.title")
     compare_kpis = ("profit_gain", "winback_win_back_rate", "winback_won_back", "winback_program_cost", "annual_churn_rate")
 
     # ------------------------------------------------------------------ controls
     def build_controls(self) -> list[w.Widget]:
-        self.switch = {r: w.Checkbox(value=False, description=t(f"winback_lab.{r}"), indent=False, layout=w.Layout(width="340px")) for r in RULES}
+        self.switch = {r: w.Checkbox(value=False, description=t(RULE_TEXT[r][0]), indent=False, layout=w.Layout(width="340px")) for r in RULES}
         self.switch["rule1_value"].value = True
         self.budget = slider("int", t("winback_lab.budget"), 400, 0, 2000, 50)
         self.alert = slider("float", t("winback_lab.alert_after"), 2.5, 1.5, 6.0, 0.5, ".1f")
-        self.classes_choice = w.Dropdown(options=[(t(f"winback_lab.classes_{k}"), k) for k in CLASS_CHOICES], value="AB", description=t("winback_lab.classes"), style={"description_width": "150px"}, layout=w.Layout(width="340px"))
+        self.classes_choice = w.Dropdown(options=[(t(CLASS_TEXT[k]), k) for k in CLASS_CHOICES], value="AB", description=t("winback_lab.classes"), style={"description_width": "150px"}, layout=w.Layout(width="340px"))
         self.depth = slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
         self.staged = w.Checkbox(value=True, description=t("winback_lab.staged"), indent=False)
         self.aftercare_weeks = slider("int", t("winback_lab.aftercare_weeks"), 16, 4, 52, 2)
@@ -61,7 +73,7 @@ class WinbackLab(PolicyLab):
         }
         controls = [w.HTML(f"<b>{t('winback_lab.rules_heading')}</b>")]
         for rule in RULES:
-            controls += [self.switch[rule], hint(t(f"winback_lab.{rule}_hint")), *params.get(rule, [])]
+            controls += [self.switch[rule], hint(t(RULE_TEXT[rule][1])), *params.get(rule, [])]
         self.watch([*self.switch.values(), self.budget, self.alert, self.classes_choice, self.depth, self.staged, self.aftercare_weeks, self.pilot_share])
         return controls
 
@@ -98,7 +110,7 @@ class WinbackLab(PolicyLab):
     def draw(self, runs: list[dict]) -> None:
         gains = self.gains(runs)
         self.gain = mean_interval(gains)
-        cards = [kpi_card(t(f"winback_lab.kpi.{key}"), kpi_values(runs, key), kind) for key, kind in CARDS]
+        cards = [kpi_card(t(title), kpi_values(runs, key), kind) for key, kind, title in CARDS]
         self.cards.show([*cards, kpi_card(t("winback_lab.kpi.profit_gain"), gains, "money", tone_if_positive=True)])
         self.funnel.show(charts.funnel(self._funnel_frame(runs)))
         self.classes.show(charts.motive_by_class(motive_class_counts([r["entries"] for r in runs])))
@@ -132,7 +144,7 @@ class WinbackLab(PolicyLab):
         if lives.empty:
             return pd.DataFrame({"lifetime": pd.Series(dtype=str), "week": pd.Series(dtype=float), "survival": pd.Series(dtype=float), "low": pd.Series(dtype=float), "high": pd.Series(dtype=float)})
         curves = km_curves(lives, runs[0]["firm"])
-        curves["lifetime"] = curves.lifetime.map(lambda k: t(f"lifetime.{k}"))
+        curves["lifetime"] = curves.lifetime.map(lambda k: t(LIFETIME[k]))
         return curves
 
     # ------------------------------------------------------------------ comparison

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from simulation.engine.accounting import COSTS, MOTIVES, TACTIC_COSTS
-from simulation.messages import label, t
+from simulation.messages import t, tn
 from simulation.statistics.intervals import mean_interval
 from simulation.statistics.intervals import paired_differences as _paired
+from simulation.vocabulary import MOTIVE, label
 
 OTHER_COSTS = tuple(c for c in COSTS if c != "cost_of_goods" and c not in TACTIC_COSTS)
 KEPT_WEEKS = 26  # "lost" after 26 weeks without a purchase (004): the horizon a relationship must survive
@@ -102,7 +103,7 @@ def kpi_gains(kpis, baseline, key: str = "profit") -> np.ndarray:
     """``key`` with the tactics minus ``key`` without, replication by replication (paired)."""
     runs, base = _rows(kpis), _rows(baseline)
     if len(runs) != len(base):
-        raise ValueError(t("error.pairing", runs=len(runs), baseline=len(base)))
+        raise ValueError(t("error.pairing", runs=tn("count.runs", len(runs)), baseline=tn("count.baseline_runs", len(base))))
     return _paired(_column(runs, key), _column(base, key))
 
 
@@ -230,7 +231,7 @@ def churn_by_motive(weekly, weeks: int) -> pd.DataFrame:
     rows = []
     for m, values in lost.items():
         band = interval(values)
-        rows.append({"motive": m, "label": t(f"motive.{m}"), "per_year": band["mean"], "low": band["low"], "high": band["high"], "share": band["mean"] / total if total else 0.0})
+        rows.append({"motive": m, "label": t(MOTIVE[m]), "per_year": band["mean"], "low": band["low"], "high": band["high"], "share": band["mean"] / total if total else 0.0})
     return pd.DataFrame(rows)
 
 

@@ -12,7 +12,6 @@ import pandas as pd
 from simulation.engine import population as P
 from simulation.engine.accounting import COSTS, COUNTS, METRICS, MOTIVES
 from simulation.engine.life_cycle import NEVER_BOUGHT, STAGES
-from simulation.messages import t
 from simulation.metrics.winback import winback_summary
 
 # Why lost customers leave, per Griffin (quoted in seed 000): the calibration target of the market
@@ -50,8 +49,8 @@ def rfm(model, firm: int) -> pd.DataFrame:
 def customer_table(model) -> pd.DataFrame:
     """One row per customer in the market at the end, seen from the focal firm and in truth."""
     pop, f = model.pop, model.focal
-    names = np.array([firm.name for firm in model.firms] + [t("supplier.none")], dtype=object)
-    stage_names = np.array([t(f"stage.{s}") for s in STAGES] + [t("stage.never")], dtype=object)
+    names = np.array([firm.name for firm in model.firms] + [""], dtype=object)  # "": no supplier
+    stage_codes = np.array([*STAGES, "never"], dtype=object)  # codes: vocabulary.STAGE has their texts
     stages = model.life_cycle.stages(f, model.week - 1)
     motive_names = np.array([""] + [P.MOTIVE_KEYS[m] for m in range(1, 6)], dtype=object)
     table = pd.DataFrame(
@@ -62,7 +61,7 @@ def customer_table(model) -> pd.DataFrame:
             "purchase_rate": pop.purchase_rate.round(4),
             "basket": pop.basket.round(2),
             "supplier": names[pop.supplier],
-            "focal_status": stage_names[np.where(stages == NEVER_BOUGHT, len(STAGES), stages)],
+            "focal_status": stage_codes[np.where(stages == NEVER_BOUGHT, len(STAGES), stages)],
             "satisfaction": pop.satisfaction.round(4),
             "trust": pop.trust.round(4),
             "reference_price": pop.reference_price.round(4),
