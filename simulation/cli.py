@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     presets = sub.add_parser("presets", help=t("cli.presets_help"), description=t("cli.presets_help"))
     presets.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     presets.add_argument("name", nargs="?", help=t("cli.help.preset_name"))
+
+    from simulation.game.commands import add_commands
+
+    add_commands(sub, _Parser)
     return parser
 
 
@@ -200,10 +204,16 @@ def _presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _game(args: argparse.Namespace) -> int:
+    from simulation.game.commands import run
+
+    return run(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets}[args.command](args)
+        return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[args.command](args)
     except ScenarioError as error:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT

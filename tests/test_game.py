@@ -15,7 +15,6 @@ import pytest
 
 from simulation.cli import main
 from simulation.config import load_preset
-from simulation.game import session
 from simulation.game.bots import BOTS
 from simulation.game.decisions import Decisions, decisions_from_dict, template_yaml
 from simulation.game.session import Game, GameSetupError

@@ -24,15 +24,15 @@ def over_rounds(timeline: pd.DataFrame, column: str, title: str) -> alt.Chart:
     )
 
 
-def leaderboard_bars(board: pd.DataFrame, score: str) -> alt.Chart:
-    """The teams ranked by the chosen score."""
-    title = t("game.chart.leaderboard_title", score=t(f"game.score.{score}") if False else t("game.score_label", score=score))
+def leaderboard_bars(board: pd.DataFrame, score: str, score_label: str) -> alt.Chart:
+    """The teams ranked by the chosen score (``score_label``: its name, as shown)."""
+    title = t("game.chart.leaderboard_title", score=score_label)
     return (
         alt.Chart(board, title=title)
         .mark_bar()
         .encode(
             y=alt.Y("team:N", sort=alt.EncodingSortField(field=score, order="descending"), title=None),
-            x=alt.X(f"{score}:Q", title=t("game.score_label", score=score)),
+            x=alt.X(f"{score}:Q", title=score_label),
             color=alt.Color("market:N", title=t("game.chart.market")),
             tooltip=["team", "market", alt.Tooltip("profit:Q", format=",.0f"), alt.Tooltip("equity:Q", format=",.0f"), alt.Tooltip("share:Q", format=".1%")],
         )
@@ -59,12 +59,13 @@ def truth_bars(truth: pd.DataFrame, motive_labels: dict[str, str]) -> alt.Chart:
 
 def decision_value_bars(values: pd.DataFrame, decision_labels: dict[str, str]) -> alt.Chart:
     """What each team's decisions were worth in profit, with 95% intervals."""
-    data = values.assign(what=values.team + " · " + values.decision.map(decision_labels))
+    tone = ["gain" if low > 0 else "loss" if high < 0 else "unclear" for low, high in zip(values["low"], values["high"])]
+    data = values.assign(what=values.team + " · " + values.decision.map(decision_labels), tone=tone)
     base = alt.Chart(data, title=t("game.chart.values_title"))
     bars = base.mark_bar().encode(
         y=alt.Y("what:N", title=None, sort=None),
         x=alt.X("mean:Q", title=t("game.chart.profit_gain")),
-        color=alt.condition("datum.low > 0", alt.value("#2e7d32"), alt.condition("datum.high < 0", alt.value("#c62828"), alt.value("#9e9e9e"))),
+        color=alt.Color("tone:N", legend=None, scale=alt.Scale(domain=["gain", "loss", "unclear"], range=["#2e7d32", "#c62828", "#9e9e9e"])),
         tooltip=["team", alt.Tooltip("mean:Q", format=",.0f"), alt.Tooltip("low:Q", format=",.0f"), alt.Tooltip("high:Q", format=",.0f")],
     )
     whiskers = base.mark_rule().encode(y=alt.Y("what:N", sort=None), x="low:Q", x2="high:Q")

@@ -80,6 +80,14 @@ def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | N
             lines.append(f"{lead}{name}: {_scalar(value if not isinstance(value, BaseModel) else value.model_dump(mode='json'))}")
 
 
+def model_to_yaml(model: BaseModel) -> str:
+    """Any validated section (a scenario, a team's decisions) as YAML, every field written out,
+    each with its meaning as a comment."""
+    lines: list[str] = []
+    _emit(model, "", lines)
+    return "\n".join(lines) + "\n"
+
+
 def scenario_to_yaml(scenario: Scenario, comments: bool = True) -> str:
     """The scenario as YAML, every field written out, each with its meaning as a comment.
 

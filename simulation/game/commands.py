@@ -72,13 +72,13 @@ def add_commands(sub, parser_class) -> None:
     bot.add_argument("--strategy", required=True, choices=BOT_NAMES, help=t("game.cli.arg_strategy"))
 
 
-def _int(value: str, name: str, low: int = 0) -> int:
+def _int(value: str, name: str, low: int = 0, high: int = 10**9) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = None
-    if number is None or number < low:
-        raise ScenarioError(t("error.cli_integer", name=name, value=value, low=low))
+    if number is None or not low <= number <= high:
+        raise ScenarioError(t("error.cli_number", option=name, value=repr(value), allowed=t("cli.allowed_whole_number", low=low, high=high)))
     return number
 
 
@@ -104,7 +104,18 @@ def _only_game(store, given: str | None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one ``game`` subcommand; errors reach the CLI's one-line handler."""
+    """Run one ``game`` subcommand; every refusal (a wrong code, a closed round, a bad setting)
+    reaches the CLI's one-line handler as a ScenarioError."""
+    from simulation.game.session import GameSetupError
+    from simulation.game.store import GameError
+
+    try:
+        return _run(args)
+    except (GameError, GameSetupError) as error:
+        raise ScenarioError(str(error)) from None
+
+
+def _run(args: argparse.Namespace) -> int:
     from simulation.game.session import Game
 
     command = args.game_command

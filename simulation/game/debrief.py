@@ -19,10 +19,16 @@ import pandas as pd
 
 from simulation.engine.accounting import MOTIVES
 from simulation.experiment.tasks import replication_seeds
-from simulation.game.decisions import CHOICES, Decisions, decisions_from_dict
+from simulation.game.decisions import (
+    CHOICES,
+    DECISION_TEXT,
+    Decisions,
+    decisions_from_dict,
+)
 from simulation.game.market import GameMarket
 from simulation.messages import t
 from simulation.statistics import mean_interval, paired_differences
+from simulation.vocabulary import MOTIVE
 
 
 def truth_table(game) -> pd.DataFrame:
@@ -150,16 +156,16 @@ def questions(game, truth: pd.DataFrame, values: pd.DataFrame, board: pd.DataFra
         reasons = {m: row[m] for m in MOTIVES}
         top = max(reasons, key=reasons.get)
         if sum(reasons.values()):
-            out.append(t("game.q.truth", team=row["team"], lost=int(row["crm_newly_lost"]), reason=t(f"motive.{top}"), count=int(reasons[top]), interviewed=int(row["interviewed"])))
+            out.append(t("game.q.truth", team=row["team"], lost=int(row["crm_newly_lost"]), reason=t(MOTIVE[top]), count=int(reasons[top]), interviewed=int(row["interviewed"])))
     tl = timeline(game)
     for team, rows in tl.groupby("team", sort=False):
         first, last = rows.iloc[0], rows.iloc[-1]
         if last["price"] < first["price"] - 1e-9 or rows["price"].min() < 1.0 - 1e-9:
             out.append(t("game.q.price_cut", team=team, price=float(rows["price"].min()), share_from=float(first["share"]), share_to=float(last["share"]), profit_from=float(first["profit"]), profit_to=float(last["profit"])))
     for _, row in values.iterrows():
+        values_of = {"team": row["team"], "decision": t(DECISION_TEXT[row["decision"]]), "mean": float(row["mean"]), "low": float(row["low"]), "high": float(row["high"])}
         real = row["low"] > 0 or row["high"] < 0
-        key = "game.q.value_real" if real else "game.q.value_unclear"
-        out.append(t(key, team=row["team"], decision=t(f"game.decision.{row['decision']}"), mean=float(row["mean"]), low=float(row["low"]), high=float(row["high"])))
+        out.append(t("game.q.value_real", **values_of) if real else t("game.q.value_unclear", **values_of))
     if len(board) > 1:
         by_profit = board.sort_values("profit", ascending=False).iloc[0]["team"]
         by_equity = board.sort_values("equity", ascending=False).iloc[0]["team"]

@@ -29,7 +29,7 @@ from simulation.config.scenario import Firm as FirmParams
 from simulation.config.sections import Section
 from simulation.config.tactics import Tactics
 from simulation.config.winback import WinBack
-from simulation.messages import t
+from simulation.messages import N_, t
 
 # the settings a team chooses, per rule and per tactic (everything else is the market's)
 CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -60,6 +60,25 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 SECTIONS = {"winback": WinBack, "tactics": Tactics}
 
+# what each family of decisions is called in the debrief ("what was it worth?")
+DECISION_TEXT = {
+    "price": N_("game.decision.price"),
+    "service": N_("game.decision.service"),
+    "winback": N_("game.decision.winback"),
+    "thank_you": N_("game.decision.thank_you"),
+    "follow_up": N_("game.decision.follow_up"),
+    "referral": N_("game.decision.referral"),
+    "points": N_("game.decision.points"),
+    "bundling": N_("game.decision.bundling"),
+    "service_plus": N_("game.decision.service_plus"),
+    "key_accounts": N_("game.decision.key_accounts"),
+    "contacts": N_("game.decision.contacts"),
+    "broad_contacts": N_("game.decision.broad_contacts"),
+    "retention_offers": N_("game.decision.retention_offers"),
+    "relationship": N_("game.decision.relationship"),
+    "quality_upgrade": N_("game.decision.quality_upgrade"),
+}
+
 
 def _choice_model(group: str, name: str):
     """A section with only the team's choices of ``group.name``, fields copied from the scenario's."""
@@ -69,7 +88,8 @@ def _choice_model(group: str, name: str):
 
 
 def _group_model(group: str):
-    fields = {name: (model, Field(default_factory=model)) for name in CHOICES[group] for model in [_choice_model(group, name)]}
+    described = SECTIONS[group].model_fields
+    fields = {name: (model, Field(default_factory=model, description=described[name].description)) for name in CHOICES[group] for model in [_choice_model(group, name)]}
     return create_model(f"{group.capitalize()}Choices", __base__=Section, **fields)
 
 
@@ -80,24 +100,24 @@ TacticChoices = _group_model("tactics")
 class Research(Section):
     """Market research bought for the round."""
 
-    lost_survey: int = Field(0, ge=0, le=500, description="Customers newly counted as lost to interview about why they left (0 = none).")
+    lost_survey: int = Field(0, ge=0, le=500, description=N_("field.Research.lost_survey"))
 
 
 class Decisions(Section):
     """Everything a team decides for one round."""
 
-    price: float = Field(1.0, ge=0.5, le=2.0, description="Regular price index (1.0 = the market norm).")
-    service: float = Field(0.7, ge=0.3, le=1.0, description="Service level, 0.3-1.0: fewer failures and faster complaint handling; costs more per customer-week.")
-    winback: WinBackChoices = Field(default_factory=WinBackChoices)
-    tactics: TacticChoices = Field(default_factory=TacticChoices)
-    research: Research = Field(default_factory=Research)
+    price: float = Field(1.0, ge=0.5, le=2.0, description=N_("field.Decisions.price"))
+    service: float = Field(0.7, ge=0.3, le=1.0, description=N_("field.Decisions.service"))
+    winback: WinBackChoices = Field(default_factory=WinBackChoices, description=N_("field.Decisions.winback"))
+    tactics: TacticChoices = Field(default_factory=TacticChoices, description=N_("field.Decisions.tactics"))
+    research: Research = Field(default_factory=Research, description=N_("field.Decisions.research"))
 
 
 class GameRules(Section):
     """What things cost in the game's market (the same for every team)."""
 
-    cost_per_interview: float = Field(6.0, ge=0.0, le=1e6, description="Cost of one research interview with a lost customer.")
-    service_cost_power: float = Field(2.0, ge=1.0, le=5.0, description="Serving cost per customer-week grows as (service / the market's service) to this power.")
+    cost_per_interview: float = Field(6.0, ge=0.0, le=1e6, description=N_("field.GameRules.cost_per_interview"))
+    service_cost_power: float = Field(2.0, ge=1.0, le=5.0, description=N_("field.GameRules.service_cost_power"))
 
 
 def decisions_from_dict(data: Any, source: str = "decisions") -> Decisions:

@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.charts.game import decision_value_bars, leaderboard_bars, over_rounds, truth_bars
+from simulation.charts.game import (
+    decision_value_bars,
+    leaderboard_bars,
+    over_rounds,
+    truth_bars,
+)
 from simulation.charts.report import Section, save_report
 from simulation.engine.accounting import MOTIVES
 from simulation.game import debrief
 from simulation.game.decisions import DECISION_TEXT
+from simulation.game.scores import SCORE_TEXT
 from simulation.messages import t
+from simulation.vocabulary import MOTIVE
 
 
 def rounds_frame(game) -> pd.DataFrame:
@@ -48,8 +55,6 @@ def decisions_frame(game) -> pd.DataFrame:
 
 def write_report(game, out: Path, replications: int = 5, progress=None) -> list[str]:
     """Write the four files into ``out`` (created if missing); returns their names."""
-    from simulation.vocabulary import MOTIVE
-
     out.mkdir(parents=True, exist_ok=True)
     board = game.leaderboard()
     board.to_csv(out / "leaderboard.csv", index=False)
@@ -61,7 +66,8 @@ def write_report(game, out: Path, replications: int = 5, progress=None) -> list[
     timeline = debrief.timeline(game)
     motive_labels = {m: t(MOTIVE[m]) for m in MOTIVES}
     decision_labels = {d: t(DECISION_TEXT[d]) for d in values.get("decision", pd.Series(dtype=str)).unique()}
-    sections = [Section(t("game.report.leaderboard"), board), Section(t("game.report.leaderboard"), leaderboard_bars(board, board.attrs["score"]))]
+    score = board.attrs["score"]
+    sections = [Section(t("game.report.leaderboard"), board), Section(t("game.report.leaderboard"), leaderboard_bars(board, score, t(SCORE_TEXT[score])))]
     if len(timeline):
         sections += [
             Section(t("game.report.profit"), over_rounds(timeline, "profit", t("game.chart.profit"))),

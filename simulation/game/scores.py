@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from simulation.messages import N_, t
+
 SCORES = ("profit", "equity", "share")
+SCORE_TEXT = {"profit": N_("game.score.profit"), "equity": N_("game.score.equity"), "share": N_("game.score.share")}
 YEARLY_DISCOUNT = 0.10
 WEEKLY_DISCOUNT = (1.0 + YEARLY_DISCOUNT) ** (1.0 / 52.0) - 1.0
 
@@ -35,7 +38,7 @@ def leaderboard(teams: list[dict], results: dict[int, dict[int, dict]], weeks: i
     """One row per team: ``team``, ``market``, ``profit`` (cumulative), ``equity`` (at the last
     round), ``share`` (market share at the last round), ``rank`` by ``score`` within the game."""
     if score not in SCORES:
-        raise ValueError(f"score: {score!r} is not allowed: {', '.join(SCORES)}")
+        raise ValueError(t("game.error.score", value=score, allowed=", ".join(SCORES)))
     rows = []
     last = max(results) if results else 0
     for team in teams:

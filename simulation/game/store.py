@@ -63,42 +63,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.types import TypeDecorator
 
-# Every text a user can read from this module, in one place (to move into the message catalog).
-MESSAGES = {
-    "unknown_team_code": "code: {code!r} is not a team's code in this game store",
-    "unknown_trainer_code": "code: {code!r} is not the trainer's code of game {game}",
-    "unknown_any_trainer_code": "code: {code!r} is not a trainer's code in this game store",
-    "unknown_game": "game: {game!r} is not a game in this game store",
-    "unknown_team": "{field}: {team!r} is not a team of game {game}",
-    "game_finished": "game {game}: the game is finished (the trainer can set it open again)",
-    "game_paused": "game {game}: the game is paused; decisions are taken again when the trainer opens it",
-    "all_rounds_run": "game {game}: all {rounds} rounds have run",
-    "round_value": "{field}: {value!r} is not allowed; a round is a whole number from 1",
-    "round_conflict": "round: {round} cannot run, game {game} has completed {done} rounds so the next is {expected} (somebody else advanced it)",
-    "round_past_last": "round: {round} is past the last round of game {game} ({rounds})",
-    "round_not_open": "for_round: {asked} has not opened yet; the open round of game {game} is {open}",
-    "round_has_run": "round: {round} has already run in game {game}; events go to a round from {open} on",
-    "carried_submitted": "carried: team {team} submitted decisions for round {round} of game {game}; read the decisions again and run the round again",
-    "nothing_to_undo": "round: game {game} has run no round, there is nothing to undo",
-    "bad_status": "status: {status!r} is not a status; allowed: open, paused, finished",
-    "bad_deadline": "deadline: {when!r} is not allowed; give a datetime with a time zone, or None",
-    "not_dict": "{field}: expected a dict, got {kind}",
-    "not_json": "{field}: cannot be stored as JSON ({reason})",
-    "no_teams": "teams: a game needs at least one team, got {count}",
-    "team_name": "teams[{index}].name: {value!r} is not allowed; a name is a non-empty text of at most 100 characters",
-    "team_number": "teams[{index}].{field}: {value!r} is not allowed; it is a whole number from 0",
-    "team_name_twice": "teams[{index}].name: {value!r} is the name of two teams",
-    "market_value": "market_info: {value!r} is not a market; a market is a whole number from 0",
-    "team_firm_twice": "teams[{index}]: market {market}, firm {firm} is run by two teams",
-    "store_kind": "store: {where!r} is neither a file path nor a sqlite:/// or postgresql:// URL",
-    "store_memory": "store: {where!r} is an in-memory database; a game store is a file or a PostgreSQL database",
-    "store_no_folder": "store: cannot open {path}, the folder {folder} does not exist",
-    "store_is_folder": "store: {path} is a folder; give the name of a file for the game store",
-    "store_not_database": "store: {path} is not a SQLite database ({reason})",
-    "store_cannot_open": "store: cannot open {where} ({reason})",
-    "store_no_driver": "store: {where} needs the PostgreSQL driver psycopg 3 (pip install 'retention-lab[postgres]')",
-    "store_version": "store: {where} holds game store schema version {found}; this Retention Lab reads version {wanted}",
-}
+from simulation.messages import t
 
 SCHEMA_VERSION = 1
 STATUSES = ("open", "paused", "finished")
@@ -108,9 +73,6 @@ BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for another before giving 
 _CODE_NOISE = re.compile(r"[\s\-]+")
 _LOCK_KEY = 7_402_651_153  # pg_advisory_xact_lock key for making the tables
 
-
-def _say(key: str, **values: Any) -> str:
-    return MESSAGES[key].format(**values)
 
 
 class GameError(Exception):
@@ -254,18 +216,18 @@ def _dump(value: Any, field: str) -> str:
     try:
         return json.dumps(value, sort_keys=True)
     except (TypeError, ValueError) as error:
-        raise GameError(_say("not_json", field=field, reason=error)) from None
+        raise GameError(t("game.store.not_json", field=field, reason=error)) from None
 
 
 def _dict(value: Any, field: str) -> dict:
     if not isinstance(value, dict):
-        raise GameError(_say("not_dict", field=field, kind=type(value).__name__))
+        raise GameError(t("game.store.not_dict", field=field, kind=type(value).__name__))
     return value
 
 
 def _round(value: Any, field: str = "round") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise GameError(_say("round_value", field=field, value=value))
+        raise GameError(t("game.store.round_value", field=field, value=value))
     return value
 
 
@@ -292,10 +254,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def _sqlite_file(path: Path, shown: str) -> Path:
     if path.is_dir():
-        raise BadStore(_say("store_is_folder", path=shown))
+        raise BadStore(t("game.store.store_is_folder", path=shown))
     folder = path.parent
     if not folder.is_dir():
-        raise BadStore(_say("store_no_folder", path=shown, folder=folder))
+        raise BadStore(t("game.store.store_no_folder", path=shown, folder=folder))
     return path
 
 
@@ -303,28 +265,28 @@ def _locate(where: str | os.PathLike) -> tuple[URL, str]:
     """The SQLAlchemy URL for ``where`` and how to name it in a message (no password)."""
     if isinstance(where, os.PathLike) or "://" not in str(where):
         if str(where) in ("", ":memory:"):
-            raise BadStore(_say("store_memory", where=str(where)))
+            raise BadStore(t("game.store.store_memory", where=str(where)))
         path = Path(where).expanduser()
         _sqlite_file(path, str(path))
         return URL.create("sqlite", database=str(path.resolve())), str(path)
     try:
         url = make_url(str(where))
     except exc.ArgumentError:
-        raise BadStore(_say("store_kind", where=str(where))) from None
+        raise BadStore(t("game.store.store_kind", where=str(where))) from None
     shown = url.render_as_string(hide_password=True)
     backend, _, driver = url.drivername.partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
-            raise BadStore(_say("store_memory", where=shown))
+            raise BadStore(t("game.store.store_memory", where=shown))
         _sqlite_file(Path(url.database).expanduser(), url.database)
         return url.set(drivername="sqlite"), url.database
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise BadStore(_say("store_no_driver", where=shown)) from None
+            raise BadStore(t("game.store.store_no_driver", where=shown)) from None
         return url.set(drivername="postgresql+psycopg"), shown
-    raise BadStore(_say("store_kind", where=shown))
+    raise BadStore(t("game.store.store_kind", where=shown))
 
 
 def _reason(error: BaseException) -> str:
@@ -357,8 +319,8 @@ class GameStore:
         except (exc.SQLAlchemyError, sqlite3.Error, OSError) as error:
             self._dispose()
             if self._sqlite and isinstance(getattr(error, "orig", error), sqlite3.DatabaseError) and "not a database" in str(error):
-                raise BadStore(_say("store_not_database", path=self._shown, reason=_reason(error))) from None
-            raise BadStore(_say("store_cannot_open", where=self._shown, reason=_reason(error))) from None
+                raise BadStore(t("game.store.store_not_database", path=self._shown, reason=_reason(error))) from None
+            raise BadStore(t("game.store.store_cannot_open", where=self._shown, reason=_reason(error))) from None
 
     def _dispose(self) -> None:
         engine = getattr(self, "_engine", None)
@@ -427,7 +389,7 @@ class GameStore:
             if found is None:
                 conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif found != str(SCHEMA_VERSION):
-                raise BadStore(_say("store_version", where=self._shown, found=found, wanted=SCHEMA_VERSION))
+                raise BadStore(t("game.store.store_version", where=self._shown, found=found, wanted=SCHEMA_VERSION))
 
     def _upsert(self):
         if self._sqlite:
@@ -448,7 +410,7 @@ class GameStore:
         if isinstance(game_id, int) and not isinstance(game_id, bool):
             row = conn.execute(query).first()
         if row is None:
-            raise UnknownGame(_say("unknown_game", game=game_id))
+            raise UnknownGame(t("game.store.unknown_game", game=game_id))
         return row
 
     @staticmethod
@@ -474,7 +436,7 @@ class GameStore:
                 select(teams_table).join(codes, codes.c.team_id == teams_table.c.id).where(codes.c.code == cleaned)
             ).first()
         if row is None:
-            raise UnknownCode(_say("unknown_team_code", code=code))
+            raise UnknownCode(t("game.store.unknown_team_code", code=code))
         return row
 
     def _check_trainer(self, conn: Connection, game_id: int, code: Any) -> None:
@@ -485,7 +447,7 @@ class GameStore:
                 select(codes.c.code).where(and_(codes.c.code == cleaned, codes.c.game_id == game_id, codes.c.team_id.is_(None)))
             )
         if found is None:
-            raise UnknownCode(_say("unknown_trainer_code", code=code, game=game_id))
+            raise UnknownCode(t("game.store.unknown_trainer_code", code=code, game=game_id))
 
     def _team_ids(self, conn: Connection, game_id: int) -> set[int]:
         return set(conn.scalars(select(teams_table.c.id).where(teams_table.c.game_id == game_id)))
@@ -519,24 +481,24 @@ class GameStore:
     @staticmethod
     def _check_teams(teams: Any) -> list[dict]:
         if not isinstance(teams, list) or not teams:
-            raise GameError(_say("no_teams", count=len(teams) if isinstance(teams, list) else 0))
+            raise GameError(t("game.store.no_teams", count=len(teams) if isinstance(teams, list) else 0))
         names, firms, checked = set(), set(), []
         for index, team in enumerate(teams):
             team = _dict(team, f"teams[{index}]")
             name = team.get("name")
             if not isinstance(name, str) or not name.strip() or len(name.strip()) > 100:
-                raise GameError(_say("team_name", index=index, value=name))
+                raise GameError(t("game.store.team_name", index=index, value=name))
             name = name.strip()
             numbers = {}
             for field in ("market", "firm"):
                 value = team.get(field)
                 if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                    raise GameError(_say("team_number", index=index, field=field, value=value))
+                    raise GameError(t("game.store.team_number", index=index, field=field, value=value))
                 numbers[field] = value
             if name.casefold() in names:
-                raise GameError(_say("team_name_twice", index=index, value=name))
+                raise GameError(t("game.store.team_name_twice", index=index, value=name))
             if (numbers["market"], numbers["firm"]) in firms:
-                raise GameError(_say("team_firm_twice", index=index, **numbers))
+                raise GameError(t("game.store.team_firm_twice", index=index, **numbers))
             names.add(name.casefold())
             firms.add((numbers["market"], numbers["firm"]))
             checked.append({"name": name, **numbers})
@@ -586,7 +548,7 @@ class GameStore:
             if cleaned is not None:
                 game_id = conn.scalar(select(codes.c.game_id).where(and_(codes.c.code == cleaned, codes.c.team_id.is_(None))))
             if game_id is None:
-                raise UnknownCode(_say("unknown_any_trainer_code", code=code))
+                raise UnknownCode(t("game.store.unknown_any_trainer_code", code=code))
             return self._game_dict(self._game_row(conn, game_id))
 
     def team_for_code(self, code: str) -> dict:
@@ -631,15 +593,15 @@ class GameStore:
         team = self._team_row_for_code(conn, team_code)
         game = self._game_row(conn, team.game_id, lock="share")
         if game.status == "finished":
-            raise GameClosed(_say("game_finished", game=game.id))
+            raise GameClosed(t("game.store.game_finished", game=game.id))
         if game.status == "paused":
-            raise GameClosed(_say("game_paused", game=game.id))
+            raise GameClosed(t("game.store.game_paused", game=game.id))
         last = self._last_round(json.loads(game.definition))
         if last is not None and game.round >= last:
-            raise GameClosed(_say("all_rounds_run", game=game.id, rounds=last))
+            raise GameClosed(t("game.store.all_rounds_run", game=game.id, rounds=last))
         open_round = game.round + 1
         if for_round is not None and for_round > open_round:
-            raise RoundConflict(_say("round_not_open", asked=for_round, game=game.id, open=open_round))
+            raise RoundConflict(t("game.store.round_not_open", asked=for_round, game=game.id, open=open_round))
         moved = for_round is not None and for_round < open_round
         now, by = _now(), str(by)[:200]
         upsert = self._upsert()(decisions_table).values(
@@ -715,22 +677,22 @@ class GameStore:
         with self._write() as conn:
             game = self._game_row(conn, game_id, lock="update")
             if game.status == "finished":
-                raise GameClosed(_say("game_finished", game=game.id))
+                raise GameClosed(t("game.store.game_finished", game=game.id))
             if round != game.round + 1:
-                raise RoundConflict(_say("round_conflict", round=round, game=game.id, done=game.round, expected=game.round + 1))
+                raise RoundConflict(t("game.store.round_conflict", round=round, game=game.id, done=game.round, expected=game.round + 1))
             last = self._last_round(json.loads(game.definition))
             if last is not None and round > last:
-                raise RoundConflict(_say("round_past_last", round=round, game=game.id, rounds=last))
+                raise RoundConflict(t("game.store.round_past_last", round=round, game=game.id, rounds=last))
             team_ids = self._team_ids(conn, game.id)
             for field, given in (("results", results), ("carried", carried)):
                 for team_id in given:
                     if team_id not in team_ids:
-                        raise GameError(_say("unknown_team", field=field, team=team_id, game=game.id))
+                        raise GameError(t("game.store.unknown_team", field=field, team=team_id, game=game.id))
             already = set(conn.scalars(select(decisions_table.c.team_id).where(and_(decisions_table.c.game_id == game.id, decisions_table.c.round == round))))
             now = _now()
             for team_id, chosen in carried.items():
                 if team_id in already:
-                    raise RoundConflict(_say("carried_submitted", team=team_id, round=round, game=game.id))
+                    raise RoundConflict(t("game.store.carried_submitted", team=team_id, round=round, game=game.id))
                 conn.execute(insert(decisions_table).values(
                     game_id=game.id, team_id=team_id, round=round, decisions=_dump(_dict(chosen, f"carried[{team_id}]"), f"carried[{team_id}]"),
                     carried=True, submitted_at=now, submitted_by="",
@@ -741,7 +703,7 @@ class GameStore:
                 ))
             for market, info in market_info.items():
                 if isinstance(market, bool) or not isinstance(market, int) or market < 0:
-                    raise GameError(_say("market_value", value=market))
+                    raise GameError(t("game.store.market_value", value=market))
                 conn.execute(insert(market_info_table).values(
                     game_id=game.id, round=round, market=market, info=_dump(_dict(info, f"market_info[{market}]"), f"market_info[{market}]"),
                 ))
@@ -786,9 +748,9 @@ class GameStore:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
             if game.status == "finished":
-                raise GameClosed(_say("game_finished", game=game.id))
+                raise GameClosed(t("game.store.game_finished", game=game.id))
             if game.round == 0:
-                raise RoundConflict(_say("nothing_to_undo", game=game.id))
+                raise RoundConflict(t("game.store.nothing_to_undo", game=game.id))
             last = game.round
             gone = conn.execute(delete(results_table).where(and_(results_table.c.game_id == game.id, results_table.c.round == last))).rowcount
             conn.execute(delete(market_info_table).where(and_(market_info_table.c.game_id == game.id, market_info_table.c.round == last)))
@@ -804,7 +766,7 @@ class GameStore:
     def set_deadline(self, game_id: int, trainer_code: str, when: datetime | None) -> None:
         """The open round's deadline (an aware datetime, kept in UTC), or None for none."""
         if when is not None and (not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None):
-            raise GameError(_say("bad_deadline", when=when))
+            raise GameError(t("game.store.bad_deadline", when=when))
         with self._write() as conn:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
@@ -814,7 +776,7 @@ class GameStore:
     def set_status(self, game_id: int, trainer_code: str, status: str) -> None:
         """``open``, ``paused`` or ``finished`` (see the module's docstring for what each allows)."""
         if status not in STATUSES:
-            raise GameError(_say("bad_status", status=status))
+            raise GameError(t("game.store.bad_status", status=status))
         with self._write() as conn:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
@@ -829,12 +791,12 @@ class GameStore:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
             if game.status == "finished":
-                raise GameClosed(_say("game_finished", game=game.id))
+                raise GameClosed(t("game.store.game_finished", game=game.id))
             if round <= game.round:
-                raise RoundConflict(_say("round_has_run", round=round, game=game.id, open=game.round + 1))
+                raise RoundConflict(t("game.store.round_has_run", round=round, game=game.id, open=game.round + 1))
             last = self._last_round(json.loads(game.definition))
             if last is not None and round > last:
-                raise RoundConflict(_say("round_past_last", round=round, game=game.id, rounds=last))
+                raise RoundConflict(t("game.store.round_past_last", round=round, game=game.id, rounds=last))
             event_id = conn.execute(
                 insert(events_table).values(game_id=game.id, round=round, event=payload, created_at=_now())
             ).inserted_primary_key[0]
