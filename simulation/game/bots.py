@@ -68,3 +68,19 @@ BOTS: dict[str, Callable[[Decisions, int, list[dict]], Decisions]] = {
     "retention_minded": retention_minded,
     "reactive": reactive,
 }
+
+
+def play_with_bots(game, codes: dict, strategies: list[str], rounds: int | None = None, progress=None) -> None:
+    """Play ``rounds`` rounds (default: all that are left) of ``game`` with a bot in every seat:
+    team k plays ``strategies[k % len(strategies)]``; the trainer's code advances each round."""
+    left = game.rounds - game.status()["round"]
+    for _ in range(left if rounds is None else min(rounds, left)):
+        next_round = game.status()["round"] + 1
+        for k, seat in enumerate(codes["teams"]):
+            team = game.store.team_for_code(seat["code"])
+            history = [view for _, view in sorted(game.team_results(seat["code"]).items())]
+            bot = strategies[k % len(strategies)]
+            game.submit(seat["code"], BOTS[bot](game.starting_decisions(team), next_round, history), by=f"bot:{bot}")
+        game.advance(codes["trainer"])
+        if progress is not None:
+            progress(next_round, game.rounds)
