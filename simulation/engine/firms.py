@@ -36,7 +36,7 @@ class Firm:
 
     params: FirmParams
     strategy: PricingStrategy
-    policies: list = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -12,8 +12,6 @@ after the usual burn-in, during which nobody intervenes.
 
 from __future__ import annotations
 
-import numpy as np
-
 from simulation.config.scenario import PriceChange, Scenario, SwitchingCostShock
 from simulation.engine.model import MarketModel
 from simulation.game.decisions import Decisions, GameRules, firm_with
@@ -102,7 +100,3 @@ class GameMarket:
         f = waiting[0]
         params = model.firms[f].params.model_copy(update={"enters_week": week})
         replan(model, f, params)
-
-    def customers_held(self) -> np.ndarray:
-        """Customers of each firm now."""
-        return np.bincount(self.model.pop.supplier[self.model.pop.supplier >= 0], minlength=self.model.n_firms)
