@@ -184,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
         from simulation.game.report import write_report
 
         game = Game(store, _only_game(store, args.game))
-        files = write_report(game, Path(args.out), replications=_int(args.replications, "--replications", 2))
+        files = write_report(game, Path(args.out), replications=_int(args.replications, "--replications", 2), progress=sys.stderr.isatty())
         print(t("cli.wrote", files=", ".join(files), out=args.out))
         return 0
     raise ScenarioError(t("game.error.command", value=command))  # pragma: no cover

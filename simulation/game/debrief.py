@@ -15,9 +15,13 @@ This is what no commercial simulation offers and the point of the exercise:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from simulation.config.scenario import Scenario
 from simulation.engine.accounting import MOTIVES
+from simulation.experiment.backends import execute
 from simulation.experiment.tasks import replication_seeds
 from simulation.game.decisions import (
     CHOICES,
@@ -95,58 +99,72 @@ def _families(history: list[Decisions], start: Decisions) -> dict[str, callable]
     return families
 
 
-def _replay(game, market: int, seed: int, rounds: int, decisions: dict[int, dict[int, Decisions]]) -> dict[int, float]:
-    """Each team's profit over rounds 1..rounds of ``market`` replayed with ``seed``."""
-    teams = [team["id"] for team in game.market_teams(market)]
-    played = GameMarket(game.market_scenario(market), seed, teams, game.rules, game.weeks)
+@dataclass
+class Replay:
+    """One market of a game replayed with another seed and given decisions (a picklable job)."""
+
+    scenario: Scenario
+    seed: int
+    teams: list[int]
+    rules: object
+    weeks: int
+    decisions: dict[int, dict[int, dict]]  # round -> team -> decisions (plain data: jobs travel to worker processes)
+    events: dict[int, list[dict]]
+    scenarios: tuple = ("replay",)  # one run, as experiment.backends counts progress
+
+
+def replay(job: Replay) -> list[dict[int, float]]:
+    """Each team's profit over the replayed rounds (a one-item list, as backends.execute wants)."""
+    played = GameMarket(job.scenario, job.seed, job.teams, job.rules, job.weeks)
     played.start()
-    events = game.store.events(game.id)
-    profit = dict.fromkeys(teams, 0.0)
-    for r in range(1, rounds + 1):
-        views = played.play(r, {team: decisions[r][team] for team in teams}, [e for e in events.get(r, []) if e.get("market") in (None, market)])
-        for team, view in views.items():
+    profit = dict.fromkeys(job.teams, 0.0)
+    for r in sorted(job.decisions):
+        decisions = {team: decisions_from_dict(d) for team, d in job.decisions[r].items()}
+        for team, view in played.play(r, decisions, job.events.get(r, [])).items():
             profit[team] += view["pnl"]["profit"]
-    return profit
+    return [profit]
 
 
-def decision_values(game, replications: int = 5, progress=None) -> pd.DataFrame:
+def decision_values(game, replications: int = 5, progress: bool = False, workers: int | None = None) -> pd.DataFrame:
     """What each decision family of each team was worth: its profit with the decisions as made
     minus its profit with that family switched off (all else equal), paired by replication;
-    mean and 95% interval. Columns: team, market, decision, mean, low, high, replications."""
+    mean and 95% interval. Columns: team, market, decision, mean, low, high, replications.
+    The replays run in local worker processes (``workers``; the numbers do not depend on them)."""
     rounds = game.store.game(game.id)["round"]
+    columns = ["team", "market", "decision", "mean", "low", "high", "replications"]
     if rounds == 0:
-        return pd.DataFrame(columns=["team", "market", "decision", "mean", "low", "high", "replications"])
+        return pd.DataFrame(columns=columns)
     stored = {r: game.store.decisions(game.id, r) for r in range(1, rounds + 1)}
     made = {r: {team: decisions_from_dict(d) for team, d in stored[r].items()} for r in stored}
     seeds = replication_seeds(game.seed, replications)
-    jobs = []
+    all_events = game.store.events(game.id)
+
+    def job(m: int, seed, decisions) -> Replay:
+        teams = [team["id"] for team in game.market_teams(m)]
+        events = {r: [e for e in all_events.get(r, []) if e.get("market") in (None, m)] for r in made}
+        mine = {r: {team: decisions[r][team].model_dump(mode="json") for team in teams} for r in made}
+        return Replay(game.market_scenario(m), seed, teams, game.rules, game.weeks, mine, events)
+
+    families = []
     for m in range(game.n_markets):
         for team in game.market_teams(m):
             history = [made[r][team["id"]] for r in made]
             for family, switch_off in _families(history, game.starting_decisions(team)).items():
-                jobs.append((m, team, family, switch_off))
-    total, done = replications * (game.n_markets + len(jobs)), 0
-    actual: dict[int, list[dict[int, float]]] = {}
-    for m in range(game.n_markets):
-        actual[m] = []
-        for seed in seeds:
-            actual[m].append(_replay(game, m, seed, rounds, made))
-            done += 1
-            if progress:
-                progress(done, total)
+                families.append((m, team, family, switch_off))
+    jobs = [job(m, seed, made) for m in range(game.n_markets) for seed in seeds]
+    for m, team, family, switch_off in families:
+        changed = {r: {**made[r], team["id"]: switch_off(made[r][team["id"]])} for r in made}
+        jobs += [job(m, seed, changed) for seed in seeds]
+    profits = execute(jobs, workers=workers, progress=progress, desc=t("game.report.replaying"), runner=replay)
+    actual = {m: profits[m * replications : (m + 1) * replications] for m in range(game.n_markets)}
     rows = []
-    for m, team, family, switch_off in jobs:
-        without = []
-        for seed in seeds:
-            changed = {r: {**made[r], team["id"]: switch_off(made[r][team["id"]])} for r in made}
-            without.append(_replay(game, m, seed, rounds, changed)[team["id"]])
-            done += 1
-            if progress:
-                progress(done, total)
-        gains = paired_differences([a[team["id"]] for a in actual[m]], without)
+    for k, (m, team, family, _) in enumerate(families):
+        start = (game.n_markets + k) * replications
+        without = [p[team["id"]] for p in profits[start : start + replications]]
+        gains = paired_differences([p[team["id"]] for p in actual[m]], without)
         mean, low, high = mean_interval(gains)
         rows.append({"team": team["name"], "market": m + 1, "decision": family, "mean": mean, "low": low, "high": high, "replications": replications})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def questions(game, truth: pd.DataFrame, values: pd.DataFrame, board: pd.DataFrame) -> list[str]:

@@ -53,7 +53,7 @@ def decisions_frame(game) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["team", "round", "carried", "submitted_at", "by", "decisions"])
 
 
-def write_report(game, out: Path, replications: int = 5, progress=None) -> list[str]:
+def write_report(game, out: Path, replications: int = 5, progress: bool = False) -> list[str]:
     """Write the four files into ``out`` (created if missing); returns their names."""
     out.mkdir(parents=True, exist_ok=True)
     board = game.leaderboard()
