@@ -140,6 +140,7 @@ def test_a_team_decides_the_trainer_runs_the_round_and_the_team_sees_only_its_ow
 
     for team in teams:
         assert team.watcher.check()  # the round ran: the page redraws by itself
+        assert team.notice.text == "Round 1 has run: your results are below."
     results = console.game.results()[1]
     mine = results[first.team["id"]]
     text = page_text(first)
@@ -196,10 +197,13 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
     console.advance_button.click()
     console.advance_button.click()
     assert console.store.game(console.game.id)["round"] == 2
+    assert team.watcher.check() and team.notice.text == "Round 2 has run: your results are below."
     console.undo_button.click()
     assert console.undo_confirm.layout.display == "" and console.undo_yes.description == "Yes, take back round 2"
     console.undo_yes.click()
     assert console.store.game(console.game.id)["round"] == 1 and console.notice.text.startswith("Round 2 was taken back")
+    assert team.watcher.check() and team.notice.text.startswith("The trainer took round 2 back")
+    assert [r for _, r in team.round_choice.options] == [1]
     console.advance_button.click()
 
     for score in ("profit", "equity", "share"):

@@ -190,6 +190,8 @@ class Setting:
                 if kind == "int":
                     self.control.readout_format = readout
             shown = self.control
+        if shown is self.control:
+            self.control.layout.width = "322px"  # the form's column, less the indent
         self.widget = w.VBox([shown, hint(t(info.description))], layout=w.Layout(margin="0 0 0 18px"))
 
     @property
@@ -342,6 +344,7 @@ class TeamApp:
             heading(t("game.app.team.research_heading")), self.research,
             heading(t("game.app.team.history_heading")), self.history,
         ])
+        self.results.add_class("rl-results")
         self.body = w.VBox([])
         self.body.layout.display = "none"
         self.panel = w.VBox([w.HTML(STYLE), self.title, self.join_row, self.notice.widget, self.body])
@@ -401,7 +404,12 @@ class TeamApp:
 
     def _moved_on(self, snapshot: tuple, force: bool = False) -> None:
         done, status, deadline, submitted, _ = snapshot
-        new_round = done != max(self.seen, default=0) or force
+        before = max(self.seen, default=0)
+        new_round = done != before or force
+        if done > before and not force:
+            self.notice.ok(t("game.app.team.round_ran", round=done))
+        elif done < before:
+            self.notice.note(t("game.app.team.round_undone", round=before))
         self.open_round = done + 1
         self._draw_status(done, status, deadline, submitted)
         if new_round:
