@@ -205,6 +205,10 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
     assert team.watcher.check() and team.notice.text.startswith("The trainer took round 2 back")
     assert [r for _, r in team.round_choice.options] == [1]
     console.advance_button.click()
+    assert team.watcher.check() and team.round_choice.value == 2
+    earlier = console.game.results()[1][team.team["id"]]
+    team.round_choice.value = 1  # the team looks back at round 1
+    assert f"{earlier['pnl']['profit']:,.0f}" in team.pnl.value
 
     for score in ("profit", "equity", "share"):
         console.board_score.value = score

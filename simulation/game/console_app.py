@@ -29,7 +29,12 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from simulation.charts.game import decision_value_bars, leaderboard_bars, over_rounds, truth_bars
+from simulation.charts.game import (
+    decision_value_bars,
+    leaderboard_bars,
+    over_rounds,
+    truth_bars,
+)
 from simulation.config import load_preset, preset_names
 from simulation.engine.accounting import MOTIVES
 from simulation.game import debrief

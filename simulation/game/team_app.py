@@ -28,7 +28,13 @@ import ipywidgets as w
 
 from simulation.charts.game import market_chart
 from simulation.engine.accounting import COSTS
-from simulation.game.decisions import CHOICES, SECTIONS, Decisions, Research, decisions_from_dict
+from simulation.game.decisions import (
+    CHOICES,
+    SECTIONS,
+    Decisions,
+    Research,
+    decisions_from_dict,
+)
 from simulation.game.session import Game
 from simulation.game.store import GameError
 from simulation.game.widgets import (
@@ -326,7 +332,8 @@ class TeamApp:
         self.form = DecisionForm()
         self.submit_button = button(t("game.app.team.submit"), self.submit, self.notice, icon="paper-plane", style="success")
         self.round_choice = w.Dropdown(description=t("game.app.team.round_shown"), options=[], style={"description_width": "110px"}, layout=w.Layout(width="260px"))
-        self.round_choice.observe(guarded(self.notice, lambda _: self._draw_round()), names="value")
+        self._quiet = False  # True while the page itself changes the round shown
+        self.round_choice.observe(guarded(self.notice, lambda _: self._quiet or self._draw_round()), names="value")
         self.kept = w.HTML()
         self.crm = Cards()
         self.funnel = Cards()
@@ -415,9 +422,12 @@ class TeamApp:
         if new_round:
             self.seen = self.game.team_results(self.code)
             rounds = sorted(self.seen)
-            self.round_choice.options = [(t("game.app.team.round_option", round=r), r) for r in rounds]
-            if rounds:
-                self.round_choice.value = rounds[-1]
+            self._quiet = True
+            try:
+                self.round_choice.options = [(t("game.app.team.round_option", round=r), r) for r in rounds]
+                self.round_choice.value = rounds[-1] if rounds else None
+            finally:
+                self._quiet = False
             self.results.layout.display = "" if rounds else "none"
             self.waiting.value = "" if rounds else f"<div class='rl-status'>{html.escape(t('game.app.team.no_results'))}</div>"
             self._draw_round()
