@@ -41,6 +41,7 @@ from simulation.game import debrief
 from simulation.game.decisions import DECISION_TEXT
 from simulation.game.report import write_report
 from simulation.game.scores import SCORE_TEXT, SCORES
+from simulation.game.serve import CONSOLE_PAGE, TEAM_PAGE, page_address
 from simulation.game.session import Game, GameSetupError
 from simulation.game.team_app import deadline_text
 from simulation.game.widgets import (
@@ -65,12 +66,6 @@ EVENT_TEXT = {
     "portability": N_("game.app.event.portability"),
     "entrant": N_("game.app.event.entrant"),
 }
-TEAM_PAGE, CONSOLE_PAGE = "team.ipynb", "console.ipynb"
-
-
-def page_address(base: str, notebook: str) -> str:
-    """What to type to open a game notebook on the game server at ``base``."""
-    return f"{base.rstrip('/')}/voila/render/{notebook}"
 
 
 class TrainerConsole:

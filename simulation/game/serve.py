@@ -28,7 +28,13 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # simulation/
 TEMPLATES = PACKAGE_ROOT / "game" / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
 TEMPLATE = "retention_lab"
 NOTEBOOKS = PACKAGE_ROOT.parent / "game"  # the repository's game/ folder
-PAGES = ("team.ipynb", "console.ipynb")
+TEAM_PAGE, CONSOLE_PAGE = "team.ipynb", "console.ipynb"
+PAGES = (TEAM_PAGE, CONSOLE_PAGE)
+
+
+def page_address(base: str, notebook: str) -> str:
+    """What to type to open a game notebook on the game server at ``base``."""
+    return f"{base.rstrip('/')}/voila/render/{notebook}"
 
 
 def notebooks_folder() -> Path:
@@ -104,8 +110,8 @@ def serve(db: str, ip: str = "127.0.0.1", port: int = 8866) -> int:
     bases = addresses(ip, port)
     print(t("game.app.serve.starting", db=db))
     for base in bases:
-        print(t("game.app.serve.team_address", address=f"{base}/voila/render/{PAGES[0]}"))
-        print(t("game.app.serve.console_address", address=f"{base}/voila/render/{PAGES[1]}"))
+        print(t("game.app.serve.team_address", address=page_address(base, TEAM_PAGE)))
+        print(t("game.app.serve.console_address", address=page_address(base, CONSOLE_PAGE)))
     if ip in ("0.0.0.0", "::"):
         print(t("game.app.serve.everyone"))
     print(t("game.app.serve.stop"), flush=True)
