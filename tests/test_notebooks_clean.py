@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for folder in ("notebooks", "exercises") for p in (ROOT / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+FOLDERS = ("notebooks", "exercises", "game")  # game/: the classroom game's team page and trainer's console
+NOTEBOOKS = sorted(p for folder in FOLDERS for p in (ROOT / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def dirt(path: Path) -> list[str]:
@@ -32,6 +33,7 @@ def dirt(path: Path) -> list[str]:
 
 def test_there_are_notebooks_to_check():
     assert len(NOTEBOOKS) >= 10
+    assert {"game/team.ipynb", "game/console.ipynb"} <= {p.relative_to(ROOT).as_posix() for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))

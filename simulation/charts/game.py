@@ -70,3 +70,25 @@ def decision_value_bars(values: pd.DataFrame, decision_labels: dict[str, str]) -
     )
     whiskers = base.mark_rule().encode(y=alt.Y("what:N", sort=None), x="low:Q", x2="high:Q")
     return (bars + whiskers).properties(width=420, height=max(120, 26 * len(data)))
+
+
+def market_chart(market: dict, own: int | None = None) -> alt.HConcatChart:
+    """The public market information of a round: each firm's average price and its market share
+    at the end (``market``: a round view's ``market`` part; ``own``: the firm to pick out)."""
+    present = market.get("present") or [True] * len(market["firms"])
+    data = pd.DataFrame({
+        "firm": market["firms"], "price": market["price"], "share": market["market_share"],
+        "own": [k == own for k in range(len(market["firms"]))],
+    })[present]
+    firm = alt.Y("firm:N", title=None, sort=None)
+    tone = alt.Color("own:N", legend=None, scale=alt.Scale(domain=[True, False], range=["#1f5fbf", "#9aa9bd"]))
+    price_title, share_title = t("game.app.chart.price"), t("game.app.chart.share")
+    price = alt.Chart(data, title=price_title).mark_circle(size=140, opacity=1).encode(
+        y=firm, x=alt.X("price:Q", title=price_title, scale=alt.Scale(zero=False)), color=tone,
+        tooltip=[alt.Tooltip("firm:N", title=t("game.app.chart.firm")), alt.Tooltip("price:Q", title=price_title, format=".2f")],
+    ).properties(width=260, height=max(90, 26 * len(data)))
+    share = alt.Chart(data, title=share_title).mark_bar().encode(
+        y=firm, x=alt.X("share:Q", title=share_title, axis=alt.Axis(format="%")), color=tone,
+        tooltip=[alt.Tooltip("firm:N", title=t("game.app.chart.firm")), alt.Tooltip("share:Q", title=share_title, format=".1%")],
+    ).properties(width=260, height=max(90, 26 * len(data)))
+    return alt.hconcat(price, share)

@@ -7,6 +7,7 @@
     retention-lab game advance --db class.sqlite --trainer CODE              # runs the round
     retention-lab game report --db class.sqlite --out report/                # leaderboard, rounds, decisions, debrief
     retention-lab game bot --db class.sqlite --team CODE --strategy retention_minded
+    retention-lab game serve --db class.sqlite [--ip 127.0.0.1] [--port 8866]  # the team page and the console
 
 Headless play gives exactly the numbers the apps give: both go through ``game.session.Game``.
 """
@@ -70,6 +71,11 @@ def add_commands(sub, parser_class) -> None:
     bot.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     bot.add_argument("--team", required=True, help=t("game.cli.arg_team"))
     bot.add_argument("--strategy", required=True, choices=BOT_NAMES, help=t("game.cli.arg_strategy"))
+
+    serve = actions.add_parser("serve", help=t("game.app.serve.help"), description=t("game.app.serve.help"))
+    serve.add_argument("--db", required=True, help=t("game.cli.arg_db"))
+    serve.add_argument("--ip", default="127.0.0.1", help=t("game.app.serve.arg_ip"))
+    serve.add_argument("--port", default="8866", help=t("game.app.serve.arg_port"))
 
 
 def _int(value: str, name: str, low: int = 0, high: int = 10**9) -> int:
@@ -141,6 +147,10 @@ def _run(args: argparse.Namespace) -> int:
                 print(t("game.cli.team_code", team=c["team"], market=c["market"] + 1, code=c["code"]))
             print(t("game.cli.trainer_code", code=codes["trainer"]))
         return 0
+    if command == "serve":
+        from simulation.game.serve import serve
+
+        return serve(args.db, args.ip, _int(args.port, "--port", 1, 65535))
     store = _store(args.db)
     if command == "decide":
         from simulation.game.decisions import decisions_from_yaml

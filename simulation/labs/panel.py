@@ -132,9 +132,10 @@ class Timer:
 
 
 def layout(controls: list[w.Widget], right: list[w.Widget], title: str) -> w.Widget:
-    """The lab panel: a title, controls left, results right."""
+    """The lab panel: a title (none if empty), controls left, results right."""
     left = w.VBox(controls, layout=w.Layout(width="360px", min_width="320px", padding="0 12px 0 0"))
-    return w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), w.HBox([left, w.VBox(right, layout=w.Layout(flex="1"))])])
+    columns = w.HBox([left, w.VBox(right, layout=w.Layout(flex="1"))])
+    return w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), columns] if title else [columns])
 
 
 def hint(text: str) -> w.HTML:

@@ -85,9 +85,10 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1500, "height": 1000})
+def watched_page(browser, viewport: dict | None = None):
+    """A page in a context of its own whose requests that leave the machine are kept in
+    ``page.outside_requests`` (close it with ``page.context.close()``)."""
+    context = browser.new_context(viewport=viewport or {"width": 1500, "height": 1000})
     page = context.new_page()
     page.outside_requests = []
 
@@ -97,5 +98,11 @@ def page(chromium):
             page.outside_requests.append(request.url)
 
     page.on("request", watch)
+    return page
+
+
+@pytest.fixture
+def page(chromium):
+    page = watched_page(chromium)
     yield page
-    context.close()
+    page.context.close()
