@@ -18,6 +18,9 @@ from simulation.engine.accounting import MOTIVES
 from simulation.game import debrief
 from simulation.game.decisions import DECISION_TEXT
 from simulation.messages import t
+from simulation.output_folder import OutputFolder
+
+FILES = ("leaderboard.csv", "rounds.csv", "decisions.csv", "debrief.html")
 
 
 def rounds_frame(game) -> pd.DataFrame:
@@ -47,15 +50,22 @@ def decisions_frame(game) -> pd.DataFrame:
 
 
 def write_report(game, out: Path, replications: int = 5, progress=None) -> list[str]:
-    """Write the four files into ``out`` (created if missing); returns their names."""
+    """Write the four files into ``out`` (created if missing) through an :class:`OutputFolder`:
+    all four at once when every one is written, never two reports at once, never over a file
+    the trainer made; returns their names."""
+    with OutputFolder(out, FILES) as folder:
+        _write(game, folder, replications, progress)
+    return list(FILES)
+
+
+def _write(game, folder: OutputFolder, replications: int, progress) -> None:
     from simulation.vocabulary import MOTIVE
 
-    out.mkdir(parents=True, exist_ok=True)
     board = game.leaderboard()
-    board.to_csv(out / "leaderboard.csv", index=False)
+    board.to_csv(folder.path("leaderboard.csv"), index=False)
     rounds = rounds_frame(game)
-    rounds.to_csv(out / "rounds.csv", index=False)
-    decisions_frame(game).to_csv(out / "decisions.csv", index=False)
+    rounds.to_csv(folder.path("rounds.csv"), index=False)
+    decisions_frame(game).to_csv(folder.path("decisions.csv"), index=False)
     truth = debrief.truth_table(game)
     values = debrief.decision_values(game, replications, progress)
     timeline = debrief.timeline(game)
@@ -73,8 +83,7 @@ def write_report(game, out: Path, replications: int = 5, progress=None) -> list[
         sections += [Section(t("game.report.values"), decision_value_bars(values, decision_labels)), Section(t("game.report.values"), values.assign(decision=values.decision.map(decision_labels)))]
     sections.append(Section(t("game.report.timeline"), timeline))
     sections += [Section(t("game.report.questions") if k == 0 else "", q) for k, q in enumerate(debrief.questions(game, truth, values, board))]
-    save_report(out / "debrief.html", t("game.report.title", name=game.info["definition"]["name"]), sections, t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications))
-    return ["leaderboard.csv", "rounds.csv", "decisions.csv", "debrief.html"]
+    save_report(folder.path("debrief.html"), t("game.report.title", name=game.info["definition"]["name"]), sections, t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications))
 
 
 
