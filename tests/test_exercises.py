@@ -177,3 +177,30 @@ def test_progress_names_each_question_as_its_heading_in_the_notebook():
         notebook = nbformat.read(ROOT / "exercises" / "solutions" / f"{name}.ipynb", as_version=4)
         headings = [line[3:].strip() for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines() if re.match(r"## \d", line)]
         assert headings == [t(feedback.texts(q).title) for q in module.QUESTIONS], name
+
+
+def test_blanks_never_overwrite_a_notebook_a_learner_filled_in(tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "exercises"
+    shutil.copytree(ROOT / "exercises" / "solutions", folder / "solutions")
+    assert blanks.main([], folder=folder) == 0  # the first blanks
+    filled, untouched = folder / "01_why_customers_leave.ipynb", folder / "02_customer_base.ipynb"
+    notebook = nbformat.read(filled, as_version=4)
+    answer = next(c for c in notebook.cells if "answer" in c.metadata.get("tags", []))
+    answer.source = "worth_pursuing = 230  # my answer"
+    nbformat.write(notebook, filled)
+    mine = filled.read_bytes()
+    for name in (filled.name, untouched.name):  # the trainer changes the solutions
+        solution = nbformat.read(folder / "solutions" / name, as_version=4)
+        solution.cells[0].source += "\n\nA new sentence."
+        nbformat.write(solution, folder / "solutions" / name)
+    capsys.readouterr()
+    assert blanks.main([], folder=folder) == 1
+    out, err = capsys.readouterr()
+    assert filled.read_bytes() == mine, "the learner's answers are kept"
+    assert "not overwritten" in err and filled.name in err and "--force" in err
+    assert "A new sentence." in untouched.read_text() and untouched.name in out  # an untouched blank is updated
+    assert blanks.main(["--force"], folder=folder) == 0
+    assert "A new sentence." in filled.read_text() and "my answer" not in filled.read_text()
+    assert blanks.main([], folder=folder) == 0 and blanks.main(["--check"], folder=folder) == 0
