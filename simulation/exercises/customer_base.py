@@ -84,6 +84,10 @@ def check_rfm_table(rfm):
     missing = [c for c in ("recency_days", "frequency", "monetary") if c not in rfm.columns]
     if missing:
         raise NotYet(t("ex.missing_columns", name="rfm", columns=", ".join(missing)))
+    if rfm.columns.duplicated().any():
+        raise NotYet(t("ex.robust.rfm_duplicate_columns", columns=", ".join(str(c) for c in rfm.columns[rfm.columns.duplicated()].unique())))
+    if not rfm.index.is_unique:
+        raise NotYet(t("ex.robust.rfm_duplicate_index", count=int(rfm.index.duplicated().sum())))
     expected = expected_rfm(transactions())
     if (pd.to_numeric(rfm.recency_days, errors="coerce") < 0).any():
         return t("ex.rfm_table.negative")

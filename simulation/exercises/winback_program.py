@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulation.config import ScenarioError, load_preset
 from simulation.config.winback import WinBack
-from simulation.exercises.feedback import NotYet, Praise, close, flag, number, question, share
+from simulation.exercises.feedback import NotYet, Praise, _shown, close, flag, number, question, share
 from simulation.exercises.feedback import progress as _progress
 from simulation.messages import N_, t
 from simulation.statistics.uplift import uplift_interval
@@ -74,6 +74,9 @@ def check_program(program):
         raise NotYet(t("ex.blank", name="program"))
     if not isinstance(program, dict) or not program:
         raise NotYet(t("ex.want_dict", name="program", keys="'rule1_value.enabled', ..."))
+    odd = [key for key in program if not isinstance(key, str)]
+    if odd:
+        raise NotYet(t("ex.robust.program_keys", keys=", ".join(_shown(k) for k in odd[:3]), example="'rule1_value.enabled'"))
     try:
         scenario = program_scenario(program)
     except ScenarioError as error:
