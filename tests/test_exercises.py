@@ -298,7 +298,9 @@ def test_a_wrong_number_of_answers_says_how_many_are_expected():
 
 
 def test_a_check_that_breaks_inside_is_not_yet_never_a_traceback(monkeypatch):
-    monkeypatch.setattr(why_customers_leave, "market", lambda: 1 / 0)
+    from simulation.exercises._judging import why_customers_leave as judging
+
+    monkeypatch.setattr(judging, "market", lambda: 1 / 0)
     result = why_customers_leave.check_market_tenure(4.0)
     assert isinstance(result, feedback.Feedback) and not result and result.text.strip()
 
@@ -309,7 +311,8 @@ def test_a_numpy_bool_is_a_bool(value):
 
 
 def test_the_right_answers_as_numpy_bools_pass():
-    g, p = loyalty_and_price_war, winback_program
+    from simulation.exercises._judging import loyalty_and_price_war as g
+    from simulation.exercises._judging import winback_program as p
 
     assert why_customers_leave.check_seed_claim(np.False_, np.float64(2.0))
     large, small = (p.pilot_reading(size)["low"] > 0 for size in ("large", "small"))
@@ -325,7 +328,9 @@ def test_numbers_too_large_or_unreadable_get_a_hint(value):
 
 
 def test_an_rfm_table_with_a_customer_twice_gets_its_own_hint():
-    rfm = customer_base.expected_rfm(customer_base.transactions())
+    from simulation.exercises._judging.customer_base import expected_rfm
+
+    rfm = expected_rfm(customer_base.transactions())
     doubled = pd.concat([rfm, rfm.head(3)])
     result = customer_base.check_rfm_table(doubled)
     assert not result and "more than once" in result.text
@@ -334,3 +339,82 @@ def test_an_rfm_table_with_a_customer_twice_gets_its_own_hint():
 def test_a_programme_with_a_key_that_is_not_a_setting_name_gets_its_own_hint():
     result = winback_program.check_program({"rule1_value.enabled": True, 4: True})
     assert not result and "4" in result.text and "rule1_value.enabled" in result.text
+
+
+# --- no answers in plain sight ------------------------------------------------------------------
+
+
+def _public(module) -> dict:
+    return {name: getattr(module, name) for name in dir(module) if not name.startswith("_") and not inspect.ismodule(getattr(module, name))}
+
+
+def _zero_arguments(function) -> bool:
+    try:
+        return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        return False
+
+
+def _candidates(module) -> list:
+    """What a curious learner gets from the module without working: every public value, what each
+    public function returns without arguments, and what a one-argument function makes of those
+    (or of the words 'large' and 'small')."""
+    public = {name: value for name, value in _public(module).items() if not name.startswith("check_") and name != "progress"}
+    found = [value for value in public.values() if not callable(value)]
+    for function in (v for v in public.values() if callable(v) and not isinstance(v, type)):
+        if _zero_arguments(function):
+            found.append(function())
+    for function in (v for v in public.values() if callable(v) and not isinstance(v, type)):
+        for argument in [*found, "large", "small"]:
+            try:
+                found.append(function(argument))
+            except Exception:  # noqa: BLE001 - a function that does not take this
+                pass
+    return found
+
+
+def _passes(check, candidate) -> bool:
+    params = list(inspect.signature(check).parameters)
+    tries = [[candidate] * len(params)]
+    if isinstance(candidate, (tuple, list)) and len(candidate) == len(params):
+        tries.append(list(candidate))
+    if isinstance(candidate, dict) and all(p in candidate for p in params):
+        tries.append([candidate[p] for p in params])
+    return any(check(*args).passed for args in tries)
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_no_public_name_of_an_exercise_module_holds_or_returns_an_accepted_answer(name):
+    module = MODULES[name]
+    feedback.reset()
+    candidates = _candidates(module)
+    for check_name, check in public_checks(module).items():
+        passing = [repr(c)[:60] for c in candidates if _passes(check, c)]
+        assert not passing, (check_name, passing)
+    assert not any(feedback.results().values())
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_an_exercise_module_shows_only_checks_progress_and_data(name):
+    module = MODULES[name]
+    shown = set(_public(module))
+    assert shown == set(module.__all__), shown ^ set(module.__all__)
+    assert "progress" in shown and set(public_checks(module)) <= shown
+
+
+def test_hints_about_the_pilots_and_matching_do_not_give_the_interval():
+    from simulation.exercises._judging import loyalty_and_price_war as g
+    from simulation.exercises._judging import winback_program as p
+    from simulation.messages import format_number
+
+    for size in ("large", "small"):
+        reading = p.pilot_reading(size)
+        right = reading["low"] > 0
+        wrong = (not right, (p.pilot_reading("small")["low"] > 0)) if size == "large" else ((p.pilot_reading("large")["low"] > 0), not right)
+        text = winback_program.check_pilot_real(*wrong).text
+        for key in ("low", "high", "uplift"):
+            assert format_number(reading[key], ".1%") not in text, (size, key, text)
+    row = g.price_cut_trials().set_index("answer").loc["match"]
+    text = loyalty_and_price_war.check_match_pays(not bool(row.low > 0)).text
+    for value in (row.low, row.high, row.profit_gain):
+        assert format_number(value, ",.0f") not in text, text
