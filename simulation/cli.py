@@ -9,6 +9,10 @@
 
 Bad input (unknown field, value out of range, wrong type, malformed YAML, missing file)
 ends with exit status 2 and one line naming the field, the value and what is allowed.
+
+Every command writes its files through ``simulation.output_folder.OutputFolder``: all at once
+when the run is done (an interrupted run leaves ``--out`` as it was), one run at a time per
+folder, and never over a file the user made (one line naming the file, exit status 2).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import yaml
 
 from simulation.config import ScenarioError, load_preset, load_scenario, preset_summaries, scenario_to_yaml
 from simulation.messages import t, tn
+from simulation.output_folder import OutputFolder, OutputFolderError
 
 EXIT_BAD_INPUT = 2
 
@@ -106,23 +111,30 @@ def _run(args: argparse.Namespace) -> int:
     if changes:
         scenario = scenario.with_changes(changes)
     out = _out_dir(args.out)
-    result = simulate(scenario, seed=seed, progress=not args.quiet)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8")
-    result.weekly.to_csv(out / "weekly.csv", index=False)
-    result.customers.to_csv(out / "customers.csv", index=False)
+    with OutputFolder(out, RUN_FILES) as folder:
+        result = simulate(scenario, seed=seed, progress=not args.quiet)
+        folder.path("summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        result.weekly.to_csv(folder.path("weekly.csv"), index=False)
+        result.customers.to_csv(folder.path("customers.csv"), index=False)
     s = result.summary
     shares = s["churn_motive_shares"]
     print(t("cli.summary_line", churn=s["annual_churn_rate"], top20=s["top20_revenue_share"], profit=s["profit"], **shares))
-    print(t("cli.wrote", files="summary.json, weekly.csv, customers.csv", out=out))
+    print(t("cli.wrote", files=", ".join(RUN_FILES), out=out))
     return 0
 
 
 def _out_dir(text: str) -> Path:
+    """The output folder, refused before any run if it is a file or holds a user's file
+    (every command writes through ``OutputFolder``: all files at once, one run at a time)."""
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed=t("cli.allowed_folder")))
     return out
+
+
+RUN_FILES = ("summary.json", "weekly.csv", "customers.csv")
+COMPARE_FILES = ("comparison.csv", "comparison_summary.csv", "comparison_differences.csv", "report.html")
+SWEEP_FILES = ("sweep.csv", "sweep_summary.csv", "report.html")
 
 
 def _experiment_settings(args: argparse.Namespace) -> dict:
@@ -150,16 +162,16 @@ def _compare(args: argparse.Namespace) -> int:
         named = scenarios
     settings = _experiment_settings(args)
     out = _out_dir(args.out)
-    try:
-        result = compare(named, reference=args.reference, **settings)
-    except ValueError as error:
-        raise ScenarioError(str(error)) from None
-    out.mkdir(parents=True, exist_ok=True)
-    result.kpis.to_csv(out / "comparison.csv", index=False)
-    result.summary.drop(columns="replications").to_csv(out / "comparison_summary.csv", index=False)
-    result.differences.drop(columns="replications").to_csv(out / "comparison_differences.csv", index=False)
-    comparison_report(result, out / "report.html", seed=settings["seed"], replications=settings["replications"])
-    print(t("cli.wrote", files="comparison.csv, comparison_summary.csv, comparison_differences.csv, report.html", out=out))
+    with OutputFolder(out, COMPARE_FILES) as folder:
+        try:
+            result = compare(named, reference=args.reference, **settings)
+        except ValueError as error:
+            raise ScenarioError(str(error)) from None
+        result.kpis.to_csv(folder.path("comparison.csv"), index=False)
+        result.summary.drop(columns="replications").to_csv(folder.path("comparison_summary.csv"), index=False)
+        result.differences.drop(columns="replications").to_csv(folder.path("comparison_differences.csv"), index=False)
+        comparison_report(result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"])
+    print(t("cli.wrote", files=", ".join(COMPARE_FILES), out=out))
     return 0
 
 
@@ -182,12 +194,12 @@ def _sweep(args: argparse.Namespace) -> int:
         grid[args.param2] = _parse_values("--values2", args.values2)
     settings = _experiment_settings(args)
     out = _out_dir(args.out)
-    result = sweep(scenario, grid, **settings)
-    out.mkdir(parents=True, exist_ok=True)
-    result.kpis.drop(columns="point").to_csv(out / "sweep.csv", index=False)
-    result.summary.drop(columns="replications").to_csv(out / "sweep_summary.csv", index=False)
-    sweep_report(result, out / "report.html", seed=settings["seed"], replications=settings["replications"])
-    print(t("cli.wrote", files="sweep.csv, sweep_summary.csv, report.html", out=out))
+    with OutputFolder(out, SWEEP_FILES) as folder:
+        result = sweep(scenario, grid, **settings)
+        result.kpis.drop(columns="point").to_csv(folder.path("sweep.csv"), index=False)
+        result.summary.drop(columns="replications").to_csv(folder.path("sweep_summary.csv"), index=False)
+        sweep_report(result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"])
+    print(t("cli.wrote", files=", ".join(SWEEP_FILES), out=out))
     return 0
 
 
@@ -214,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[args.command](args)
-    except ScenarioError as error:
+    except (ScenarioError, OutputFolderError) as error:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:

@@ -173,3 +173,103 @@ def test_price_war_lab_cards_are_the_simulations_against_holding_the_price(warm,
         expected(t("war.kpi.rival_profit", rival=attacker(scenario)), rival.profit, "money"),
     ]
     assert shown(lab)[0][1] != fmt(0.0, "money")  # an answer that changes profit
+
+
+# --- the shelf's files ---------------------------------------------------------------------------
+
+
+def _shelf(folder):
+    from simulation.labs.panel import Shelf
+
+    shelf = Shelf(folder, lambda saved: None)
+    shelf.current = lambda: load_preset("baseline")
+    return shelf
+
+
+def _save(shelf, name: str) -> str:
+    shelf.name.value = name
+    shelf.save()
+    return html.unescape(shelf.status.value)
+
+
+def test_the_shelf_never_overwrites_another_saved_scenario_or_a_users_file(tmp_path):
+    from simulation.config import load_scenario
+
+    (tmp_path / "baseline.yaml").write_text("# my own notes\n")
+    shelf = _shelf(tmp_path)
+    _save(shelf, "My plan")
+    said = _save(shelf, "My_plan")  # the same file name as "My plan"
+    assert "My_plan (2)" in said and set(shelf.saved) == {"My plan", "My_plan (2)"}
+    said = _save(shelf, "baseline")
+    assert "baseline (2)" in said and "baseline" not in shelf.saved
+    assert (tmp_path / "baseline.yaml").read_text() == "# my own notes\n"
+    for name in shelf.saved:  # every saved scenario has its own file, holding it
+        assert load_scenario(shelf.files[name][0]).name == name
+    assert len({path for path, _ in shelf.files.values()}) == 3
+
+
+def test_the_shelf_does_not_reuse_a_default_name_after_clear_or_a_restart(tmp_path):
+    first = _shelf(tmp_path)
+    _save(first, "")
+    assert set(first.saved) == {t("lab.default_name", number=1)}
+    written = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    first.clear()
+    _save(first, "")
+    restarted = _shelf(tmp_path)
+    _save(restarted, "")
+    for name, content in written.items():
+        assert (tmp_path / name).read_bytes() == content
+    assert len(list(tmp_path.glob("*.yaml"))) == 3
+
+
+def test_saving_a_name_again_updates_its_own_file_but_not_once_the_user_edited_it(tmp_path):
+    from simulation.config import load_scenario
+
+    shelf = _shelf(tmp_path)
+    _save(shelf, "Mine")
+    path = shelf.files["Mine"][0]
+    shelf.current = lambda: load_preset("baseline").with_changes({"customers.count": 1234})
+    _save(shelf, "Mine")
+    assert list(shelf.saved) == ["Mine"] and load_scenario(path).customers.count == 1234
+    path.write_text(path.read_text() + "# my edit\n")
+    _save(shelf, "Mine")
+    assert path.read_text().endswith("# my edit\n") and "Mine (2)" in shelf.saved
+
+
+@pytest.mark.parametrize("problem", ["long name", "folder is a file", "cannot write"])
+def test_what_the_shelf_cannot_save_is_said_in_the_panel_and_not_listed(tmp_path, monkeypatch, problem):
+    from simulation.labs import panel
+
+    folder, name = tmp_path / "shelf", "a plan"
+    if problem == "long name":
+        name = "x" * 81
+    elif problem == "folder is a file":
+        folder.write_text("not a folder")
+    else:
+        def refuse(scenario, path, **_):
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(panel, "save_scenario", refuse)
+    shelf = _shelf(folder)
+    shelf.name.value = name
+    shelf.save()  # never raises inside the button callback
+    assert "rl-error" in shelf.status.value and "is not saved" in html.unescape(shelf.status.value)
+    assert shelf.saved == {} and shelf.compare_button.disabled
+    assert problem != "cannot write" or str(folder) in html.unescape(shelf.status.value)
+
+
+def test_save_scenario_writes_through_a_temporary_file_and_can_refuse_to_replace(tmp_path, monkeypatch):
+    import os
+
+    from simulation.config import load_scenario, save_scenario
+
+    path = save_scenario(load_preset("baseline"), tmp_path / "a.yaml")
+    before = path.read_bytes()
+    monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(OSError):
+        save_scenario(load_preset("baseline").with_changes({"name": "other"}), path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+    with pytest.raises(FileExistsError):
+        save_scenario(load_preset("baseline"), path, replace=False)
+    assert load_scenario(path).name == load_preset("baseline").name

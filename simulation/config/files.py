@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from simulation.config.errors import ScenarioError, explain
 from simulation.config.scenario import Scenario
 from simulation.messages import t
+from simulation.output_folder import write_atomic
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
@@ -100,14 +101,11 @@ def scenario_to_yaml(scenario: Scenario, comments: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> Path:
-    """Write a scenario as YAML; refuses to overwrite an existing file silently by writing atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(scenario_to_yaml(scenario), encoding="utf-8")
-    tmp.replace(path)
-    return path
+def save_scenario(scenario: Scenario, path: str | Path, *, replace: bool = True) -> Path:
+    """Write a scenario as YAML, through a temporary file beside ``path`` moved into place at
+    once (a reader never sees half a file). With ``replace=False`` an existing file is never
+    replaced: FileExistsError, even when another writer made it a moment ago."""
+    return write_atomic(path, scenario_to_yaml(scenario), replace=replace)
 
 
 def _preset_dir():

@@ -7,15 +7,25 @@ else is copied as it is, outputs cleared, so the two can never drift apart.
 
     python -m simulation.exercises.blanks            # rewrite exercises/*.ipynb
     python -m simulation.exercises.blanks --check    # exit 1 if they are out of date
+    python -m simulation.exercises.blanks --force    # rewrite even notebooks with a learner's work
+
+A learner's filled notebook is never overwritten: ``exercises/.retention-lab.json`` records the
+sha256 of every notebook as blanks last wrote it (``simulation.output_folder.Manifest``), and a
+notebook that differs from that record (answers filled in, outputs saved) is left as it is,
+named, with exit status 1, unless ``--force``. Notebooks are written through a temporary file.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 from pathlib import Path
 
 import nbformat
+
+from simulation.messages import t
+from simulation.output_folder import Manifest, write_atomic
 
 FOLDER = Path(__file__).resolve().parents[2] / "exercises"
 SOLUTIONS = FOLDER / "solutions"
@@ -47,26 +57,44 @@ def blank_notebook(solution: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
-def build(folder: Path = FOLDER) -> dict[Path, str]:
+def build(folder: Path | None = None) -> dict[Path, str]:
     """The text of every blank notebook, by the path it belongs at."""
+    folder = FOLDER if folder is None else folder
     out = {}
     for path in sorted((folder / "solutions").glob("*.ipynb")):
         out[folder / path.name] = nbformat.writes(blank_notebook(nbformat.read(path, as_version=4))) + "\n"
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    built = build()
+    folder = FOLDER if folder is None else Path(folder)
+    built = build(folder)
     stale = [path for path, text in built.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
     if "--check" in argv:
         for path in stale:
-            print(f"out of date: {path.relative_to(FOLDER.parent)} (run python -m simulation.exercises.blanks)")
+            print(t("files.blanks_stale", path=_shown(path, folder)))
         return 1 if stale else 0
-    for path in stale:
-        path.write_text(built[path], encoding="utf-8")
-        print(f"wrote {path.relative_to(FOLDER.parent)}")
-    return 0
+    manifest = Manifest(folder)
+    kept = []
+    for path, text in built.items():
+        if path in stale and not manifest.owns(path.name) and "--force" not in argv:
+            kept.append(path)
+            print(t("files.blanks_kept", path=_shown(path, folder)), file=sys.stderr)
+            continue
+        if path in stale:
+            write_atomic(path, text)
+            print(t("files.blanks_wrote", path=_shown(path, folder)))
+        manifest.record(path.name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    manifest.save()
+    return 1 if kept else 0
+
+
+def _shown(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:  # pragma: no cover
+        return str(path)
 
 
 if __name__ == "__main__":

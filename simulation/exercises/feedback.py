@@ -1,8 +1,12 @@
 """Instant feedback for the exercise notebooks: right, or a hint that teaches.
 
 Every check in the exercise modules is a judging function wrapped by :func:`question`,
-which records the outcome with :func:`verdict`. A check never raises on a learner's answer: an empty answer (``...`` or ``None``) or an answer of the wrong type is
-"not yet", with a hint on what is expected. Hints come in steps: the first wrong try gets a
+which records the outcome with :func:`verdict`. A check never raises, whatever it is given:
+:func:`question` is the one place that guarantees it. An empty answer (``...`` or ``None``) or
+an answer of the wrong type is "not yet", with a hint on what is expected; the wrong number of
+answers names the ones expected; anything else that goes wrong inside a check is "not yet" with
+a generic hint, never a traceback. Answers are read by the helpers below (:func:`number` is the
+one safe way to a float; :func:`flag` takes NumPy's booleans, which pandas comparisons give). Hints come in steps: the first wrong try gets a
 nudge, later tries more help, never the answer itself. The expected values are computed by
 the check from the same data the learner has, so nothing in the notebook gives them away.
 
@@ -14,12 +18,15 @@ why-it-matters text where it is declared: ``@question("tenure", title=N_("ex.ten
 
 from __future__ import annotations
 
-import functools
 import html
+import inspect
+import itertools
 import math
 import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from simulation.messages import t, tn
 
@@ -104,25 +111,55 @@ def question(name: str, *, title: str, hints: tuple[str, ...] = (), why: str | N
     The judging function reads the learner's answer and returns ``True`` (right), a
     :class:`Praise` (right, with its own text), or a hint (a str; empty means the question's
     next graded hint). A :class:`NotYet` raised while reading the answer becomes "not yet" with
-    its hint. The check returns a :class:`Feedback` and never raises on an answer."""
+    its hint. The check returns a :class:`Feedback` for every call, whatever it is given: the
+    wrong number of answers gets a hint naming the expected ones, and any other exception in the
+    judging becomes "not yet" with a generic hint (kept in :func:`last_error` for a trainer)."""
 
     _texts[name] = QuestionTexts(title, tuple(hints), why)
 
     def wrap(judging):
-        @functools.wraps(judging)
+        signature = inspect.signature(judging)
+
         def check(*answers, **named) -> Feedback:
             try:
+                signature.bind(*answers, **named)
+            except TypeError:
+                names = ", ".join(f"`{p}`" for p in signature.parameters)
+                return verdict(name, False, tn("ex.robust.arguments", len(signature.parameters), count=len(signature.parameters), names=names, given=len(answers) + len(named)))
+            try:
                 outcome = judging(*answers, **named)
+                if isinstance(outcome, (bool, np.bool_)):
+                    return verdict(name, bool(outcome))
+                if isinstance(outcome, Praise):
+                    return verdict(name, True, praise=str(outcome))
+                if isinstance(outcome, str):
+                    return verdict(name, False, outcome)
+                raise TypeError(f"judging of {name} returned {type(outcome).__name__}")
             except NotYet as not_yet:
-                return verdict(name, False, not_yet.text)
-            if outcome is True or isinstance(outcome, Praise):
-                return verdict(name, True, praise=outcome if isinstance(outcome, Praise) else "")
-            return verdict(name, False, outcome or "")
+                return verdict(name, False, str(not_yet.text))
+            except Exception as error:  # noqa: BLE001 - a check never shows a traceback
+                _errors[name] = error
+                return verdict(name, False, t("ex.robust.unreadable", kind=_kind(answers)))
 
+        check.__name__, check.__qualname__, check.__doc__ = judging.__name__, judging.__qualname__, judging.__doc__
+        check.__module__ = judging.__module__
+        check.__signature__ = signature  # help() and tab completion show the answers' names
         check.question = name
         return check
 
     return wrap
+
+
+_errors: dict[str, BaseException] = {}
+
+
+def last_error(question: str) -> BaseException | None:
+    """The exception a check last turned into "not yet" (for a trainer looking into a check)."""
+    return _errors.get(question)
+
+
+def _kind(answers: tuple) -> str:
+    return ", ".join(type(a).__name__ for a in answers) or "-"
 
 
 def graded_hint(question: str, attempt: int) -> str:
@@ -141,12 +178,18 @@ def is_blank(answer: object) -> bool:
 
 
 def number(answer: object, name: str) -> float:
-    """The answer as a float, or NotYet with a hint on what a number is here."""
+    """The answer as a finite float, or NotYet with a hint on what a number is here: the one safe
+    conversion every check uses (NumPy numbers are numbers; True is not; 10**400 is too large)."""
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
         raise NotYet(t("ex.want_number", name=name, kind=type(answer).__name__, value=_shown(answer)))
-    value = float(answer)
+    try:
+        value = float(answer)
+    except OverflowError:
+        raise NotYet(t("ex.want_finite", name=name, value=_shown(answer))) from None
+    except Exception:  # noqa: BLE001 - a number that cannot say what it is
+        raise NotYet(t("ex.want_number", name=name, kind=type(answer).__name__, value=_shown(answer))) from None
     if not math.isfinite(value):
         raise NotYet(t("ex.want_finite", name=name, value=value))
     return value
@@ -163,11 +206,12 @@ def share(answer: object, name: str) -> float:
 
 
 def flag(answer: object, name: str) -> bool:
+    """True or False; NumPy's booleans (what a pandas comparison gives) count as booleans."""
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
-    if not isinstance(answer, bool):
+    if not isinstance(answer, (bool, np.bool_)):
         raise NotYet(t("ex.want_bool", name=name, value=_shown(answer)))
-    return answer
+    return bool(answer)
 
 
 def choice(answer: object, name: str, allowed: Iterable[str]) -> str:
@@ -184,9 +228,13 @@ def choices(answer: object, name: str, allowed: Iterable[str]) -> set[str]:
     allowed = list(allowed)
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
-    if isinstance(answer, str) or not isinstance(answer, Iterable):
+    if isinstance(answer, (str, dict)) or not isinstance(answer, Iterable):
         raise NotYet(t("ex.want_list", name=name, value=_shown(answer)))
-    return {choice(item, name, allowed) for item in answer}
+    try:
+        items = list(itertools.islice(answer, 10_000))
+    except Exception:  # noqa: BLE001 - an iterable that cannot be iterated
+        raise NotYet(t("ex.want_list", name=name, value=_shown(answer))) from None
+    return {choice(item, name, allowed) for item in items}
 
 
 def mapping(answer: object, name: str, keys: Sequence[str]) -> dict:
@@ -206,7 +254,13 @@ def close(value: float, expected: float, *, rel: float = 0.0, abs: float = 0.0) 
 
 
 def _shown(answer: object) -> str:
-    text = repr(answer)
+    """A short picture of an answer for a hint (even of one whose repr raises)."""
+    try:
+        text = repr(answer)
+    except Exception:  # noqa: BLE001
+        text = f"<{type(answer).__name__}>"
+    if not isinstance(text, str):
+        text = f"<{type(answer).__name__}>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -221,6 +275,7 @@ def results() -> dict[str, bool]:
 def reset() -> None:
     _results.clear()
     _tries.clear()
+    _errors.clear()
 
 
 def progress(questions: Sequence[str]) -> Feedback:

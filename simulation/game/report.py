@@ -24,7 +24,10 @@ from simulation.game import debrief
 from simulation.game.decisions import DECISION_TEXT
 from simulation.game.scores import SCORE_TEXT
 from simulation.messages import t
+from simulation.output_folder import OutputFolder
 from simulation.vocabulary import MOTIVE
+
+FILES = ("leaderboard.csv", "rounds.csv", "decisions.csv", "debrief.html")
 
 
 def rounds_frame(game) -> pd.DataFrame:
@@ -54,13 +57,20 @@ def decisions_frame(game) -> pd.DataFrame:
 
 
 def write_report(game, out: Path, replications: int = 5, progress: bool = False) -> list[str]:
-    """Write the four files into ``out`` (created if missing); returns their names."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the four files into ``out`` (created if missing) through an :class:`OutputFolder`:
+    all four at once when every one is written, never two reports at once, never over a file
+    the trainer made; returns their names."""
+    with OutputFolder(out, FILES) as folder:
+        _write(game, folder, replications, progress)
+    return list(FILES)
+
+
+def _write(game, folder: OutputFolder, replications: int, progress: bool) -> None:
     board = game.leaderboard()
-    board.to_csv(out / "leaderboard.csv", index=False)
+    board.to_csv(folder.path("leaderboard.csv"), index=False)
     rounds = rounds_frame(game)
-    rounds.to_csv(out / "rounds.csv", index=False)
-    decisions_frame(game).to_csv(out / "decisions.csv", index=False)
+    rounds.to_csv(folder.path("rounds.csv"), index=False)
+    decisions_frame(game).to_csv(folder.path("decisions.csv"), index=False)
     truth = debrief.truth_table(game)
     values = debrief.decision_values(game, replications, progress)
     timeline = debrief.timeline(game)
@@ -79,8 +89,7 @@ def write_report(game, out: Path, replications: int = 5, progress: bool = False)
         sections += [Section(t("game.report.values"), decision_value_bars(values, decision_labels)), Section(t("game.report.values"), values.assign(decision=values.decision.map(decision_labels)))]
     sections.append(Section(t("game.report.timeline"), timeline))
     sections += [Section(t("game.report.questions") if k == 0 else "", q) for k, q in enumerate(debrief.questions(game, truth, values, board))]
-    save_report(out / "debrief.html", t("game.report.title", name=game.info["definition"]["name"]), sections, t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications))
-    return ["leaderboard.csv", "rounds.csv", "decisions.csv", "debrief.html"]
+    save_report(folder.path("debrief.html"), t("game.report.title", name=game.info["definition"]["name"]), sections, t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications))
 
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import altair as alt
 import ipywidgets as w
 
-from simulation.config import Scenario, save_scenario
+from simulation.config import Scenario, ScenarioError, save_scenario
 from simulation.messages import format_number, t, tn
+from simulation.output_folder import sha256
 
 CARD_STYLE = (
     "<style>.rl-kpi{display:inline-block;min-width:150px;margin:4px;padding:8px 10px;border-radius:6px;"
@@ -72,13 +73,23 @@ class ChartSlot:
 
 
 class Shelf:
-    """Saved scenarios of a lab: save the current one (to a YAML file too) and compare up to four."""
+    """Saved scenarios of a lab: save the current one (to a YAML file too) and compare up to four.
+
+    A file is never overwritten unless it is the one this shelf wrote for the same name and
+    nobody changed it since (saving a name again updates it). A name whose file is taken — the
+    user's own ``baseline.yaml``, another saved scenario whose name makes the same file name
+    ("My plan" and "My_plan"), a file of an earlier session ("Scenario 1" after Clear or a
+    restart) — is saved under a new name ("My plan (2)"), and the status line says so. What
+    cannot be saved (a name too long, a folder that cannot be written) is said in the status
+    line, and is not put on the shelf."""
 
     LIMIT = 4
+    NAME_LIMIT = 80  # Scenario.name's max_length
 
     def __init__(self, folder: str | Path, on_compare: Callable[[dict[str, Scenario]], None]):
         self.folder = Path(folder)
         self.saved: dict[str, Scenario] = {}
+        self.files: dict[str, tuple[Path, str]] = {}  # name -> the file this shelf wrote, its sha256
         self.on_compare = on_compare
         self.name = w.Text(placeholder=t("lab.save_name_placeholder"), description=t("lab.save_name"), layout=w.Layout(width="260px"))
         self.save_button = w.Button(description=t("lab.save"), icon="save", button_style="info")
@@ -92,21 +103,86 @@ class Shelf:
         self.save_button.on_click(lambda _: self.save())
 
     def save(self) -> None:
+        """Save the current scenario under the typed name (or "Scenario <n>"); never raises: every
+        outcome is shown in the status line."""
         if self.current is None:
             return
-        name = self.name.value.strip() or t("lab.default_name", number=len(self.saved) + 1)
-        if name not in self.saved and len(self.saved) >= self.LIMIT:
+        typed = self.name.value.strip()
+        try:
+            self._save(typed)
+        except ScenarioError as error:
+            self._error(t("files.shelf_not_saved", name=_short(typed), problem=str(error)))
+        except OSError as error:
+            self._error(t("files.shelf_cannot_write", name=_short(typed), folder=str(self.folder), problem=error.strerror or str(error)))
+        except Exception as error:  # noqa: BLE001 - a button callback: whatever it is, the learner sees it
+            self._error(t("files.shelf_not_saved", name=_short(typed), problem=f"{type(error).__name__}: {error}"))
+
+    def _save(self, typed: str) -> None:
+        if typed and len(typed) > self.NAME_LIMIT:
+            raise ScenarioError(t("files.shelf_name_too_long", limit=self.NAME_LIMIT, length=len(typed)))
+        again = typed in self.saved and self._still_ours(typed)
+        if not again and len(self.saved) >= self.LIMIT:
             self.status.value = html.escape(tn("lab.shelf_full", self.LIMIT, limit=self.LIMIT))
             return
-        scenario = self.current().with_changes({"name": name})
+        current = self.current()
+        if again:  # the same name again: update its own file
+            name = typed
+            scenario = current.with_changes({"name": name})
+            path = save_scenario(scenario, self.files[name][0])
+        else:
+            name, scenario, path = self._save_new(typed, current)
         self.saved[name] = scenario
-        path = save_scenario(scenario, self.folder / f"{_file_name(name)}.yaml")
-        self.status.value = html.escape(t("lab.saved", name=name, path=str(path), count=len(self.saved), limit=self.LIMIT))
+        self.files[name] = (path, sha256(path))
+        if typed and name != typed:
+            text = t("files.shelf_renamed", asked=typed, name=name, path=str(path), count=len(self.saved), limit=self.LIMIT)
+        else:
+            text = t("lab.saved", name=name, path=str(path), count=len(self.saved), limit=self.LIMIT)
+        self.status.value = html.escape(text)
         self.compare_button.disabled = len(self.saved) < 2
         self.name.value = ""
 
+    def _save_new(self, typed: str, current: Scenario) -> tuple[str, Scenario, Path]:
+        """Save under the first free name — ``typed``, ``typed (2)``, … (or ``Scenario <n>``) —
+        whose file does not exist yet; the file is created only if it does not exist."""
+        for name in self._candidates(typed):
+            if name in self.saved:
+                continue
+            path = self.folder / f"{_file_name(name)}.yaml"
+            if path.exists():
+                continue
+            scenario = current.with_changes({"name": name})
+            try:
+                return name, scenario, save_scenario(scenario, path, replace=False)
+            except FileExistsError:  # made a moment ago by someone else: the next name
+                continue
+        raise OSError(17, t("files.shelf_no_free_name"))  # pragma: no cover - 10,000 taken names
+
+    def _candidates(self, typed: str):
+        if not typed:
+            for number in range(len(self.saved) + 1, len(self.saved) + 10_000):
+                yield t("lab.default_name", number=number)
+            return
+        yield typed
+        for number in range(2, 10_000):
+            suffix = f" ({number})"
+            yield typed[: self.NAME_LIMIT - len(suffix)].rstrip() + suffix
+
+    def _still_ours(self, name: str) -> bool:
+        """True if the file saved for ``name`` is still what this shelf wrote (or is gone)."""
+        path, sha = self.files.get(name, (None, ""))
+        if path is None:
+            return False
+        try:
+            return not path.exists() or sha256(path) == sha
+        except OSError:
+            return False
+
+    def _error(self, text: str) -> None:
+        self.status.value = f'<span class="rl-error" style="color:#b42318">{html.escape(text)}</span>'
+
     def clear(self) -> None:
         self.saved.clear()
+        self.files.clear()
         self.compare_button.disabled = True
         self.status.value = html.escape(t("lab.cleared"))
 
@@ -114,6 +190,10 @@ class Shelf:
 def _file_name(name: str) -> str:
     keep = "".join(c if c.isalnum() or c in "-_" else "_" for c in name.strip())
     return keep[:60] or "scenario"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 40 else name[:37] + "..."
 
 
 class Timer:
