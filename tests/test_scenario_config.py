@@ -248,3 +248,17 @@ def test_with_changes_names_an_unknown_path_and_what_is_allowed(path, fragments)
     message = _checked(error.value)
     missing = [f for f in fragments if f not in message]
     assert not missing, f"{message!r} does not mention {missing}"
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("firms:\n  - {name: You, role: focal, price: 1.0e-31}\n  - {name: B}\n", "firms[0].price"),
+        ("events:\n  - {week: 3, firm: You, price: 0.001}\n", "events[0].price_change.price"),
+    ],
+    ids=["firm price", "event price"],
+)
+def test_prices_have_a_sensible_lower_bound(tmp_path, text, field):
+    message = _load_text(tmp_path, text)
+    assert message.startswith(field) and "greater than or equal to 0.01" in message
+    assert Scenario().with_changes({"firms.0.price": 0.01, "events": [{"week": 3, "firm": "You", "price": 0.01}]}).events[0].price == 0.01
