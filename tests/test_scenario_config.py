@@ -250,6 +250,11 @@ def test_with_changes_names_an_unknown_path_and_what_is_allowed(path, fragments)
     assert not missing, f"{message!r} does not mention {missing}"
 
 
+def test_an_unknown_event_kind_lists_every_kind_and_nothing_else(tmp_path):
+    message = _load_text(tmp_path, "events:\n  - {kind: frobnicate, week: 3, firm: You, price: 0.8}\n")
+    assert message == "events[0].kind: 'frobnicate' is not allowed: input should be 'price_change' or 'switching_cost_shock'"
+
+
 @pytest.mark.parametrize(
     "text, field",
     [

@@ -95,7 +95,13 @@ def explain(error: ValidationError, model: type[BaseModel]) -> str:
         loc = tuple(problem["loc"])
         kind = problem["type"]
         field = _describe_location(loc) or t("error.scenario")
-        if kind == "extra_forbidden":
+        if kind == "union_tag_invalid":
+            # a kind of event nobody knows: name the kinds there are (and nothing else)
+            choices = [c.strip() for c in problem["ctx"]["expected_tags"].split(",")]
+            value = problem["input"].get("kind") if isinstance(problem["input"], dict) else problem["ctx"]["tag"]
+            allowed = t(ALLOWED["literal_error"], choices=", ".join(choices[:-1]), last=choices[-1]) if len(choices) > 1 else allowed_text(problem)
+            lines.append(t("error.field", where="", field=f"{field}.kind", value=repr(value), allowed=allowed))
+        elif kind == "extra_forbidden":
             allowed = _allowed_fields(model, loc[:-1])
             lines.append(t("error.unknown_field", where="", field=field, allowed=", ".join(allowed)))
         elif kind == "missing":

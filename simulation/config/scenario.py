@@ -204,8 +204,10 @@ class SwitchingCostShock(Section):
 
 
 def _event_kind(value) -> str:
+    """The event's kind (``price_change`` if none is given); an unknown kind is refused as such,
+    with the kinds there are."""
     kind = value.get("kind", "price_change") if isinstance(value, dict) else getattr(value, "kind", "price_change")
-    return kind if kind in ("price_change", "switching_cost_shock") else "price_change"
+    return kind if isinstance(kind, str) else repr(kind)
 
 
 Event = Annotated[Union[Annotated[PriceChange, Tag("price_change")], Annotated[SwitchingCostShock, Tag("switching_cost_shock")]], Discriminator(_event_kind)]
