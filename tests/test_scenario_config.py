@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from simulation import (
     Scenario,
@@ -248,6 +249,68 @@ def test_with_changes_names_an_unknown_path_and_what_is_allowed(path, fragments)
     message = _checked(error.value)
     missing = [f for f in fragments if f not in message]
     assert not missing, f"{message!r} does not mention {missing}"
+
+
+def _number_fields(model=Scenario, prefix: str = ""):
+    """Every int and float field of the scenario, as a with_changes path (firms: the first firm)."""
+    import typing
+
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        args = typing.get_args(annotation)
+        inner = args[0] if typing.get_origin(annotation) is list else annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            if name == "firms":
+                yield from _number_fields(inner, f"{prefix}firms.0.")
+            elif typing.get_origin(annotation) is not list:
+                yield from _number_fields(inner, f"{prefix}{name}.")
+        elif annotation in (int, float) or typing.get_origin(annotation) is list and args and typing.get_args(args[0])[:1] in ((int,), (float,)):
+            yield f"{prefix}{name}"
+
+
+NUMBER_FIELDS = list(_number_fields())
+
+
+def test_every_number_field_is_found():
+    assert len(NUMBER_FIELDS) > 150
+    assert {"customers.count", "customers.joining_per_week", "firms.0.price", "firms.0.tactics.points.full_balance", "firms.0.winback.rule8_pilot.pilot_share"} <= set(NUMBER_FIELDS)
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_true_or_false_is_not_a_number_in_any_field(value):
+    accepted = []
+    for path in NUMBER_FIELDS:
+        wrong = [value] if path == "customers.joining_per_week" else value
+        try:
+            Scenario().with_changes({path: wrong})
+        except ScenarioError as error:
+            message = _checked(error)
+            field = path.replace("firms.0", "firms[0]")
+            assert message.startswith(f"{field}: ") and repr(wrong) in message and "a number, not true or false" in message, message
+        else:
+            accepted.append(path)
+    assert not accepted, f"{value} accepted as a number in {accepted}"
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("firms:\n  - {name: You, role: focal, price: true}\n  - {name: B}\n", ["firms[0].price", "True", "a number, not true or false"]),
+        ("customers: {count: yes}\n", ["customers.count", "True", "a number"]),  # YAML 1.1 reads yes as true
+        ("events:\n  - {week: 3, firm: You, price: false}\n", ["events[0].price_change.price", "False", "a number"]),
+        ("customers: {joining_per_week: [1, true, 3]}\n", ["customers.joining_per_week", "[1, True, 3]", "a number"]),
+    ],
+    ids=["price", "count", "event price", "list of numbers"],
+)
+def test_true_or_false_in_a_file_is_not_a_number(tmp_path, text, fragments):
+    message = _load_text(tmp_path, text)
+    missing = [f for f in fragments if f not in message]
+    assert not missing, f"{message!r} does not mention {missing}"
+
+
+def test_switches_still_take_true_and_false_and_numbers_still_take_whole_numbers():
+    scenario = Scenario().with_changes({"accounts.b2b": True, "firms.0.tactics.points.enabled": True, "firms.0.price": 1, "customers.count": 2000})
+    assert scenario.accounts.b2b is True and scenario.firms[0].price == 1.0 and scenario.customers.count == 2000
 
 
 def test_an_unknown_event_kind_lists_every_kind_and_nothing_else(tmp_path):

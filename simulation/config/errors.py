@@ -27,6 +27,7 @@ ALLOWED = {
     "model_type": N_("error.allowed.model_type"),
     "finite_number": N_("error.allowed.finite_number"),
     "literal_error": N_("error.allowed.literal_error"),
+    "number_not_bool": N_("error.input.number_not_bool"),  # Section refuses true/false for a number
 }
 # the same for counted ones: the key and the ctx field that counts
 ALLOWED_COUNTED = {
