@@ -251,6 +251,111 @@ def test_with_changes_names_an_unknown_path_and_what_is_allowed(path, fragments)
     assert not missing, f"{message!r} does not mention {missing}"
 
 
+# --------------------------------------------------- hostile and broken files: nothing hangs or crashes
+def billion_laughs(levels: int = 9, width: int = 9, field: str = "name:\n") -> str:
+    """The "billion laughs": each level a list of ``width`` aliases of the level before, so the
+    last one stands for width**levels values (9**9 = 387 million in 321 bytes)."""
+    names = "abcdefghijklmnop"
+    lines = ["  - &a [" + ",".join(["x"] * width) + "]"]
+    lines += [f"  - &{names[k]} [" + ",".join([f"*{names[k - 1]}"] * width) + "]" for k in range(1, levels)]
+    return field + "\n".join(lines) + "\n"
+
+
+LAUGHS = {
+    "9 levels in name (321 bytes)": billion_laughs(),
+    "8 levels in a typed field": billion_laughs(8, field="bombs:\n") + "customers: {count: *h}\n",
+    "an alias inside what it names": "name: &a [x, *a]\n",
+}
+
+
+def load_in_child(path: Path, seconds: float = 30) -> tuple[str, float]:
+    """``load_scenario(path)`` in a child process, stopped after ``seconds`` (an expansion that
+    never ends cannot hang the test run): the message of its ScenarioError, and how long it took."""
+    import subprocess
+    import sys
+    import time
+
+    code = "import sys\nfrom simulation.config import ScenarioError, load_scenario\ntry:\n    load_scenario(sys.argv[1])\nexcept ScenarioError as e:\n    print(e)\n"
+    start = time.perf_counter()
+    try:
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"loading {path.name} still ran after {seconds} s")
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip(), time.perf_counter() - start
+
+
+def test_the_billion_laughs_is_321_bytes():
+    assert len(LAUGHS["9 levels in name (321 bytes)"].encode()) == 321
+
+
+@pytest.mark.parametrize("text", LAUGHS.values(), ids=LAUGHS.keys())
+def test_nested_aliases_are_refused_before_validation_quickly(tmp_path, text):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(text, encoding="utf-8")
+    message, seconds = load_in_child(path)
+    assert str(path) in message and "50,000 values" in message and "alias" in message
+    assert "\n" not in message and len(message) < 300
+    assert seconds < 15  # the import of the package is most of it
+
+
+def test_nested_aliases_are_refused_in_this_process_too(tmp_path):
+    message = _load_text(tmp_path, billion_laughs(7))  # 4.8 million values (without the limit: a minute)
+    assert "line 6" in message and "more than 50,000 values" in message  # where the count passed the limit
+
+
+def test_aliases_within_the_budget_still_work(tmp_path):
+    text = "defaults: &rival {price: 1.1, service: 0.4}\nfirms:\n  - {name: You, role: focal}\n  - {<<: *rival, name: A}\n  - {<<: *rival, name: B, price: 0.9}\n"
+    message = _load_text(tmp_path, text)  # an unknown field `defaults`, nothing else
+    assert message.startswith("defaults: unknown field")
+    scenario = scenario_from_dict({k: v for k, v in yaml.safe_load(text).items() if k != "defaults"})
+    assert [f.price for f in scenario.firms] == [1.0, 1.1, 0.9]
+
+
+def test_a_file_over_the_size_cap_is_refused_saying_its_size_and_the_cap(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text("# padding\n" * 120_000, encoding="utf-8")  # 1.2 MB of comments: a valid, empty scenario
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    message = _checked(error.value)
+    assert str(path) in message and "1,200,000 bytes" in message and "1,000,000 bytes" in message
+
+
+@pytest.mark.parametrize("depth", [50_000, 1_000, 33])
+def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path, depth):
+    message = _load_text(tmp_path, "name: " + "[" * depth + "]" * depth + "\n")
+    assert "nested more than 32 deep" in message and "line 1" in message
+
+
+def test_the_deepest_scenario_nesting_is_allowed(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("firms:\n  - name: You\n    role: focal\n    winback:\n      rule4_segment:\n        target_classes: [[A]]\n  - name: B\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:  # 8 deep: still read, then refused by the schema
+        load_scenario(path)
+    assert "target_classes" in _checked(error.value)
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        (f"description: {'x' * 900_000}\n", "description"),  # under the size cap, over max_length
+        ("name: [" + ", ".join(["1234567890"] * 40_000) + "]\n", "name"),
+        ("customers:\n  ? " + "x" * 100_000 + "\n  : 1\n", "customers.xxxx"),  # an unknown field's name
+        ("events:\n  - {week: 3, firm: " + "F" * 100_000 + ", price: 0.8}\n", "events[0].price_change.firm"),
+    ],
+    ids=["1 MB description", "40,000-item list", "100 kB field name", "100 kB firm name"],
+)
+def test_a_huge_value_is_quoted_by_an_excerpt_not_echoed(tmp_path, text, field):
+    message = _load_text(tmp_path, text)
+    assert message.startswith(field) and "…" in message and len(message) < 400, message[:1000]
+
+
+def test_a_thousand_problems_are_counted_not_all_listed(tmp_path):
+    message = _load_text(tmp_path, "customers:\n  joining_per_week: [" + ", ".join(["-1"] * 1040) + "]\nrun: {weeks: 1040}\n")
+    assert message.count("customers.joining_per_week[") == 10 and "and 1,030 more problems" in message
+    assert len(message) < 2000
+
+
 def _number_fields(model=Scenario, prefix: str = ""):
     """Every int and float field of the scenario, as a with_changes path (firms: the first firm)."""
     import typing

@@ -189,7 +189,7 @@ class PriceChange(Section):
 
     kind: Literal["price_change"] = "price_change"
     week: int = Field(ge=1, le=10_000, description=N_("field.PriceChange.week"))
-    firm: str = Field(description=N_("field.PriceChange.firm"))
+    firm: str = Field(max_length=40, description=N_("field.PriceChange.firm"))
     price: float = Field(ge=0.01, le=100.0, description=N_("field.PriceChange.price"))
     weeks: int = Field(0, ge=0, le=10_000, description=N_("field.PriceChange.weeks"))
 
