@@ -356,6 +356,30 @@ def test_a_thousand_problems_are_counted_not_all_listed(tmp_path):
     assert len(message) < 2000
 
 
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("customers: {count: 5000}\nrun: {weeks: 20}\ncustomers: {count: 20}\n", ["'customers'", "twice", "line 1", "line 3"]),
+        ("firms:\n  - name: You\n    role: focal\n    price: 0.9\n    price: 1.2\n  - {name: B}\n", ["'price'", "twice", "line 4", "line 5"]),
+        ("run: {weeks: 20, weeks: 30}\n", ["'weeks'", "line 1", "line 1"]),
+        ("1: a\n1.0: b\n", ["1.0", "line 1", "line 2"]),  # the same key to Python: the second would silently win
+    ],
+    ids=["section", "nested field", "flow mapping", "equal numbers"],
+)
+def test_a_key_given_twice_is_refused_naming_it_and_both_lines(tmp_path, text, fragments):
+    message = _load_text(tmp_path, text)
+    missing = [f for f in fragments if f not in message]
+    assert not missing and "keep one" in message, f"{message!r} does not mention {missing}"
+
+
+def test_a_merged_key_may_be_overridden(tmp_path):
+    path = tmp_path / "merge.yaml"
+    path.write_text("run: &short {burn_in_weeks: 0, weeks: 20}\ncustomers: {count: 500}\nlife_cycle: {silent_after_weeks: 5}\n", encoding="utf-8")
+    assert load_scenario(path).run.weeks == 20
+    path.write_text("firms:\n  - &you {name: You, role: focal, price: 0.9}\n  - {<<: *you, name: B, role: competitor, price: 1.2}\n", encoding="utf-8")
+    assert [f.price for f in load_scenario(path).firms] == [0.9, 1.2]
+
+
 def _number_fields(model=Scenario, prefix: str = ""):
     """Every int and float field of the scenario, as a with_changes path (firms: the first firm)."""
     import typing

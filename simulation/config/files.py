@@ -6,6 +6,7 @@ a scenario file is data, never code. Presets ship as package data in ``simulatio
 
 from __future__ import annotations
 
+import collections.abc
 import json
 from importlib import resources
 from pathlib import Path
@@ -30,8 +31,8 @@ MAX_NUMBER_CHARS = 100  # the longest whole number (Python refuses 4,300 digits;
 
 class ScenarioLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` (the same tags, the same values) that refuses, with a ScenarioError
-    naming the line, a document beyond :data:`MAX_VALUES` or :data:`MAX_DEPTH` and a whole number
-    longer than :data:`MAX_NUMBER_CHARS`."""
+    naming the line, a document beyond :data:`MAX_VALUES` or :data:`MAX_DEPTH`, a whole number
+    longer than :data:`MAX_NUMBER_CHARS`, and a key given twice in one mapping."""
 
     def __init__(self, text: str, source: str):
         super().__init__(text)
@@ -70,6 +71,19 @@ class ScenarioLoader(yaml.SafeLoader):
         if len(node.value) > MAX_NUMBER_CHARS:
             raise ScenarioError(t("error.input.long_number", path=self.source, line=node.start_mark.line + 1, number=excerpt(node.value), length=len(node.value), limit=MAX_NUMBER_CHARS))
         return super().construct_yaml_int(node)
+
+    def construct_mapping(self, node, deep=False):
+        lines: dict[Any, int] = {}  # key -> the line it is on
+        for key_node, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *defaults` may be overridden
+                continue
+            key, line = self.construct_object(key_node, deep=True), key_node.start_mark.line + 1
+            if not isinstance(key, collections.abc.Hashable):  # SafeConstructor refuses it below
+                continue
+            if key in lines:
+                raise ScenarioError(t("error.input.duplicate_key", path=self.source, name=value_excerpt(key), first=lines[key], second=line))
+            lines[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 ScenarioLoader.add_constructor("tag:yaml.org,2002:int", ScenarioLoader.construct_yaml_int)
