@@ -179,9 +179,11 @@ def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeyp
         (LAUGHS["9 levels in name (321 bytes)"], ["more than 50,000 values", "alias"]),
         (LAUGHS["8 levels in a typed field"], ["more than 50,000 values", "alias"]),
         ("run: {weeks: 20}\nrun: {weeks: 30}\n", ["'run' is given twice", "line 1", "line 2"]),
+        ("name: Caf\xe9\n".encode("latin-1"), ["UTF-8", "0xE9", "byte offset 9", "line 1, column 10"]),
         ("# padding\n" * 120_000, ["1,200,000 bytes", "at most 1,000,000 bytes"]),
+        (None, ["is a folder, not a scenario file"]),
     ],
-    ids=["billion laughs", "alias bomb in a typed field", "key given twice", "over 1 MB"],
+    ids=["billion laughs", "alias bomb in a typed field", "key given twice", "Latin-1", "over 1 MB", "a folder"],
 )
 def test_hostile_scenario_files_exit_2_with_one_line_quickly(tmp_path, content, expected):
     """The console script on a file that used to hang it, be read wrongly or be misreported."""

@@ -442,6 +442,23 @@ def test_switches_still_take_true_and_false_and_numbers_still_take_whole_numbers
     assert scenario.accounts.b2b is True and scenario.firms[0].price == 1.0 and scenario.customers.count == 2000
 
 
+def test_a_file_that_is_not_utf8_says_so_and_where_the_first_bad_byte_is(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("run: {weeks: 20}\nname: Café Olé\n".encode("latin-1"))  # é is 0xE9 in Latin-1
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    message = _checked(error.value)
+    assert str(path) in message and "UTF-8" in message
+    assert "0xE9" in message and "byte offset 26" in message and "line 2, column 10" in message
+
+
+def test_a_folder_is_not_a_file(tmp_path):
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(tmp_path)
+    message = _checked(error.value)
+    assert str(tmp_path) in message and "is a folder, not a scenario file" in message
+
+
 def test_an_unknown_event_kind_lists_every_kind_and_nothing_else(tmp_path):
     message = _load_text(tmp_path, "events:\n  - {kind: frobnicate, week: 3, firm: You, price: 0.8}\n")
     assert message == "events[0].kind: 'frobnicate' is not allowed: input should be 'price_change' or 'switching_cost_shock'"

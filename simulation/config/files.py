@@ -107,7 +107,9 @@ def read_yaml(text: str, source: str) -> Any:
 
 
 def read_scenario_text(path: Path) -> str:
-    """The text of a scenario file, at most :data:`MAX_FILE_BYTES`."""
+    """The text of a scenario file: a file (not a folder), at most :data:`MAX_FILE_BYTES`, UTF-8."""
+    if path.is_dir():
+        raise ScenarioError(t("error.input.folder", path=path))
     if not path.exists():
         raise ScenarioError(t("error.missing_file", path=path))
     try:
@@ -122,8 +124,12 @@ def read_scenario_text(path: Path) -> str:
         raise ScenarioError(t("error.input.too_big", path=path, size=size, limit=MAX_FILE_BYTES))
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(t("error.not_a_file", path=path)) from None
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        raise ScenarioError(t(
+            "error.input.not_utf8", path=path, byte=f"0x{data[error.start]:02X}", offset=error.start,
+            line=data.count(b"\n", 0, error.start) + 1, column=len(data[line_start:error.start].decode("utf-8")) + 1,
+        )) from None
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
