@@ -372,6 +372,24 @@ def test_a_key_given_twice_is_refused_naming_it_and_both_lines(tmp_path, text, f
     assert not missing and "keep one" in message, f"{message!r} does not mention {missing}"
 
 
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("name: 0000-01-01\n", "'0000-01-01' is not a valid timestamp value"),  # year 0: Python's date refuses it
+        ("name: 2001-13-01\n", "'2001-13-01' is not a valid timestamp value"),
+        ("name: !!timestamp soon\n", "'soon' is not a valid timestamp value"),
+        ("customers: {count: !!int many}\n", "'many' is not a valid int value"),
+        ("customers: {count: !!float x}\n", "'x' is not a valid float value"),
+        ("accounts: {b2b: !!bool perhaps}\n", "'perhaps' is not a valid bool value"),
+        ("customers: {count: !!int }\n", "'' is not a valid int value"),  # IndexError inside PyYAML
+        ("name: !!set [1]\n", "expected a mapping node, but found sequence"),
+    ],
+)
+def test_a_value_yaml_cannot_make_is_bad_yaml_not_a_crash(tmp_path, text, fragment):
+    message = _load_text(tmp_path, text)
+    assert "not valid YAML: line 1" in message and fragment in message
+
+
 def test_a_merged_key_may_be_overridden(tmp_path):
     path = tmp_path / "merge.yaml"
     path.write_text("run: &short {burn_in_weeks: 0, weeks: 20}\ncustomers: {count: 500}\nlife_cycle: {silent_after_weeks: 5}\n", encoding="utf-8")

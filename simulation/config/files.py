@@ -32,7 +32,8 @@ MAX_NUMBER_CHARS = 100  # the longest whole number (Python refuses 4,300 digits;
 class ScenarioLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` (the same tags, the same values) that refuses, with a ScenarioError
     naming the line, a document beyond :data:`MAX_VALUES` or :data:`MAX_DEPTH`, a whole number
-    longer than :data:`MAX_NUMBER_CHARS`, and a key given twice in one mapping."""
+    longer than :data:`MAX_NUMBER_CHARS`, and a key given twice in one mapping; a value that
+    SafeConstructor cannot make (``!!int x``) is a YAML error, like any other."""
 
     def __init__(self, text: str, source: str):
         super().__init__(text)
@@ -71,6 +72,17 @@ class ScenarioLoader(yaml.SafeLoader):
         if len(node.value) > MAX_NUMBER_CHARS:
             raise ScenarioError(t("error.input.long_number", path=self.source, line=node.start_mark.line + 1, number=excerpt(node.value), length=len(node.value), limit=MAX_NUMBER_CHARS))
         return super().construct_yaml_int(node)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except ScenarioError:
+            raise
+        except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+            # SafeConstructor lets some bad values through to Python: `!!int x`, 2001-13-01, `!!bool x`
+            value = node.value if isinstance(node, yaml.ScalarNode) else node.id
+            problem = t("error.input.bad_value", value=excerpt(value), tag=node.tag.rsplit(":", 1)[-1])
+            raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):
         lines: dict[Any, int] = {}  # key -> the line it is on
