@@ -154,6 +154,7 @@ def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
         (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "firms.7.price: not a field"),
         (["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"], "customers.count"),
         (["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"], "customers.colour"),
+        (["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "[1"], "--values: '[1' is not allowed"),
     ],
 )
 def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, expected):
