@@ -22,9 +22,8 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
 from simulation.config import ScenarioError, load_preset, load_scenario, preset_summaries, scenario_to_yaml
+from simulation.config.files import read_yaml
 from simulation.messages import t, tn
 from simulation.output_folder import OutputFolder, OutputFolderError
 
@@ -176,7 +175,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _parse_values(option: str, text: str) -> list:
-    values = [yaml.safe_load(item) for item in text.split(",") if item.strip()]
+    try:
+        values = [read_yaml(item, option) for item in text.split(",") if item.strip()]
+    except ScenarioError:  # e.g. "[1": not a value
+        values = []
     if not values:
         raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_values")))
     return values

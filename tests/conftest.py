@@ -9,7 +9,25 @@ from __future__ import annotations
 
 from functools import partial
 
+from hypothesis import settings
+
 from simulation.config import Scenario, load_preset
+
+# Property tests (hypothesis). `ci`, the default: the same examples on every run (derandomized, no
+# example database), as many as each test asks for or 25; `--hypothesis-profile=thorough`: ten
+# times as many, drawn at random. The tests' own settings keep their deadlines and health checks.
+settings.register_profile("ci", derandomize=True, database=None, max_examples=25, print_blob=True)
+settings.register_profile("thorough", max_examples=250, print_blob=True)
+
+
+def pytest_configure(config):
+    if not config.getoption("hypothesis_profile", None):
+        settings.load_profile("ci")
+
+
+def examples(n: int) -> int:
+    """``n`` examples under the `ci` profile, ten times as many under `thorough`."""
+    return n * settings().max_examples // settings.get_profile("ci").max_examples
 
 N_FIRMS = 3  # the baseline market: You and two rivals
 

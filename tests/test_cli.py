@@ -10,6 +10,7 @@ import yaml
 
 from simulation.cli import main
 from tests.conftest import market
+from tests.test_scenario_config import LAUGHS
 
 SUMMARY_KEYS = {"annual_churn_rate", "churn_motive_shares", "top20_revenue_share", "active_customers_end", "revenue", "profit", "seed", "scenario"}
 
@@ -153,6 +154,7 @@ def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
         (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "firms.7.price: not a field"),
         (["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"], "customers.count"),
         (["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"], "customers.colour"),
+        (["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "[1"], "--values: '[1' is not allowed"),
     ],
 )
 def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, expected):
@@ -169,4 +171,34 @@ def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeyp
     code, _, err = run_cli(capsys, *command, "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "o"), "--quiet")
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert "scheduler: tcp://127.0.0.1:8786: Dask is not installed; install it with pip install 'retention-lab[cluster]'" in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (LAUGHS["9 levels in name (321 bytes)"], ["more than 50,000 values", "alias"]),
+        (LAUGHS["8 levels in a typed field"], ["more than 50,000 values", "alias"]),
+        ("run: {weeks: 20}\nrun: {weeks: 30}\n", ["'run' is given twice", "line 1", "line 2"]),
+        ("name: Caf\xe9\n".encode("latin-1"), ["UTF-8", "0xE9", "byte offset 9", "line 1, column 10"]),
+        ("# padding\n" * 120_000, ["1,200,000 bytes", "at most 1,000,000 bytes"]),
+        (None, ["is a folder, not a scenario file"]),
+    ],
+    ids=["billion laughs", "alias bomb in a typed field", "key given twice", "Latin-1", "over 1 MB", "a folder"],
+)
+def test_hostile_scenario_files_exit_2_with_one_line_quickly(tmp_path, content, expected):
+    """The console script on a file that used to hang it, be read wrongly or be misreported."""
+    path = tmp_path / "hostile.yaml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    try:  # without the limits the first two run for minutes (and 157 MB of message for the second)
+        done = subprocess.run([sys.executable, "-m", "simulation.cli", "run", str(path), "--out", str(tmp_path / "o"), "--quiet"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the command still ran after 60 s")
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr and len(done.stderr) < 400, done.stderr[:2000]
+    for word in [str(path), *expected]:
+        assert word in done.stderr, (word, done.stderr)
     assert not (tmp_path / "o").exists()

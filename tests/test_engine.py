@@ -14,7 +14,7 @@ from simulation import load_preset, simulate
 from simulation.engine import choice
 from simulation.engine.accounting import COSTS
 from simulation.policies import build_market
-from tests.conftest import market, quiet_market
+from tests.conftest import examples, market, quiet_market
 
 
 def test_with_only_moving_away_survival_in_the_market_is_geometric():
@@ -167,7 +167,7 @@ def test_a_followed_customer_story_matches_the_crm():
     assert len(story) > 0 and str(view).startswith("Customer")
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     count=st.integers(100, 400),
     weeks=st.integers(5, 30),

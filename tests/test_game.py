@@ -257,3 +257,16 @@ def test_the_worth_of_a_programme_is_a_paired_counterfactual(tmp_path):
     assert list(cutter.decision) == ["price"]
     nothing = values[values.team == "Team 3"]
     assert nothing.empty
+
+
+def test_a_decisions_file_is_read_within_the_scenario_files_limits(tmp_path, capsys):
+    """An alias bomb, a key given twice or a folder are refused in one line, never a hang."""
+    store, game, codes = new_game(tmp_path)
+    bomb = tmp_path / "bomb.yaml"
+    levels = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"] + [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 9)]
+    bomb.write_text("\n".join(levels) + "\nprice: *a8\n", encoding="utf-8")
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("price: 1.0\nprice: 0.9\n", encoding="utf-8")
+    for path in (bomb, twice, tmp_path):
+        code, _, err = _cli(capsys, "game", "decide", "--db", str(tmp_path / "g.sqlite"), "--team", codes["teams"][0]["code"], str(path))
+        assert code == 2 and len(err.strip().splitlines()) == 1

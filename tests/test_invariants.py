@@ -34,6 +34,7 @@ from simulation.config.tactics import TACTICS
 from simulation.engine.accounting import COSTS, LEVELS, MOTIVES
 from simulation.metrics import customer_table, summary, weekly_frame
 from simulation.policies import build_market
+from tests.conftest import examples
 
 # scenario fields drawn over their whole allowed range
 DRAWN = (
@@ -161,7 +162,7 @@ def _finite(value) -> bool:
     return True
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_invariants_hold_in_any_valid_market(scenario, seed):
     model = build_market(scenario, seed=seed)

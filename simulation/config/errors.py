@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -27,6 +28,7 @@ ALLOWED = {
     "model_type": N_("error.allowed.model_type"),
     "finite_number": N_("error.allowed.finite_number"),
     "literal_error": N_("error.allowed.literal_error"),
+    "number_not_bool": N_("error.input.number_not_bool"),  # Section refuses true/false for a number
 }
 # the same for counted ones: the key and the ctx field that counts
 ALLOWED_COUNTED = {
@@ -37,8 +39,37 @@ ALLOWED_COUNTED = {
 }
 
 
+# A message quotes at most this many characters of a value (then "…"): a 1 MB description or a
+# huge list is named, not echoed.
+EXCERPT_CHARS = 60
+# ... and at most this many of a YAML parser's own sentence (it may quote a tag or an alias).
+PROBLEM_CHARS = 200
+# A message names at most this many problems, then says how many more there are.
+MAX_PROBLEMS = 10
+
+_REPR = reprlib.Repr()  # a repr that stops early: its work is bounded, whatever the value's size
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple, _REPR.maxset = 3, 4, 6, 6, 6
+_REPR.maxstring = _REPR.maxother = _REPR.maxlong = 4 * EXCERPT_CHARS
+
+
 class ScenarioError(ValueError):
     """A scenario could not be read; the message names the field, the value and what is allowed."""
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """``text`` on one line (line breaks and other control characters escaped), cut after
+    ``limit`` characters with "…"."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text)[: limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def value_excerpt(value: Any) -> str:
+    """A value as a message quotes it: its repr (``'cheap'``, ``True``, ``[1, 2]``), at most
+    :data:`EXCERPT_CHARS` characters of it."""
+    try:
+        return excerpt(_REPR.repr(value))
+    except ValueError:  # e.g. an int too long to write out
+        return f"<{type(value).__name__}>"
 
 
 def _describe_location(loc: tuple[Any, ...]) -> str:
@@ -89,13 +120,21 @@ def allowed_text(problem: dict) -> str:
 
 
 def explain(error: ValidationError, model: type[BaseModel]) -> str:
-    """Turn pydantic's report into one sentence per problem, naming field, value and what is allowed."""
+    """Turn pydantic's report into one sentence per problem, naming field, value and what is allowed
+    (the first :data:`MAX_PROBLEMS` problems, then how many more there are)."""
     lines = []
-    for problem in error.errors():
+    problems = error.errors(include_url=False)
+    for problem in problems[:MAX_PROBLEMS]:
         loc = tuple(problem["loc"])
         kind = problem["type"]
-        field = _describe_location(loc) or t("error.scenario")
-        if kind == "extra_forbidden":
+        field = excerpt(_describe_location(loc)) or t("error.scenario")
+        if kind == "union_tag_invalid":
+            # a kind of event nobody knows: name the kinds there are (and nothing else)
+            choices = [c.strip() for c in problem["ctx"]["expected_tags"].split(",")]
+            value = problem["input"].get("kind") if isinstance(problem["input"], dict) else problem["ctx"]["tag"]
+            allowed = t(ALLOWED["literal_error"], choices=", ".join(choices[:-1]), last=choices[-1]) if len(choices) > 1 else allowed_text(problem)
+            lines.append(t("error.field", where="", field=f"{field}.kind", value=value_excerpt(value), allowed=allowed))
+        elif kind == "extra_forbidden":
             allowed = _allowed_fields(model, loc[:-1])
             lines.append(t("error.unknown_field", where="", field=field, allowed=", ".join(allowed)))
         elif kind == "missing":
@@ -104,5 +143,7 @@ def explain(error: ValidationError, model: type[BaseModel]) -> str:
             # our own validators already wrote a full sentence
             lines.append(str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"])
         else:
-            lines.append(t("error.field", where="", field=field, value=repr(problem.get("input")), allowed=allowed_text(problem)))
+            lines.append(t("error.field", where="", field=field, value=value_excerpt(problem.get("input")), allowed=allowed_text(problem)))
+    if len(problems) > MAX_PROBLEMS:
+        lines.append(tn("error.input.more_problems", len(problems) - MAX_PROBLEMS, count=len(problems) - MAX_PROBLEMS))
     return "; ".join(lines)

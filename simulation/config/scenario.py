@@ -166,7 +166,7 @@ class Firm(Section):
 
     name: str = Field(min_length=1, max_length=40, description=N_("field.Firm.name"))
     role: Literal["focal", "competitor"] = Field("competitor", description=N_("field.Firm.role"))
-    price: float = Field(1.0, gt=0.0, le=100.0, description=N_("field.Firm.price"))
+    price: float = Field(1.0, ge=0.01, le=100.0, description=N_("field.Firm.price"))
     unit_cost: float = Field(0.6, ge=0.0, le=100.0, description=N_("field.Firm.unit_cost"))
     quality: float = Field(0.7, ge=0.0, le=1.0, description=N_("field.Firm.quality"))
     service: float = Field(0.7, ge=0.0, le=1.0, description=N_("field.Firm.service"))
@@ -189,8 +189,8 @@ class PriceChange(Section):
 
     kind: Literal["price_change"] = "price_change"
     week: int = Field(ge=1, le=10_000, description=N_("field.PriceChange.week"))
-    firm: str = Field(description=N_("field.PriceChange.firm"))
-    price: float = Field(gt=0.0, le=100.0, description=N_("field.PriceChange.price"))
+    firm: str = Field(max_length=40, description=N_("field.PriceChange.firm"))
+    price: float = Field(ge=0.01, le=100.0, description=N_("field.PriceChange.price"))
     weeks: int = Field(0, ge=0, le=10_000, description=N_("field.PriceChange.weeks"))
 
 
@@ -204,8 +204,10 @@ class SwitchingCostShock(Section):
 
 
 def _event_kind(value) -> str:
+    """The event's kind (``price_change`` if none is given); an unknown kind is refused as such,
+    with the kinds there are."""
     kind = value.get("kind", "price_change") if isinstance(value, dict) else getattr(value, "kind", "price_change")
-    return kind if kind in ("price_change", "switching_cost_shock") else "price_change"
+    return kind if isinstance(kind, str) else repr(kind)
 
 
 Event = Annotated[Union[Annotated[PriceChange, Tag("price_change")], Annotated[SwitchingCostShock, Tag("switching_cost_shock")]], Discriminator(_event_kind)]

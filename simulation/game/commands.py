@@ -153,12 +153,9 @@ def _run(args: argparse.Namespace) -> int:
         return serve(args.db, args.ip, _int(args.port, "--port", 1, 65535))
     store = _store(args.db)
     if command == "decide":
-        from simulation.game.decisions import decisions_from_yaml
+        from simulation.game.decisions import decisions_from_file
 
-        path = Path(args.decisions)
-        if not path.is_file():
-            raise ScenarioError(t("error.missing_file", path=path))
-        decisions = decisions_from_yaml(path.read_text(encoding="utf-8"), str(path))
+        decisions = decisions_from_file(args.decisions)
         game, team = Game.for_team(store, args.team)
         stored = game.submit(args.team, decisions, for_round=None if args.round is None else _int(args.round, "--round", 1), by="cli")
         if stored["moved"]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from pydantic import Field, ValidationError, create_model
 
 from simulation.config.errors import ScenarioError, explain
@@ -133,14 +132,21 @@ def decisions_from_dict(data: Any, source: str = "decisions") -> Decisions:
 
 
 def decisions_from_yaml(text: str, source: str = "decisions") -> Decisions:
-    """Read decisions from YAML text (safe loading only: data, never code)."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise ScenarioError(t("error.bad_yaml", path=source, problem=f"{where}{getattr(error, 'problem', '') or error}")) from None
-    return decisions_from_dict(data, source)
+    """Read decisions from YAML text, as scenario files are read: safe loading within the same
+    limits (aliases, nesting, duplicate keys), data, never code."""
+    from simulation.config.files import read_yaml
+
+    return decisions_from_dict(read_yaml(text, source), source)
+
+
+def decisions_from_file(path) -> Decisions:
+    """A team's decisions file (a file, UTF-8, at most the size a scenario file may have)."""
+    from pathlib import Path
+
+    from simulation.config.files import read_scenario_text
+
+    path = Path(path)
+    return decisions_from_yaml(read_scenario_text(path), str(path))
 
 
 def firm_with(params: FirmParams, market_firm: FirmParams, decisions: Decisions, rules: GameRules) -> FirmParams:
