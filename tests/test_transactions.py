@@ -178,3 +178,15 @@ def test_the_data_card_states_the_files_checksums():
     for path in (CDNOW, CDNOW_SAMPLE_IDS):
         row = next(line for line in card.splitlines() if f"`{path.name}`" in line and "|" in line)
         assert re.search(r"`([0-9a-f]{64})`", row).group(1) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("2024-01-15T10:00:00+01:00", "2024-07-15T10:00:00+02:00"),  # winter and summer time
+     ("2024-01-15T09:00:00Z", "2024-07-15T10:00:00+02:00"),
+     ("2024-01-15 10:00:00+01:00", "2024-07-15 08:00:00")],  # an offset and a plain time (read as UTC)
+)
+def test_mixed_utc_offsets_are_converted_to_utc(first, second):
+    tx = load_transactions(csv(f"{HEADER}1,{first},10\n2,{second},5\n"))
+    assert tx.date.dtype == "datetime64[ns]" and tx.date.dt.tz is None
+    assert tx.date.tolist() == [pd.Timestamp("2024-01-15 09:00"), pd.Timestamp("2024-07-15 08:00")]

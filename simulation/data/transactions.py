@@ -26,6 +26,7 @@ import csv
 import gzip
 import io
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +52,8 @@ DELIMITERS = (",", ";", "\t", "|")
 DATE_FORMATS = ("ISO8601", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y",
                 "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M")
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+#: A time of day followed by a UTC offset (Z, +02:00, -0500): the end of an ISO date with a zone.
+_OFFSET = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 CDNOW = DATASETS / "cdnow" / "CDNOW_master.txt.gz"
 CDNOW_SAMPLE_IDS = DATASETS / "cdnow" / "CDNOW_sample_ids.txt"
 
@@ -155,11 +158,25 @@ def _parse_dates(values: pd.Series, date_format: str | None, name: str) -> tuple
     ambiguous and refused rather than guessed)."""
     def read(fmt):
         try:
-            out = pd.to_datetime(values, format=fmt, errors="coerce")
-        except (ValueError, TypeError):  # e.g. mixed time zones
-            return pd.Series(pd.NaT, index=values.index)
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_convert(None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # mixed UTC offsets: handled below
+                out = pd.to_datetime(values, format=fmt, errors="coerce")
+        except (ValueError, TypeError):
+            out = None
+        if out is not None and out.dtype.kind == "M" and getattr(out.dt, "tz", None) is None:
+            return out  # no UTC offsets: the usual case
+        # UTC offsets (+01:00 in winter and +02:00 in summer, Z): every one is converted to UTC
+        # and the zone dropped; a time without an offset among them is taken as UTC
+        aware = values.str.contains(_OFFSET, regex=True)
+        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        for part, utc in ((aware, True), (~aware, False)):
+            if part.any():
+                try:
+                    parsed = pd.to_datetime(values[part], format=fmt, errors="coerce", utc=utc)
+                except (ValueError, TypeError):
+                    continue
+                if parsed.dtype.kind == "M":
+                    out[part] = parsed.dt.tz_convert(None) if utc else parsed
         return out
 
     if date_format:
