@@ -190,3 +190,20 @@ def test_mixed_utc_offsets_are_converted_to_utc(first, second):
     tx = load_transactions(csv(f"{HEADER}1,{first},10\n2,{second},5\n"))
     assert tx.date.dtype == "datetime64[ns]" and tx.date.dt.tz is None
     assert tx.date.tolist() == [pd.Timestamp("2024-01-15 09:00"), pd.Timestamp("2024-07-15 08:00")]
+
+
+def test_dates_after_today_are_refused_naming_line_column_and_value():
+    text = HEADER + "a,2024-02-29,1\nb,2024-03-01T23:59:00,2\nc,2024-03-02,3\nd,2025-01-01,4\n"
+    message = problems(text, today="2024-03-01")
+    assert 'line 4, column "date": "2024-03-02" is after today (2024-03-01)' in message
+    assert "2 problems, nothing was loaded" in message and 'line 5, column "date": "2025-01-01"' in message
+    assert len(load_transactions(csv(text.rsplit("c,", 1)[0]), today="2024-03-01")) == 2  # today itself is fine
+    tomorrow = (pd.Timestamp.now() + pd.Timedelta(days=2)).strftime("%Y-%m-%d")
+    assert "is after today" in problems(f"{HEADER}a,{tomorrow},1\n")  # today is the real one by default
+
+
+@pytest.mark.parametrize("value", ["2999-01-01", "2999-01-01T10:00:00+02:00", "1500-06-30"])
+def test_a_date_beyond_the_calendar_is_out_of_range_not_not_a_date(value):
+    message = problems(f"{HEADER}a,2024-01-01,1\nb,{value},1\n", today="2024-03-01")
+    assert f'line 3, column "date": "{value}" is out of range (expected a date from 1677-09-22 to 2024-03-01)' in message
+    assert "not a date" not in message

@@ -23,6 +23,7 @@ same customer count as one purchase occasion (their amounts are added).
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import io
 import os
@@ -52,6 +53,7 @@ DELIMITERS = (",", ";", "\t", "|")
 DATE_FORMATS = ("ISO8601", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y",
                 "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M")
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+EARLIEST = pd.Timestamp.min.ceil("D")  # the first whole day a timestamp holds: 1677-09-22
 #: A time of day followed by a UTC offset (Z, +02:00, -0500): the end of an ISO date with a zone.
 _OFFSET = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 CDNOW = DATASETS / "cdnow" / "CDNOW_master.txt.gz"
@@ -194,7 +196,28 @@ def _parse_dates(values: pd.Series, date_format: str | None, name: str) -> tuple
     return best, (best_format if best_count > 0 else None)
 
 
-def load_transactions(path_or_buffer, *, date_format: str | None = None) -> pd.DataFrame:
+def _today(today) -> datetime.date:
+    """The last day a purchase may be on: ``today`` if given, else today here or in UTC,
+    whichever is later (a time converted to UTC may already be tomorrow's date there)."""
+    if today is not None:
+        return pd.Timestamp(today).date()
+    return max(datetime.date.today(), datetime.datetime.now(datetime.timezone.utc).date())
+
+
+def _is_a_date(value: str, fmt: str | None) -> bool:
+    """Whether ``value`` is a real calendar date that pandas cannot hold (before 1677-09-22 or
+    after 2262-04-11): out of range, rather than not a date."""
+    try:
+        if fmt in (None, "ISO8601"):
+            datetime.datetime.fromisoformat(value)
+        else:
+            datetime.datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def load_transactions(path_or_buffer, *, date_format: str | None = None, today=None) -> pd.DataFrame:
     """A validated transaction log, one row per purchase, in file order.
 
     ``path_or_buffer``: a path, or an open file (text or bytes), holding a CSV with a header line.
@@ -203,7 +226,10 @@ def load_transactions(path_or_buffer, *, date_format: str | None = None) -> pd.D
     dollar_value, ...) and, optionally, quantity (quantity, qty, units, ...); other columns are
     ignored. Commas, semicolons, tabs or bars separate the fields; ``.gz`` files are opened.
     ``date_format``: a ``strftime`` format such as ``"%d/%m/%Y"``; without it one format is
-    inferred for the whole file (ISO ``2024-01-31`` works everywhere).
+    inferred for the whole file (ISO ``2024-01-31`` works everywhere). Times with a UTC offset
+    (``2024-07-15T10:00:00+02:00``, ``...Z``) are converted to UTC. ``today``: the last day a
+    purchase may be on (a date or ``"2024-03-01"``; default: today): a date after it is refused,
+    and so is one beyond what a timestamp holds (before 1677-09-22, after 2262-04-11).
 
     Returns columns ``customer_id`` (str, leading zeros kept), ``date`` (datetime64), ``amount``
     (float >= 0) and ``quantity`` (float, NaN where absent). Raises
@@ -226,10 +252,18 @@ def load_transactions(path_or_buffer, *, date_format: str | None = None) -> pd.D
 
     dates, used = _parse_dates(frame.date, date_format, name)
     allowed_date = t("data.allowed_date_format", format=used) if used and used != "ISO8601" else t("data.allowed_date_any")
+    latest = _today(today)
     for k in np.flatnonzero(dates.isna().to_numpy()):
         value = frame.date.iloc[k]
-        key = N_("data.blank") if value == "" else N_("data.not_a_date")
-        problems.append((lines[k], t(key, line=lines[k], column="date", value=_shown(value), allowed=allowed_date)))
+        if value == "":
+            problems.append((lines[k], t("data.blank", line=lines[k], column="date", allowed=allowed_date)))
+        elif _is_a_date(value, used or date_format):
+            problems.append((lines[k], t("data.input.dates.out_of_range", line=lines[k], column="date", value=_shown(value),
+                                         earliest=EARLIEST.date().isoformat(), today=latest.isoformat())))
+        else:
+            problems.append((lines[k], t("data.not_a_date", line=lines[k], column="date", value=_shown(value), allowed=allowed_date)))
+    for k in np.flatnonzero((dates >= pd.Timestamp(latest) + pd.Timedelta(days=1)).to_numpy()):
+        problems.append((lines[k], t("data.input.dates.future", line=lines[k], column="date", value=_shown(frame.date.iloc[k]), today=latest.isoformat())))
 
     numbers = {}
     for column in ("amount", "quantity"):
