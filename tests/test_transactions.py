@@ -178,3 +178,103 @@ def test_the_data_card_states_the_files_checksums():
     for path in (CDNOW, CDNOW_SAMPLE_IDS):
         row = next(line for line in card.splitlines() if f"`{path.name}`" in line and "|" in line)
         assert re.search(r"`([0-9a-f]{64})`", row).group(1) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("2024-01-15T10:00:00+01:00", "2024-07-15T10:00:00+02:00"),  # winter and summer time
+     ("2024-01-15T09:00:00Z", "2024-07-15T10:00:00+02:00"),
+     ("2024-01-15 10:00:00+01:00", "2024-07-15 08:00:00")],  # an offset and a plain time (read as UTC)
+)
+def test_mixed_utc_offsets_are_converted_to_utc(first, second):
+    tx = load_transactions(csv(f"{HEADER}1,{first},10\n2,{second},5\n"))
+    assert tx.date.dtype == "datetime64[ns]" and tx.date.dt.tz is None
+    assert tx.date.tolist() == [pd.Timestamp("2024-01-15 09:00"), pd.Timestamp("2024-07-15 08:00")]
+
+
+def test_dates_after_today_are_refused_naming_line_column_and_value():
+    text = HEADER + "a,2024-02-29,1\nb,2024-03-01T23:59:00,2\nc,2024-03-02,3\nd,2025-01-01,4\n"
+    message = problems(text, today="2024-03-01")
+    assert 'line 4, column "date": "2024-03-02" is after today (2024-03-01)' in message
+    assert "2 problems, nothing was loaded" in message and 'line 5, column "date": "2025-01-01"' in message
+    assert len(load_transactions(csv(text.rsplit("c,", 1)[0]), today="2024-03-01")) == 2  # today itself is fine
+    tomorrow = (pd.Timestamp.now() + pd.Timedelta(days=2)).strftime("%Y-%m-%d")
+    assert "is after today" in problems(f"{HEADER}a,{tomorrow},1\n")  # today is the real one by default
+
+
+@pytest.mark.parametrize("value", ["2999-01-01", "2999-01-01T10:00:00+02:00", "1500-06-30"])
+def test_a_date_beyond_the_calendar_is_out_of_range_not_not_a_date(value):
+    message = problems(f"{HEADER}a,2024-01-01,1\nb,{value},1\n", today="2024-03-01")
+    assert f'line 3, column "date": "{value}" is out of range (expected a date from 1677-09-22 to 2024-03-01)' in message
+    assert "not a date" not in message
+
+
+# --- big files: a piece at a time, little memory, a progress bar ----------------------------------
+
+def write_log(path, rows: int, customers: int = 50_000, seed: int = 0) -> float:
+    """A plain log of ``rows`` purchases (about 26 bytes a row); returns the total amount."""
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, customers, rows).tolist()
+    days = (np.datetime64("2022-01-01") + rng.integers(0, 730, rows).astype("timedelta64[D]")).astype(str).tolist()
+    cents = rng.integers(100, 20_000, rows)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(HEADER)
+        f.writelines(f"C{i:06d},{d},{c // 100}.{c % 100:02d}\n" for i, d, c in zip(ids, days, cents.tolist()))
+    return float(cents.sum()) / 100
+
+
+def test_a_big_file_loads_in_little_more_memory_than_its_size(tmp_path):
+    import tracemalloc
+
+    path = tmp_path / "big.csv"
+    total = write_log(path, 850_000)
+    size = path.stat().st_size  # about 22 MB
+    tracemalloc.start()
+    try:
+        tx = load_transactions(path, progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(tx) == 850_000 and tx.customer_id.iloc[0].startswith("C") and tx.amount.sum() == pytest.approx(total)
+    assert tx.date.dtype == "datetime64[ns]" and tx.date.min() >= pd.Timestamp("2022-01-01")
+    # the columns returned take about 1.2 times the file (32 bytes a row); reading the whole file
+    # as text and rows, as before, took about 25 times
+    assert peak < 2.5 * size, f"peak {peak / 1e6:.0f} MB for a {size / 1e6:.0f} MB file"
+
+
+def test_line_numbers_and_the_date_format_survive_reading_in_pieces(monkeypatch):
+    from simulation.data import transactions
+
+    monkeypatch.setattr(transactions, "BLOCK_BYTES", 50)  # pieces of a line or two
+    monkeypatch.setattr(transactions, "DATE_SAMPLE_ROWS", 3)
+    rows = [f"c{i},{1 + i % 12:02d}/03/2024,{i}" for i in range(40)]  # days 1-12 only: either way round
+    rows[20] = 'c20,"10/03/2024",1'  # a quoted field, read by the csv module
+    rows[25] = '"multi\nline",11/03/2024,2'  # a record over two lines
+    text = HEADER + "\n".join(rows[:30]) + "\n\n" + "\n".join(rows[30:]) + "\n"
+    assert "day first or month first" in problems(text)
+    later = text + "c40,13/03/2024,-4\nc41,,x\n"  # 13 March tells: day first
+    message = problems(later)
+    assert "3 problems" in message  # header, 40 records, one over two lines, a blank line: line 44
+    assert 'line 44, column "amount": "-4" is negative' in message
+    assert 'line 45, column "date": the value is empty (expected a date in the format %d/%m/%Y' in message
+    assert 'line 45, column "amount": "x" is not a number' in message
+    tx = load_transactions(csv(later.rsplit("c40", 1)[0] + "c40,13/03/2024,4\n"))
+    assert len(tx) == 41 and tx.date.iloc[-1] == pd.Timestamp("2024-03-13") and tx.customer_id.iloc[25] == "multi\nline"
+
+
+def test_a_progress_bar_only_for_a_big_file_and_only_when_asked_or_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from simulation.data import transactions
+
+    path = tmp_path / "log.csv"
+    write_log(path, 2_000)
+    load_transactions(path, progress=True)
+    assert capsys.readouterr().err == ""  # below PROGRESS_BYTES: no bar even when asked
+    monkeypatch.setattr(transactions, "PROGRESS_BYTES", 1_000)
+    load_transactions(path)
+    assert capsys.readouterr().err == ""  # not a terminal (a notebook, a pipe, a log file)
+    load_transactions(path, progress=True)
+    assert "log.csv" in capsys.readouterr().err
+    monkeypatch.setattr(transactions.sys, "stderr", type("Terminal", (io.StringIO,), {"isatty": lambda self: True})())
+    load_transactions(path)
+    assert "log.csv" in transactions.sys.stderr.getvalue()
+    load_transactions(path, progress=False)
