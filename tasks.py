@@ -98,7 +98,15 @@ def run(args):
 def lab(extra):
     # The server starts at the repository root (so exercises/ and datasets/ are reachable)
     # and the browser opens on notebooks/.
-    return run(["-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab/tree/notebooks", *extra])
+    return run(
+        [
+            "-m",
+            "jupyterlab",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.default_url=/lab/tree/notebooks",
+            *extra,
+        ]
+    )
 
 
 def test(extra):

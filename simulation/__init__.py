@@ -11,7 +11,14 @@ of the package and serves metrics, policies and experiments. Start with :func:`s
 
 from simulation.config import Scenario, ScenarioError, load_preset, load_scenario, save_scenario
 
-
-__all__ = ["RunResult", "Scenario", "ScenarioError", "load_preset", "load_scenario", "save_scenario", "simulate"]
+__all__ = [
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_preset",
+    "load_scenario",
+    "save_scenario",
+    "simulate",
+]
 __version__ = "0.1.0"
 from simulation.run import RunResult, simulate  # noqa: E402

@@ -34,7 +34,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage problem as one line (and exit status 2)."""
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
-        self.exit(EXIT_BAD_INPUT, t("cli.error", message=t("cli.usage_error", message=message, prog=self.prog)) + "\n")
+        self.exit(
+            EXIT_BAD_INPUT,
+            t("cli.error", message=t("cli.usage_error", message=message, prog=self.prog)) + "\n",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,7 +82,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _experiment_options(parser: argparse.ArgumentParser, default_replications: str = "10") -> None:
-    parser.add_argument("--replications", default=default_replications, help=t("cli.help.replications", default=default_replications))
+    parser.add_argument(
+        "--replications",
+        default=default_replications,
+        help=t("cli.help.replications", default=default_replications),
+    )
     parser.add_argument("--workers", help=t("cli.help.workers"))
     parser.add_argument("--scheduler", help=t("cli.help.scheduler"))
     parser.add_argument("--seed", default="0", help=t("cli.help.seed"))
@@ -93,7 +100,14 @@ def _whole_number(option: str, text: str, low: int, high: int) -> int:
     except ValueError:
         value = None
     if value is None or not low <= value <= high:
-        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_whole_number", low=low, high=high)))
+        raise ScenarioError(
+            t(
+                "error.cli_number",
+                option=option,
+                value=repr(text),
+                allowed=t("cli.allowed_whole_number", low=low, high=high),
+            )
+        )
     return value
 
 
@@ -112,12 +126,22 @@ def _run(args: argparse.Namespace) -> int:
     out = _out_dir(args.out)
     with OutputFolder(out, RUN_FILES) as folder:
         result = simulate(scenario, seed=seed, progress=not args.quiet)
-        folder.path("summary.json").write_text(json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        folder.path("summary.json").write_text(
+            json.dumps(result.summary, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         result.weekly.to_csv(folder.path("weekly.csv"), index=False)
         result.customers.to_csv(folder.path("customers.csv"), index=False)
     s = result.summary
     shares = s["churn_motive_shares"]
-    print(t("cli.summary_line", churn=s["annual_churn_rate"], top20=s["top20_revenue_share"], profit=s["profit"], **shares))
+    print(
+        t(
+            "cli.summary_line",
+            churn=s["annual_churn_rate"],
+            top20=s["top20_revenue_share"],
+            profit=s["profit"],
+            **shares,
+        )
+    )
     print(t("cli.wrote", files=", ".join(RUN_FILES), out=out))
     return 0
 
@@ -127,7 +151,9 @@ def _out_dir(text: str) -> Path:
     (every command writes through ``OutputFolder``: all files at once, one run at a time)."""
     out = Path(text)
     if out.exists() and not out.is_dir():
-        raise ScenarioError(t("error.cli_number", option="--out", value=repr(str(out)), allowed=t("cli.allowed_folder")))
+        raise ScenarioError(
+            t("error.cli_number", option="--out", value=repr(str(out)), allowed=t("cli.allowed_folder"))
+        )
     return out
 
 
@@ -152,10 +178,24 @@ def _compare(args: argparse.Namespace) -> int:
 
     scenarios = [load_scenario(path) for path in args.scenarios] + [load_preset(name) for name in args.preset]
     if not scenarios:
-        raise ScenarioError(t("error.cli_number", option="scenarios", value=t("cli.value_none"), allowed=t("cli.allowed_scenarios")))
+        raise ScenarioError(
+            t(
+                "error.cli_number",
+                option="scenarios",
+                value=t("cli.value_none"),
+                allowed=t("cli.allowed_scenarios"),
+            )
+        )
     if args.names is not None:
         if len(args.names) != len(scenarios) or len(set(args.names)) != len(args.names):
-            raise ScenarioError(t("error.cli_number", option="--names", value=" ".join(args.names), allowed=tn("cli.allowed_names", len(scenarios), count=len(scenarios))))
+            raise ScenarioError(
+                t(
+                    "error.cli_number",
+                    option="--names",
+                    value=" ".join(args.names),
+                    allowed=tn("cli.allowed_names", len(scenarios), count=len(scenarios)),
+                )
+            )
         named: dict | list = dict(zip(args.names, scenarios))
     else:
         named = scenarios
@@ -168,8 +208,12 @@ def _compare(args: argparse.Namespace) -> int:
             raise ScenarioError(str(error)) from None
         result.kpis.to_csv(folder.path("comparison.csv"), index=False)
         result.summary.drop(columns="replications").to_csv(folder.path("comparison_summary.csv"), index=False)
-        result.differences.drop(columns="replications").to_csv(folder.path("comparison_differences.csv"), index=False)
-        comparison_report(result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"])
+        result.differences.drop(columns="replications").to_csv(
+            folder.path("comparison_differences.csv"), index=False
+        )
+        comparison_report(
+            result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"]
+        )
     print(t("cli.wrote", files=", ".join(COMPARE_FILES), out=out))
     return 0
 
@@ -180,7 +224,9 @@ def _parse_values(option: str, text: str) -> list:
     except ScenarioError:  # e.g. "[1": not a value
         values = []
     if not values:
-        raise ScenarioError(t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_values")))
+        raise ScenarioError(
+            t("error.cli_number", option=option, value=repr(text), allowed=t("cli.allowed_values"))
+        )
     return values
 
 
@@ -192,7 +238,14 @@ def _sweep(args: argparse.Namespace) -> int:
     grid = {args.param: _parse_values("--values", args.values)}
     if args.param2:
         if not args.values2:
-            raise ScenarioError(t("error.cli_number", option="--values2", value=t("cli.value_none"), allowed=t("cli.allowed_values2")))
+            raise ScenarioError(
+                t(
+                    "error.cli_number",
+                    option="--values2",
+                    value=t("cli.value_none"),
+                    allowed=t("cli.allowed_values2"),
+                )
+            )
         grid[args.param2] = _parse_values("--values2", args.values2)
     settings = _experiment_settings(args)
     out = _out_dir(args.out)
@@ -200,7 +253,9 @@ def _sweep(args: argparse.Namespace) -> int:
         result = sweep(scenario, grid, **settings)
         result.kpis.drop(columns="point").to_csv(folder.path("sweep.csv"), index=False)
         result.summary.drop(columns="replications").to_csv(folder.path("sweep_summary.csv"), index=False)
-        sweep_report(result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"])
+        sweep_report(
+            result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"]
+        )
     print(t("cli.wrote", files=", ".join(SWEEP_FILES), out=out))
     return 0
 
@@ -227,12 +282,20 @@ def _game(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[args.command](args)
+        return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[
+            args.command
+        ](args)
     except (ScenarioError, OutputFolderError) as error:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(t("cli.error", message=t("cli.os_error", file=error.filename or "", problem=error.strerror or error)), file=sys.stderr)
+        print(
+            t(
+                "cli.error",
+                message=t("cli.os_error", file=error.filename or "", problem=error.strerror or error),
+            ),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

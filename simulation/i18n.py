@@ -89,7 +89,13 @@ def _sources() -> list[Path]:
 
 
 def _called(node: ast.Call) -> str | None:
-    name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr if isinstance(node.func, ast.Attribute) else None
+    name = (
+        node.func.id
+        if isinstance(node.func, ast.Name)
+        else node.func.attr
+        if isinstance(node.func, ast.Attribute)
+        else None
+    )
     return name if name in KEY_CALLS else None
 
 
@@ -107,7 +113,11 @@ def _built(node: ast.expr) -> bool:
     """True for a key made at run time: an f-string, a concatenation, a .format() or % call."""
     if isinstance(node, ast.JoinedStr | ast.BinOp):
         return True
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join", "replace"):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("format", "join", "replace")
+    ):
         return True
     if isinstance(node, ast.IfExp):
         return _built(node.body) or _built(node.orelse)
@@ -127,7 +137,9 @@ def extract(paths: Iterable[Path] | None = None) -> Extraction:
             if literals is not None:
                 found.uses += [Use(c.value, relative, c.lineno, KEY_CALLS[name]) for c in literals]
             elif name == "N_" or _built(argument):
-                found.problems.append(f"{relative}:{node.lineno}: {name}() of a key built at run time; write the key out (see docs/translating.md)")
+                found.problems.append(
+                    f"{relative}:{node.lineno}: {name}() of a key built at run time; write the key out (see docs/translating.md)"
+                )
     return found
 
 
@@ -165,11 +177,19 @@ def template(found: Extraction | None = None, source: Catalog | None = None) -> 
     found = found or extract()
     source = source or source_catalog()
     used = found.keys()
-    pot = Catalog(project=PROJECT, version=VERSION, domain=DOMAIN, copyright_holder="Retention Lab",
-                  creation_date=source.creation_date, header_comment=(
-                      "# Template of Retention Lab's texts: msgctxt is the key the code looks the text up by,\n"
-                      "# msgid the English text. Made by python -m simulation.i18n extract; do not edit.\n"
-                      "# Translators: see docs/translating.md."), fuzzy=False)
+    pot = Catalog(
+        project=PROJECT,
+        version=VERSION,
+        domain=DOMAIN,
+        copyright_holder="Retention Lab",
+        creation_date=source.creation_date,
+        header_comment=(
+            "# Template of Retention Lab's texts: msgctxt is the key the code looks the text up by,\n"
+            "# msgid the English text. Made by python -m simulation.i18n extract; do not edit.\n"
+            "# Translators: see docs/translating.md."
+        ),
+        fuzzy=False,
+    )
     for message in source:
         if not message.id or message.context not in used:
             continue
@@ -186,7 +206,11 @@ def _merge(po: Catalog, pot: Catalog) -> Catalog:
     for message in po:
         before = old.get(message.context) if message.id and not _translated(message) else None
         if before is not None and _translated(before):
-            message.string = before.string if isinstance(message.id, tuple) == isinstance(before.id, tuple) else message.string
+            message.string = (
+                before.string
+                if isinstance(message.id, tuple) == isinstance(before.id, tuple)
+                else message.string
+            )
             message.previous_id = list(before.id) if isinstance(before.id, tuple) else [before.id]
             message.flags.add("fuzzy")
             del po.obsolete[next(k for k, v in po.obsolete.items() if v is before)]
@@ -241,7 +265,9 @@ def problems_in_code(found: Extraction | None = None, source: Catalog | None = N
         counted = isinstance(message.id, tuple)
         for use in uses:
             if use.kind == "text" and counted:
-                out.append(f"{key}: a counted text (msgid_plural) looked up with t() at {use.path}:{use.line}; use tn()")
+                out.append(
+                    f"{key}: a counted text (msgid_plural) looked up with t() at {use.path}:{use.line}; use tn()"
+                )
             elif use.kind == "counted" and not counted:
                 out.append(f"{key}: tn() at {use.path}:{use.line}, but the catalog has no plural form for it")
     return out
@@ -276,7 +302,12 @@ def problems_in_source(found: Extraction | None = None, source: Catalog | None =
 
 
 def _entry(message: Message) -> tuple:
-    return (message.context, message.id, tuple(message.locations), tuple(sorted(message.flags - {"python-format"})))
+    return (
+        message.context,
+        message.id,
+        tuple(message.locations),
+        tuple(sorted(message.flags - {"python-format"})),
+    )
 
 
 def problems_in_template(found: Extraction | None = None, source: Catalog | None = None) -> list[str]:
@@ -284,7 +315,11 @@ def problems_in_template(found: Extraction | None = None, source: Catalog | None
         return [f"{_shown(template_path())} is missing: run python -m simulation.i18n extract"]
     fresh = [_entry(m) for m in template(found, source) if m.id]
     committed = [_entry(m) for m in read(template_path()) if m.id]
-    return [] if fresh == committed else [f"{_shown(template_path())} is out of date: run python -m simulation.i18n extract"]
+    return (
+        []
+        if fresh == committed
+        else [f"{_shown(template_path())} is out of date: run python -m simulation.i18n extract"]
+    )
 
 
 def problems_in_translations(language: str, pot: Catalog | None = None) -> list[str]:
@@ -300,7 +335,9 @@ def problems_in_translations(language: str, pot: Catalog | None = None) -> list[
         out.append(f"{name} is not in step with the template: run python -m simulation.i18n update")
     for key, message in have.items():
         if "fuzzy" in message.flags:
-            out.append(f"{name}: {key} is fuzzy (its English changed): check the translation and remove the fuzzy flag")
+            out.append(
+                f"{name}: {key} is fuzzy (its English changed): check the translation and remove the fuzzy flag"
+            )
         elif not _translated(message):
             out.append(f"{name}: {key} is not translated")
         out += [f"{name}: {p}" for p in placeholder_problems(message)]
@@ -324,7 +361,9 @@ def placeholder_problems(message: Message) -> list[str]:
             out.append(f"{message.context}: {error} in {text!r}")
             continue
         if mine not in allowed:
-            out.append(f"{message.context}: placeholders {sorted(mine)} in {text!r}; the English has {sorted(allowed[0])}")
+            out.append(
+                f"{message.context}: placeholders {sorted(mine)} in {text!r}; the English has {sorted(allowed[0])}"
+            )
     return out
 
 
@@ -337,7 +376,11 @@ def problems_in_compiled(language: str) -> list[str]:
 
 def check() -> list[str]:
     found, source = extract(), source_catalog()
-    out = problems_in_code(found, source) + problems_in_source(found, source) + problems_in_template(found, source)
+    out = (
+        problems_in_code(found, source)
+        + problems_in_source(found, source)
+        + problems_in_template(found, source)
+    )
     for language in languages():
         if language != SOURCE_LANGUAGE:
             out += problems_in_translations(language)
@@ -357,7 +400,10 @@ def cmd_extract() -> int:
     pot = template(found, source)
     write(pot, template_path())
     unused = [p for p in problems_in_source(found, source) if "no code uses it" in p]
-    print(f"wrote {_shown(template_path())}: {len(pot)} texts" + (f"; not used, remove from the English catalog: {len(unused)}" if unused else ""))
+    print(
+        f"wrote {_shown(template_path())}: {len(pot)} texts"
+        + (f"; not used, remove from the English catalog: {len(unused)}" if unused else "")
+    )
     print("\n".join(unused), file=sys.stderr) if unused else None
     return 0
 
@@ -383,7 +429,13 @@ def cmd_init(language: str) -> int:
     po = Catalog(locale=language, domain=DOMAIN, project=PROJECT, version=VERSION, fuzzy=False)
     for message in pot:
         if message.id:
-            po.add(message.id, string=("",) * po.num_plurals if isinstance(message.id, tuple) else "", context=message.context, locations=message.locations, flags=message.flags)
+            po.add(
+                message.id,
+                string=("",) * po.num_plurals if isinstance(message.id, tuple) else "",
+                context=message.context,
+                locations=message.locations,
+                flags=message.flags,
+            )
     write(po, path)
     print(f"wrote {_shown(path)}")
     return 0
@@ -398,24 +450,33 @@ def cmd_compile() -> int:
 
 def cmd_check() -> int:
     problems = check()
-    print("\n".join(problems) if problems else "the catalogs are in step with the code", file=sys.stderr if problems else sys.stdout)
+    print(
+        "\n".join(problems) if problems else "the catalogs are in step with the code",
+        file=sys.stderr if problems else sys.stdout,
+    )
     return 1 if problems else 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m simulation.i18n", description="Keep the message catalogs in step with the code.")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulation.i18n", description="Keep the message catalogs in step with the code."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("extract", "write locale/retention_lab.pot from the code and the English catalog"),
-                       ("update", "merge the .pot into every other language's .po"),
-                       ("compile", "write every .mo from its .po"),
-                       ("check", "report every problem; exit 1 if there is one")):
+    for name, text in (
+        ("extract", "write locale/retention_lab.pot from the code and the English catalog"),
+        ("update", "merge the .pot into every other language's .po"),
+        ("compile", "write every .mo from its .po"),
+        ("check", "report every problem; exit 1 if there is one"),
+    ):
         sub.add_parser(name, help=text)
     init = sub.add_parser("init", help="start the .po of a new language from the .pot")
     init.add_argument("language", help="e.g. zh_CN")
     args = parser.parse_args(argv)
     if args.command == "init":
         return cmd_init(args.language)
-    return {"extract": cmd_extract, "update": cmd_update, "compile": cmd_compile, "check": cmd_check}[args.command]()
+    return {"extract": cmd_extract, "update": cmd_update, "compile": cmd_compile, "check": cmd_check}[
+        args.command
+    ]()
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def _source(key: str) -> str | tuple[str, str]:
         return SOURCE[key]
     except KeyError:
         hint = "" if SOURCE else f"; {DOMAIN}.mo is missing: run python -m simulation.i18n compile"
-        raise KeyError(f"'{key}' is not in the message catalog ({LOCALE_DIR / SOURCE_LANGUAGE / 'LC_MESSAGES' / DOMAIN}.po){hint}") from None
+        raise KeyError(
+            f"'{key}' is not in the message catalog ({LOCALE_DIR / SOURCE_LANGUAGE / 'LC_MESSAGES' / DOMAIN}.po){hint}"
+        ) from None
 
 
 def t(key: str, **values: object) -> str:
@@ -131,7 +133,7 @@ def tn(key: str, n: int, **values: object) -> str:
 _NUMBER_SPEC = re.compile(r"(?P<sign>[+-]?)(?P<group>,?)(?:\.(?P<precision>\d+))?(?P<kind>[fg%d]?)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _locale(language: str):
     from babel import Locale, UnknownLocaleError
 
@@ -141,7 +143,7 @@ def _locale(language: str):
         return Locale.parse(SOURCE_LANGUAGE)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pattern(language: str, kind: str, group: bool, precision: int):
     """The locale's decimal or percent pattern with ``precision`` decimals, grouped or not."""
     from babel.numbers import parse_pattern
@@ -198,7 +200,11 @@ _FORMATTER = _Formatter()
 
 @functools.lru_cache(maxsize=4096)
 def _has_number_spec(template: str) -> bool:
-    return any(spec and _NUMBER_SPEC.fullmatch(spec) for _, field, spec, _ in string.Formatter().parse(template) if field is not None)
+    return any(
+        spec and _NUMBER_SPEC.fullmatch(spec)
+        for _, field, spec, _ in string.Formatter().parse(template)
+        if field is not None
+    )
 
 
 def _fill(template: str, values: dict[str, object]) -> str:

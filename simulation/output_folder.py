@@ -132,7 +132,11 @@ class Manifest:
         self.files[name] = sha
 
     def save(self) -> None:
-        data = {"written_by": "retention-lab", "about": "files written by retention-lab (name: sha256); any other file here is yours", "files": {k: {"sha256": v} for k, v in sorted(self.files.items())}}
+        data = {
+            "written_by": "retention-lab",
+            "about": "files written by retention-lab (name: sha256); any other file here is yours",
+            "files": {k: {"sha256": v} for k, v in sorted(self.files.items())},
+        }
         write_atomic(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -193,7 +197,9 @@ def acquire(folder: Path) -> Path:
         except FileExistsError:
             if not _stale(lock):
                 pid, _host = _holder(lock)
-                raise FolderBusy(t("files.busy", folder=str(folder), pid=pid if pid is not None else "?", lock=str(lock))) from None
+                raise FolderBusy(
+                    t("files.busy", folder=str(folder), pid=pid if pid is not None else "?", lock=str(lock))
+                ) from None
             # take the stale lock over: move it aside (only one taker succeeds), check it is the
             # stale one we saw, then try again to create ours
             aside = lock.with_name(f"{LOCK}.stale-{os.getpid()}")
@@ -228,7 +234,7 @@ def _remove_partials(folder: Path) -> None:
     """Staging folders left by writers that were killed (whose process no longer exists)."""
     for partial in folder.glob(PARTIAL + "*"):
         try:
-            pid = int(partial.name[len(PARTIAL):].split("-", 1)[0])
+            pid = int(partial.name[len(PARTIAL) :].split("-", 1)[0])
         except ValueError:
             continue
         if not _alive(pid):

@@ -8,8 +8,8 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
-from simulation.policies import build_market
 from simulation.metrics.outputs import customer_table, summary, weekly_frame
+from simulation.policies import build_market
 
 
 @dataclass
@@ -44,4 +44,11 @@ def simulate(scenario: Scenario, seed: int | None = 0, *, follow=(), progress: b
     weekly = weekly_frame(model)
     result_summary = summary(model, weekly)
     result_summary["scenario"] = scenario.model_dump(mode="json")
-    return RunResult(scenario=scenario, seed=model.seed, weekly=weekly, customers=customer_table(model), summary=result_summary, model=model)
+    return RunResult(
+        scenario=scenario,
+        seed=model.seed,
+        weekly=weekly,
+        customers=customer_table(model),
+        summary=result_summary,
+        model=model,
+    )

@@ -47,7 +47,11 @@ WAR_RESPONSE = {
     "quality": N_("war.response.quality"),
 }
 
-WAR_PERIOD = {"before": N_("war.period.before"), "during": N_("war.period.during"), "after": N_("war.period.after")}
+WAR_PERIOD = {
+    "before": N_("war.period.before"),
+    "during": N_("war.period.during"),
+    "after": N_("war.period.after"),
+}
 
 # the Price-War Lab's names of its KPIs (metrics.price_war), and of the levels before, during and after
 WAR_LABEL = {

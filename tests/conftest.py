@@ -29,6 +29,7 @@ def examples(n: int) -> int:
     """``n`` examples under the `ci` profile, ten times as many under `thorough`."""
     return n * settings().max_examples // settings.get_profile("ci").max_examples
 
+
 N_FIRMS = 3  # the baseline market: You and two rivals
 
 QUIET = {  # every hazard and every reason to look around switched off
@@ -41,10 +42,26 @@ QUIET = {  # every hazard and every reason to look around switched off
     **{f"firms.{f}.repositioning.drop_share": 0.0 for f in range(N_FIRMS)},
 }
 
-RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
+RULES = (
+    "rule1_value",
+    "rule2_team",
+    "rule3_early",
+    "rule4_segment",
+    "rule5_needs",
+    "rule6_mix",
+    "rule7_aftercare",
+    "rule8_pilot",
+)
 
 
-def market(count: int = 2000, weeks: int = 52, burn_in: int = 0, quiet: bool = False, preset: str = "baseline", **changes) -> Scenario:
+def market(
+    count: int = 2000,
+    weeks: int = 52,
+    burn_in: int = 0,
+    quiet: bool = False,
+    preset: str = "baseline",
+    **changes,
+) -> Scenario:
     """``preset`` with ``count`` customers, ``burn_in`` + ``weeks`` weeks, ``QUIET`` if asked, then ``changes``."""
     base = {"customers.count": count, "run.burn_in_weeks": burn_in, "run.weeks": weeks}
     return load_preset(preset).with_changes({**base, **(QUIET if quiet else {}), **changes})
@@ -55,10 +72,14 @@ quiet_market = partial(market, quiet=True)
 
 def with_tactics(*tactics: str, count: int = 1500, burn_in: int = 26, weeks: int = 52, **changes) -> Scenario:
     """A small market in which the focal firm runs ``tactics`` (names from ``config.tactics``)."""
-    return market(count, weeks, burn_in, **{f"firms.0.tactics.{name}.enabled": True for name in tactics}, **changes)
+    return market(
+        count, weeks, burn_in, **{f"firms.0.tactics.{name}.enabled": True for name in tactics}, **changes
+    )
 
 
 def with_rules(*rules: int, **changes) -> Scenario:
     """The baseline market (full size) in which the focal firm runs the win-back rules numbered
     ``rules`` (1-8), then ``changes``."""
-    return load_preset("baseline").with_changes({**{f"firms.0.winback.{RULES[r - 1]}.enabled": True for r in rules}, **changes})
+    return load_preset("baseline").with_changes(
+        {**{f"firms.0.winback.{RULES[r - 1]}.enabled": True for r in rules}, **changes}
+    )

@@ -15,7 +15,12 @@ SCRIPT = Path(__file__).resolve().parent / "benchmarks" / "bench_engine.py"
 
 def test_quick_benchmark_runs_and_prints_its_table(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json", str(out)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "customer-weeks/s" in proc.stdout and "peak RSS MB" in proc.stdout  # the table header
     assert "Per-agent Mesa loop" in proc.stdout
@@ -32,6 +37,8 @@ def test_quick_experiment_benchmark_runs():
     from pathlib import Path
 
     script = Path(__file__).parent / "benchmarks" / "bench_experiments.py"
-    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert "8 scenarios" in done.stdout and "Win-back Lab" in done.stdout

@@ -48,7 +48,9 @@ def test_reproduces_the_published_cdnow_fit():
 @pytest.mark.parametrize("truth", [(0.5, 4.0, 0.8, 2.5), (1.2, 10.0, 1.5, 6.0)])
 def test_recovers_known_parameters_from_simulated_customers(truth):
     rng = np.random.default_rng(7)
-    f, rec, T = simulate(12_000, *truth, T=rng.integers(182, 274, 12_000) / 7, rng=rng)  # joined over 13 weeks
+    f, rec, T = simulate(
+        12_000, *truth, T=rng.integers(182, 274, 12_000) / 7, rng=rng
+    )  # joined over 13 weeks
     m = BGNBD().fit(f, rec, T)
     r, alpha, a, b = truth
     assert m.r == pytest.approx(r, rel=0.15) and m.alpha == pytest.approx(alpha, rel=0.15)
@@ -98,7 +100,7 @@ def test_cdnow_tracking_forecast_and_holdout_error(cdnow):
     error = holdout_error(actual.iloc[39:], predicted.iloc[39:])
     assert error["cumulative_mape"] < 0.15 and -0.20 < error["total_error"] < 0
     assert error["weekly_mae"] < 100 and error["weekly_rmse"] < 130  # actual: about 500 a week
-    assert holdout_error(actual, actual) == {k: 0.0 for k in error}
+    assert holdout_error(actual, actual) == dict.fromkeys(error, 0.0)
 
 
 def test_holdout_error_by_hand():

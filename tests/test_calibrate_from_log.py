@@ -44,8 +44,13 @@ def _purchases(model: MarketModel) -> pd.DataFrame:
 def test_the_calibrated_market_holds_the_logs_customers(cdnow):
     scenario, fit = scenario_from_log(cdnow, CALIBRATION_END, weeks=78)
     assert scenario.customers.count == 23_570
-    assert scenario.firms[scenario.focal_index].initial_share == 1.0 and scenario.customers.initial_unattached_share == 0
-    assert scenario.customers.purchase_rate_median == pytest.approx(fit.r / fit.alpha, rel=1.0)  # the same order
+    assert (
+        scenario.firms[scenario.focal_index].initial_share == 1.0
+        and scenario.customers.initial_unattached_share == 0
+    )
+    assert scenario.customers.purchase_rate_median == pytest.approx(
+        fit.r / fit.alpha, rel=1.0
+    )  # the same order
     assert 10 < scenario.customers.basket_median < 40  # CDNOW: a CD or two, $10-30
     # CDNOW's cohort made its first purchases over the first 12 weeks of 1997: all of them join then
     joining = scenario.customers.joining_per_week
@@ -71,7 +76,14 @@ def test_each_log_customer_joins_in_the_week_of_their_first_purchase_and_not_bef
 
 
 def test_staggered_entry_keeps_customers_out_until_they_join_and_is_deterministic():
-    base = load_preset("baseline").with_changes({"customers.count": 2000, "customers.joining_per_week": [0, 0, 150, 0, 60], "run.burn_in_weeks": 4, "run.weeks": 20})
+    base = load_preset("baseline").with_changes(
+        {
+            "customers.count": 2000,
+            "customers.joining_per_week": [0, 0, 150, 0, 60],
+            "run.burn_in_weeks": 4,
+            "run.weeks": 20,
+        }
+    )
 
     def run(seed):
         model = build_market(base, seed=seed, record=True)
@@ -92,8 +104,18 @@ def test_staggered_entry_keeps_customers_out_until_they_join_and_is_deterministi
 
 
 def test_the_simulation_counts_repeat_purchases_only():
-    scenario = load_preset("baseline").with_changes({"customers.count": 500, "customers.joining_per_week": [300, 200], "customers.initial_unattached_share": 0.0, "run.burn_in_weeks": 0, "run.weeks": 2})
-    scenario = scenario.with_changes({"firms.0.initial_share": 1.0, "firms.1.initial_share": 0.0, "firms.2.initial_share": 0.0})
+    scenario = load_preset("baseline").with_changes(
+        {
+            "customers.count": 500,
+            "customers.joining_per_week": [300, 200],
+            "customers.initial_unattached_share": 0.0,
+            "run.burn_in_weeks": 0,
+            "run.weeks": 2,
+        }
+    )
+    scenario = scenario.with_changes(
+        {"firms.0.initial_share": 1.0, "firms.1.initial_share": 0.0, "firms.2.initial_share": 0.0}
+    )
     repeat = simulated_weekly_purchases(scenario, seed=1)
     model = build_market(scenario, seed=1, record=True).run()
     buys = _purchases(model)
@@ -115,11 +137,22 @@ def test_cdnow_holdout_error_of_the_simulation_beside_bgnbd(cdnow_holdout):
 
 def test_the_holdout_chart_and_error_table_render_offline(cdnow_holdout):
     svg = to_svg(holdout_chart(cdnow_holdout["weekly"], 39))
-    for text in (t("byo.weekly_title"), t("byo.calibration_period"), t("byo.holdout_period"), t("byo.series_bgnbd")):
+    for text in (
+        t("byo.weekly_title"),
+        t("byo.calibration_period"),
+        t("byo.holdout_period"),
+        t("byo.series_bgnbd"),
+    ):
         assert text in svg
     table = error_table(cdnow_holdout)
-    assert list(table.columns) == [t("byo.series_simulation"), t("byo.series_bgnbd")] and table.shape == (4, 2)
-    assert table.loc[t("byo.error_cumulative_mape"), t("byo.series_bgnbd")] == f"{cdnow_holdout['bgnbd_error']['cumulative_mape']:.1%}"
+    assert list(table.columns) == [t("byo.series_simulation"), t("byo.series_bgnbd")] and table.shape == (
+        4,
+        2,
+    )
+    assert (
+        table.loc[t("byo.error_cumulative_mape"), t("byo.series_bgnbd")]
+        == f"{cdnow_holdout['bgnbd_error']['cumulative_mape']:.1%}"
+    )
     with pytest.raises(ValueError, match="bgnbd"):
         holdout_chart(cdnow_holdout["weekly"].drop(columns="bgnbd"), 39)
 

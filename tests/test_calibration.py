@@ -13,7 +13,12 @@ import pytest
 from simulation import load_preset, simulate
 
 SEEDS = range(5)
-GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned": 0.09}  # seed 000, written out: the test states its target
+GRIFFIN = {
+    "natural": 0.68,
+    "complaint": 0.14,
+    "competitor": 0.09,
+    "repositioned": 0.09,
+}  # seed 000, written out: the test states its target
 
 
 @pytest.fixture(scope="module")

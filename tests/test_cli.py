@@ -12,7 +12,16 @@ from simulation.cli import main
 from tests.conftest import market
 from tests.test_scenario_config import LAUGHS
 
-SUMMARY_KEYS = {"annual_churn_rate", "churn_motive_shares", "top20_revenue_share", "active_customers_end", "revenue", "profit", "seed", "scenario"}
+SUMMARY_KEYS = {
+    "annual_churn_rate",
+    "churn_motive_shares",
+    "top20_revenue_share",
+    "active_customers_end",
+    "revenue",
+    "profit",
+    "seed",
+    "scenario",
+}
 
 
 def run_cli(capsys, *argv):
@@ -22,10 +31,24 @@ def run_cli(capsys, *argv):
 
 
 def test_run_preset_writes_the_three_files(tmp_path, capsys):
-    code, out, _ = run_cli(capsys, "run", "--preset", "baseline", "--customers", "800", "--weeks", "30", "--seed", "3", "--out", str(tmp_path), "--quiet")
+    code, out, _ = run_cli(
+        capsys,
+        "run",
+        "--preset",
+        "baseline",
+        "--customers",
+        "800",
+        "--weeks",
+        "30",
+        "--seed",
+        "3",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
     assert code == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert SUMMARY_KEYS <= summary.keys()
+    assert summary.keys() >= SUMMARY_KEYS
     assert set(summary["churn_motive_shares"]) == {"natural", "complaint", "competitor", "repositioned"}
     assert sum(summary["churn_motive_shares"].values()) == pytest.approx(1.0)
     assert summary["seed"] == 3
@@ -61,7 +84,10 @@ def test_presets_lists_baseline(capsys):
     [
         ("customers:\n  cont: 5\n", ["customers.cont", "unknown field", "count"]),
         ("customers:\n  count: -3\n", ["customers.count", "-3", "greater than or equal to 10"]),
-        ("firms:\n- name: You\n  role: focal\n  price: cheap\n- name: B\n", ["firms[0].price", "cheap", "number"]),
+        (
+            "firms:\n- name: You\n  role: focal\n  price: cheap\n- name: B\n",
+            ["firms[0].price", "cheap", "number"],
+        ),
         ("customers: [\n", ["not valid YAML", "line 2"]),
         ("- just\n- a list\n", ["mapping"]),
         ("firms:\n- name: A\n- name: B\n", ["focal", "found 0"]),
@@ -116,14 +142,18 @@ def _assert_offline_page(path):
 
     page = path.read_text()
     assert "vegaEmbed(" in page
-    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", page), "the report must not load anything from the network"
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']https?://", page), (
+        "the report must not load anything from the network"
+    )
 
 
 def test_compare_writes_tables_and_an_offline_report(tmp_path, capsys):
     a = _small_scenario(tmp_path, "a")
     b = _small_scenario(tmp_path, "b", **{"firms.0.service": 0.95})
     out = tmp_path / "cmp"
-    code, _, err = run_cli(capsys, "compare", a, b, "--names", "Do nothing", "Better service", "--out", str(out), *SMALL)
+    code, _, err = run_cli(
+        capsys, "compare", a, b, "--names", "Do nothing", "Better service", "--out", str(out), *SMALL
+    )
     assert code == 0, err
     kpis = pd.read_csv(out / "comparison.csv")
     assert len(kpis) == 4 and set(kpis.scenario) == {"Do nothing", "Better service"}
@@ -136,7 +166,9 @@ def test_compare_writes_tables_and_an_offline_report(tmp_path, capsys):
 def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
     a = _small_scenario(tmp_path, "a")
     out = tmp_path / "sw"
-    code, _, err = run_cli(capsys, "sweep", a, "--param", "firms.0.price", "--values", "0.9,1.0,1.1", "--out", str(out), *SMALL)
+    code, _, err = run_cli(
+        capsys, "sweep", a, "--param", "firms.0.price", "--values", "0.9,1.0,1.1", "--out", str(out), *SMALL
+    )
     assert code == 0, err
     table = pd.read_csv(out / "sweep.csv")
     assert sorted(table["firms.0.price"].unique()) == [0.9, 1.0, 1.1] and len(table) == 6
@@ -151,10 +183,22 @@ def test_sweep_writes_tables_and_an_offline_report(tmp_path, capsys):
         (["compare", "--preset", "baseline", "--replications", "0"], "--replications"),
         (["compare", "--preset", "baseline", "--workers", "many"], "--workers"),
         (["compare", "--preset", "baseline", "--reference", "zzz"], "reference"),
-        (["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"], "firms.7.price: not a field"),
-        (["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"], "customers.count"),
-        (["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"], "customers.colour"),
-        (["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "[1"], "--values: '[1' is not allowed"),
+        (
+            ["sweep", "--preset", "baseline", "--param", "firms.7.price", "--values", "1"],
+            "firms.7.price: not a field",
+        ),
+        (
+            ["sweep", "--preset", "baseline", "--param", "customers.count", "--values", "-4"],
+            "customers.count",
+        ),
+        (
+            ["sweep", "--preset", "baseline", "--param", "customers.colour", "--values", "1"],
+            "customers.colour",
+        ),
+        (
+            ["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "[1"],
+            "--values: '[1' is not allowed",
+        ),
     ],
 )
 def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, expected):
@@ -162,15 +206,26 @@ def test_experiment_commands_reject_bad_input_clearly(tmp_path, capsys, argv, ex
     assert code == 2 and expected in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("command", [["compare", "--preset", "baseline"], ["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "0.9,1.0"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "--preset", "baseline"],
+        ["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "0.9,1.0"],
+    ],
+)
 def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeypatch, command):
     """Dask is the optional `cluster` extra: without it, one line naming the field, the value
     and the install command, before any run starts."""
     monkeypatch.setitem(sys.modules, "dask", None)  # `import dask...` now fails as if it were not installed
     monkeypatch.setitem(sys.modules, "dask.distributed", None)
-    code, _, err = run_cli(capsys, *command, "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "o"), "--quiet")
+    code, _, err = run_cli(
+        capsys, *command, "--scheduler", "tcp://127.0.0.1:8786", "--out", str(tmp_path / "o"), "--quiet"
+    )
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert "scheduler: tcp://127.0.0.1:8786: Dask is not installed; install it with pip install 'retention-lab[cluster]'" in err
+    assert (
+        "scheduler: tcp://127.0.0.1:8786: Dask is not installed; install it with pip install 'retention-lab[cluster]'"
+        in err
+    )
     assert not (tmp_path / "o").exists()
 
 
@@ -184,7 +239,14 @@ def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeyp
         ("# padding\n" * 120_000, ["1,200,000 bytes", "at most 1,000,000 bytes"]),
         (None, ["is a folder, not a scenario file"]),
     ],
-    ids=["billion laughs", "alias bomb in a typed field", "key given twice", "Latin-1", "over 1 MB", "a folder"],
+    ids=[
+        "billion laughs",
+        "alias bomb in a typed field",
+        "key given twice",
+        "Latin-1",
+        "over 1 MB",
+        "a folder",
+    ],
 )
 def test_hostile_scenario_files_exit_2_with_one_line_quickly(tmp_path, content, expected):
     """The console script on a file that used to hang it, be read wrongly or be misreported."""
@@ -194,11 +256,29 @@ def test_hostile_scenario_files_exit_2_with_one_line_quickly(tmp_path, content, 
     else:
         path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     try:  # without the limits the first two run for minutes (and 157 MB of message for the second)
-        done = subprocess.run([sys.executable, "-m", "simulation.cli", "run", str(path), "--out", str(tmp_path / "o"), "--quiet"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulation.cli",
+                "run",
+                str(path),
+                "--out",
+                str(tmp_path / "o"),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("the command still ran after 60 s")
     assert done.returncode == 2, done.stderr[-2000:]
-    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr and len(done.stderr) < 400, done.stderr[:2000]
+    assert (
+        len(done.stderr.strip().splitlines()) == 1
+        and "Traceback" not in done.stderr
+        and len(done.stderr) < 400
+    ), done.stderr[:2000]
     for word in [str(path), *expected]:
         assert word in done.stderr, (word, done.stderr)
     assert not (tmp_path / "o").exists()

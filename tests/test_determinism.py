@@ -23,7 +23,10 @@ from simulation import simulate
 from tests.conftest import market
 
 ROOT = Path(__file__).resolve().parents[1]
-WINBACK = {f"firms.0.winback.{rule}.enabled": True for rule in ("rule1_value", "rule2_team", "rule3_early", "rule6_mix", "rule7_aftercare", "rule8_pilot")}
+WINBACK = {
+    f"firms.0.winback.{rule}.enabled": True
+    for rule in ("rule1_value", "rule2_team", "rule3_early", "rule6_mix", "rule7_aftercare", "rule8_pilot")
+}
 
 
 def scenario(winback: bool = False):
@@ -66,7 +69,11 @@ def test_different_seeds_give_different_markets():
 
 
 def test_a_fresh_process_gives_the_same_numbers_as_this_one():
-    code = "import sys; from tests.test_determinism import digest; print(digest(11), digest(11, winback=True))"
+    code = (
+        "import sys; from tests.test_determinism import digest; print(digest(11), digest(11, winback=True))"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # a different string-hash order than this process
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env=env
+    ).stdout.split()
     assert out == [digest(11), digest(11, winback=True)]

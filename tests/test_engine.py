@@ -27,10 +27,17 @@ def test_with_only_moving_away_survival_in_the_market_is_geometric():
         if week in (13, 26, 52):
             still = np.isin(original, model.pop.customer_id).mean()
             expected = (1 - h) ** week
-            assert abs(still - expected) < 4 * np.sqrt(expected * (1 - expected) / original.size), (week, still, expected)
+            assert abs(still - expected) < 4 * np.sqrt(expected * (1 - expected) / original.size), (
+                week,
+                still,
+                expected,
+            )
     assert model.pop.n == original.size
     moves = model.ledger.column("defections_natural_moved").sum()
-    others = sum(model.ledger.column(f"defections_{m}").sum() for m in ("natural_drifted", "complaint", "competitor", "repositioned"))
+    others = sum(
+        model.ledger.column(f"defections_{m}").sum()
+        for m in ("natural_drifted", "complaint", "competitor", "repositioned")
+    )
     assert moves > 0 and others == 0
 
 
@@ -101,7 +108,9 @@ def test_recovery_paradox_once_but_not_twice():
     sc2 = model.settings.service_failures
     from simulation.engine.experience import experience
 
-    model.settings = model.settings.with_changes({"service_failures.failure_rate_at_zero_service": 1.0, "experience.noise": 0.0})
+    model.settings = model.settings.with_changes(
+        {"service_failures.failure_rate_at_zero_service": 1.0, "experience.noise": 0.0}
+    )
     experience(model, i, np.array([0]))
     assert pop.failures[i][0] == 2 and not pop.recovered[i][0]
     assert pop.satisfaction[i][0] < before - sc2.recovery_bonus + 1e-9
@@ -129,7 +138,13 @@ def test_trust_fades_without_contact_and_not_when_touched():
 
 
 def test_word_of_mouth_volumes_follow_seed_002():
-    sc = quiet_market(**{"natural_churn.move_rate_per_year": 0.0, "word_of_mouth.satisfied_threshold": 0.0, "word_of_mouth.dissatisfied_threshold": 0.0})
+    sc = quiet_market(
+        **{
+            "natural_churn.move_rate_per_year": 0.0,
+            "word_of_mouth.satisfied_threshold": 0.0,
+            "word_of_mouth.dissatisfied_threshold": 0.0,
+        }
+    )
     r = simulate(sc, seed=6)
     w = r.weekly
     tied_years = w.customers.sum() / 52
@@ -181,12 +196,22 @@ def test_a_followed_customer_story_matches_the_crm():
 )
 def test_invariants_hold_for_random_markets(count, weeks, service, price, deal, move, drift, seed, winback):
     changes = {
-        "customers.count": count, "run.burn_in_weeks": 5, "run.weeks": weeks, "firms.0.service": service,
-        "firms.1.price": price, "customers.deal_seeker_share": deal, "natural_churn.move_rate_per_year": move,
+        "customers.count": count,
+        "run.burn_in_weeks": 5,
+        "run.weeks": weeks,
+        "firms.0.service": service,
+        "firms.1.price": price,
+        "customers.deal_seeker_share": deal,
+        "natural_churn.move_rate_per_year": move,
         "natural_churn.drift_hazard": drift,
     }
     if winback:
-        changes.update({f"firms.0.winback.{r}.enabled": True for r in ("rule1_value", "rule3_early", "rule6_mix", "rule7_aftercare")})
+        changes.update(
+            {
+                f"firms.0.winback.{r}.enabled": True
+                for r in ("rule1_value", "rule3_early", "rule6_mix", "rule7_aftercare")
+            }
+        )
     r = simulate(load_preset("baseline").with_changes(changes), seed=seed)
     m, w = r.model, r.weekly
     by_week = w.groupby("week").customers.sum()
@@ -220,5 +245,7 @@ def test_same_seed_same_numbers_different_seed_different_numbers():
 
 def test_a_fresh_process_gives_the_same_numbers():
     code = "from tests.test_engine import _digest; print(_digest(11))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == _digest(11)

@@ -33,11 +33,21 @@ def _reaches_engine_state(node: ast.AST) -> bool:
 def engine_writes(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AugAssign)
+            else []
+        )
         for target in targets:
             if isinstance(target, (ast.Subscript, ast.Attribute)) and _reaches_engine_state(target):
                 found.append(f"{path.name}:{node.lineno}: {ast.unparse(target)}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("fill", "put", "setfield"):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("fill", "put", "setfield")
+        ):
             if _reaches_engine_state(node.func.value):
                 found.append(f"{path.name}:{node.lineno}: {ast.unparse(node.func)}()")
     return found
@@ -45,19 +55,25 @@ def engine_writes(path: Path) -> list[str]:
 
 def test_policies_never_write_the_engines_arrays():
     found = [w for path in sorted(POLICIES.glob("*.py")) for w in engine_writes(path)]
-    assert not found, "policies must act through engine.actions.FirmActions, not write engine state:\n" + "\n".join(found)
+    assert not found, (
+        "policies must act through engine.actions.FirmActions, not write engine state:\n" + "\n".join(found)
+    )
 
 
 def test_the_write_check_catches_a_direct_write(tmp_path):
     bad = tmp_path / "bad.py"
-    bad.write_text("def act(firm):\n    pop = firm.pop\n    pop.trust[0] += 1\n    firm.model.service[0] = 1\n    firm.model.talk.fill(2)\n")
+    bad.write_text(
+        "def act(firm):\n    pop = firm.pop\n    pop.trust[0] += 1\n    firm.model.service[0] = 1\n    firm.model.talk.fill(2)\n"
+    )
     assert len(engine_writes(bad)) == 3
 
 
 # --------------------------------------------------------------------------- each action
 @pytest.fixture
 def market():
-    sc = load_preset("baseline").with_changes({"customers.count": 400, "run.burn_in_weeks": 2, "run.weeks": 4})
+    sc = load_preset("baseline").with_changes(
+        {"customers.count": 400, "run.burn_in_weeks": 2, "run.weeks": 4}
+    )
     model = build_market(sc, seed=3)
     model.step()
     return model
@@ -90,7 +106,11 @@ def test_offers_prompts_and_reminders_touch_only_this_firm(market):
     assert np.allclose(market.pop.heard[1, idx], heard - 0.2)
     rival.prompt(idx[:2])
     rival.remind(idx[2:])
-    assert market.prompted[idx[:2]].all() and market.reminded[idx[2:]].all() and not market.prompted[idx[2:]].any()
+    assert (
+        market.prompted[idx[:2]].all()
+        and market.reminded[idx[2:]].all()
+        and not market.prompted[idx[2:]].any()
+    )
 
 
 def test_coupons_points_and_bundles(market):
@@ -132,7 +152,12 @@ def test_levers_and_money(market):
     you.set_word_of_mouth(2.0, reward_per_referred_sale=8.0)
     you.set_delight(0.1)
     you.set_people_known(3)
-    assert (market.talk[0], market.referral_reward[0], market.delight[0], market.people_known[0]) == (2.0, 8.0, 0.1, 3)
+    assert (market.talk[0], market.referral_reward[0], market.delight[0], market.people_known[0]) == (
+        2.0,
+        8.0,
+        0.1,
+        3,
+    )
     assert market.talk[1] == 1.0
     before = market.ledger.column("thank_you_cost")[market.ledger.week, 0]
     you.pay("thank_you_cost", 12.5)
@@ -168,7 +193,9 @@ SMALL = {"customers.count": 1500, "run.burn_in_weeks": 20, "run.weeks": 30}
 
 def test_replanning_with_the_same_decisions_changes_nothing():
     """Policies that stay on keep their state: re-handing the same plan leaves every number as it was."""
-    sc = load_preset("winback_all_rules").with_changes({**SMALL, "firms.0.tactics.key_accounts.enabled": True, "firms.0.tactics.contacts.enabled": True})
+    sc = load_preset("winback_all_rules").with_changes(
+        {**SMALL, "firms.0.tactics.key_accounts.enabled": True, "firms.0.tactics.contacts.enabled": True}
+    )
     plain = _run_with_plans(sc, {})
     same = _run_with_plans(sc, {5: {}, 13: {}, 21: {}})
     pd.testing.assert_frame_equal(plain, same)
@@ -176,14 +203,19 @@ def test_replanning_with_the_same_decisions_changes_nothing():
 
 def test_a_new_plan_takes_effect_and_replays_exactly():
     sc = load_preset("winback_all_rules").with_changes(SMALL)
-    plans = {10: {"price": 0.9, "tactics.thank_you.enabled": True}, 20: {"winback.rule6_mix.discount_depth": 0.4, "service": 0.8}}
+    plans = {
+        10: {"price": 0.9, "tactics.thank_you.enabled": True},
+        20: {"winback.rule6_mix.discount_depth": 0.4, "service": 0.8},
+    }
     first, again = _run_with_plans(sc, plans), _run_with_plans(sc, plans)
     pd.testing.assert_frame_equal(first, again)
     plain = _run_with_plans(sc, {})
     you = sc.firms[sc.focal_index].name
     mine, base = first[first.firm == you].set_index("week"), plain[plain.firm == you].set_index("week")
     assert (mine.loc[:9, "revenue"] == base.loc[:9, "revenue"]).all()  # nothing changed before the new plan
-    assert mine.loc[10:, "price"].max() == pytest.approx(0.9) and base.loc[10:, "price"].min() == pytest.approx(1.0)
+    assert mine.loc[10:, "price"].max() == pytest.approx(0.9) and base.loc[
+        10:, "price"
+    ].min() == pytest.approx(1.0)
     assert mine.loc[10:, "thank_you_cost"].sum() > 0 and base["thank_you_cost"].sum() == 0
 
 

@@ -43,7 +43,9 @@ def execute(path: Path) -> dict[str, bool]:
     its checks recorded."""
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(REPORT))
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
     text = "".join(o.get("text", "") for o in notebook.cells[-1].outputs if o.output_type == "stream")
     return json.loads(text.split("RESULTS=", 1)[1])
 
@@ -51,7 +53,7 @@ def execute(path: Path) -> dict[str, bool]:
 @pytest.mark.parametrize("name", list(MODULES))
 def test_every_check_passes_on_the_solution(name):
     results = execute(ROOT / "exercises" / "solutions" / f"{name}.ipynb")
-    assert results == {q: True for q in MODULES[name].QUESTIONS}
+    assert results == dict.fromkeys(MODULES[name].QUESTIONS, True)
 
 
 @pytest.mark.parametrize("name", list(MODULES))
@@ -135,7 +137,9 @@ def test_common_mistakes_get_their_own_hint():
     assert w.check_worth_pursuing(680).text == t("ex.worth_pursuing.natural")
     assert w.check_tenure(5, 10).text == t("ex.tenure.seed_numbers")
     assert g.check_girard(1400 / 75000, 3750).text == t("ex.girard.upside_down")
-    assert what_a_customer_is_worth.check_cost_per_customer(6, 2.5).text == t("ex.cost_per_customer.multiplied")
+    assert what_a_customer_is_worth.check_cost_per_customer(6, 2.5).text == t(
+        "ex.cost_per_customer.multiplied"
+    )
     percent = customer_base.check_top20(65)
     assert not percent and "percentage" in percent.text
 
@@ -155,7 +159,14 @@ def test_right_answers_pass_and_progress_counts_them():
     assert w.check_worth_pursuing(230)
     assert w.check_tenure(10.0, 20)
     assert w.check_seed_claim(False, 2)
-    assert w.check_responses({"complaint": "show_the_fix", "competitor": "match_the_offer", "natural": "simply_invite", "repositioned": "let_go"})
+    assert w.check_responses(
+        {
+            "complaint": "show_the_fix",
+            "competitor": "match_the_offer",
+            "natural": "simply_invite",
+            "repositioned": "let_go",
+        }
+    )
     report = w.progress()
     assert not report and "4 of 6" in report.text
     assert loyalty_and_price_war.check_girard(75000 / 1400, 3750)
@@ -166,7 +177,9 @@ def test_every_question_has_a_title_and_a_hint_in_the_catalog():
         for question in module.QUESTIONS:
             texts = feedback.texts(question)
             assert texts.title in SOURCE and all(hint in SOURCE for hint in texts.hints)
-            assert texts.hints or any(k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in SOURCE)
+            assert texts.hints or any(
+                k.startswith(f"ex.{question}.") and k.split(".")[-1] not in ("title", "why") for k in SOURCE
+            )
 
 
 def test_a_right_answer_says_why_it_matters():
@@ -180,7 +193,13 @@ def test_progress_names_each_question_as_its_heading_in_the_notebook():
 
     for name, module in MODULES.items():
         notebook = nbformat.read(ROOT / "exercises" / "solutions" / f"{name}.ipynb", as_version=4)
-        headings = [line[3:].strip() for cell in notebook.cells if cell.cell_type == "markdown" for line in cell.source.splitlines() if re.match(r"## \d", line)]
+        headings = [
+            line[3:].strip()
+            for cell in notebook.cells
+            if cell.cell_type == "markdown"
+            for line in cell.source.splitlines()
+            if re.match(r"## \d", line)
+        ]
         assert headings == [t(feedback.texts(q).title) for q in module.QUESTIONS], name
 
 
@@ -205,7 +224,9 @@ def test_blanks_never_overwrite_a_notebook_a_learner_filled_in(tmp_path, capsys)
     out, err = capsys.readouterr()
     assert filled.read_bytes() == mine, "the learner's answers are kept"
     assert "not overwritten" in err and filled.name in err and "--force" in err
-    assert "A new sentence." in untouched.read_text() and untouched.name in out  # an untouched blank is updated
+    assert (
+        "A new sentence." in untouched.read_text() and untouched.name in out
+    )  # an untouched blank is updated
     assert blanks.main(["--force"], folder=folder) == 0
     assert "A new sentence." in filled.read_text() and "my answer" not in filled.read_text()
     assert blanks.main([], folder=folder) == 0 and blanks.main(["--check"], folder=folder) == 0
@@ -249,7 +270,9 @@ _scalars = st.one_of(
     st.sampled_from([10**400, -(10**400), 0, 1, 230, 0.5, 2, 10, 20]),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
-    st.sampled_from(["important_winback", "match", "hold", "quality", "thank_you", "large", "show_the_fix", ""]),
+    st.sampled_from(
+        ["important_winback", "match", "hold", "quality", "thank_you", "large", "show_the_fix", ""]
+    ),
     st.booleans(),
     st.none(),
     st.just(...),
@@ -260,21 +283,40 @@ _scalars = st.one_of(
     st.builds(Raising),
     st.builds(RaisingFloat, st.floats(allow_nan=False)),
 )
-_keys = st.one_of(st.text(max_size=8), st.integers(), st.floats(), st.booleans(), st.none(), st.tuples(st.integers()), st.sampled_from(["complaint", "active", "important_value", "rule1_value.enabled", "rule4_segment.target_classes"]))
-_frames = st.sampled_from([
-    pd.Series([1, 2, 3]),
-    pd.Series([True]),
-    pd.DataFrame(),
-    pd.DataFrame({"recency_days": [1, 2], "frequency": [1, 1], "monetary": [5.0, 7.0]}, index=[1, 1]),
-    pd.DataFrame({"recency_days": ["a"], "frequency": [None], "monetary": [object()]}),
-    pd.DataFrame([[1, 2, 3]], columns=["recency_days", "recency_days", "monetary"]),
-])
+_keys = st.one_of(
+    st.text(max_size=8),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.tuples(st.integers()),
+    st.sampled_from(
+        ["complaint", "active", "important_value", "rule1_value.enabled", "rule4_segment.target_classes"]
+    ),
+)
+_frames = st.sampled_from(
+    [
+        pd.Series([1, 2, 3]),
+        pd.Series([True]),
+        pd.DataFrame(),
+        pd.DataFrame({"recency_days": [1, 2], "frequency": [1, 1], "monetary": [5.0, 7.0]}, index=[1, 1]),
+        pd.DataFrame({"recency_days": ["a"], "frequency": [None], "monetary": [object()]}),
+        pd.DataFrame([[1, 2, 3]], columns=["recency_days", "recency_days", "monetary"]),
+    ]
+)
 JUNK = st.recursive(
     st.one_of(_scalars, _frames),
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4), st.tuples(inner), st.sets(st.one_of(st.integers(), st.text(max_size=6)), max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(_keys, inner, max_size=4),
+        st.tuples(inner),
+        st.sets(st.one_of(st.integers(), st.text(max_size=6)), max_size=3),
+    ),
     max_leaves=6,
 )
-CHECKS = [(name, check) for module in MODULES.values() for name, check in sorted(public_checks(module).items())]
+CHECKS = [
+    (name, check) for module in MODULES.values() for name, check in sorted(public_checks(module).items())
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
@@ -287,12 +329,18 @@ def test_every_check_returns_feedback_whatever_it_is_given(which, answers, named
     else:
         result = check(*answers)
     assert isinstance(result, feedback.Feedback), (name, answers)
-    assert isinstance(result.text, str) and isinstance(str(result), str) and isinstance(result._repr_html_(), str)
+    assert (
+        isinstance(result.text, str)
+        and isinstance(str(result), str)
+        and isinstance(result._repr_html_(), str)
+    )
 
 
 def test_a_wrong_number_of_answers_says_how_many_are_expected():
     result = why_customers_leave.check_tenure(10)
-    assert not result and "2" in result.text and "tenure_at_10" in result.text and "tenure_at_5" in result.text
+    assert (
+        not result and "2" in result.text and "tenure_at_10" in result.text and "tenure_at_5" in result.text
+    )
     assert not why_customers_leave.check_worth_pursuing()
     assert not why_customers_leave.check_worth_pursuing(230, 1, extra=2)
 
@@ -321,7 +369,9 @@ def test_the_right_answers_as_numpy_bools_pass():
     assert loyalty_and_price_war.check_match_pays(row.low > 0)  # np.bool_, as pandas gives it
 
 
-@pytest.mark.parametrize("value", [10**400, -(10**400), float("inf"), RaisingFloat(3.0)], ids=["huge", "-huge", "inf", "raising"])
+@pytest.mark.parametrize(
+    "value", [10**400, -(10**400), float("inf"), RaisingFloat(3.0)], ids=["huge", "-huge", "inf", "raising"]
+)
 def test_numbers_too_large_or_unreadable_get_a_hint(value):
     result = why_customers_leave.check_worth_pursuing(value)
     assert not result and "worth_pursuing" in result.text
@@ -345,12 +395,19 @@ def test_a_programme_with_a_key_that_is_not_a_setting_name_gets_its_own_hint():
 
 
 def _public(module) -> dict:
-    return {name: getattr(module, name) for name in dir(module) if not name.startswith("_") and not inspect.ismodule(getattr(module, name))}
+    return {
+        name: getattr(module, name)
+        for name in dir(module)
+        if not name.startswith("_") and not inspect.ismodule(getattr(module, name))
+    }
 
 
 def _zero_arguments(function) -> bool:
     try:
-        return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in inspect.signature(function).parameters.values())
+        return all(
+            p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            for p in inspect.signature(function).parameters.values()
+        )
     except (TypeError, ValueError):
         return False
 
@@ -359,7 +416,11 @@ def _candidates(module) -> list:
     """What a curious learner gets from the module without working: every public value, what each
     public function returns without arguments, and what a one-argument function makes of those
     (or of the words 'large' and 'small')."""
-    public = {name: value for name, value in _public(module).items() if not name.startswith("check_") and name != "progress"}
+    public = {
+        name: value
+        for name, value in _public(module).items()
+        if not name.startswith("check_") and name != "progress"
+    }
     found = [value for value in public.values() if not callable(value)]
     for function in (v for v in public.values() if callable(v) and not isinstance(v, type)):
         if _zero_arguments(function):
@@ -410,7 +471,11 @@ def test_hints_about_the_pilots_and_matching_do_not_give_the_interval():
     for size in ("large", "small"):
         reading = p.pilot_reading(size)
         right = reading["low"] > 0
-        wrong = (not right, (p.pilot_reading("small")["low"] > 0)) if size == "large" else ((p.pilot_reading("large")["low"] > 0), not right)
+        wrong = (
+            (not right, (p.pilot_reading("small")["low"] > 0))
+            if size == "large"
+            else ((p.pilot_reading("large")["low"] > 0), not right)
+        )
         text = winback_program.check_pilot_real(*wrong).text
         for key in ("low", "high", "uplift"):
             assert format_number(reading[key], ".1%") not in text, (size, key, text)

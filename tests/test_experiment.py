@@ -25,14 +25,18 @@ def serial(pair):
 
 
 def test_replication_streams_are_independent_of_their_count():
-    assert [s.spawn_key for s in replication_seeds(5, 3)] == [s.spawn_key for s in replication_seeds(5, 6)[:3]]
+    assert [s.spawn_key for s in replication_seeds(5, 3)] == [
+        s.spawn_key for s in replication_seeds(5, 6)[:3]
+    ]
     draws = [np.random.default_rng(s).random() for s in replication_seeds(5, 6)]
     assert len(set(draws)) == 6
 
 
 def test_replication_k_does_not_depend_on_how_many_ran(pair, serial):
     fewer = compare(pair, replications=2, seed=11, workers=1, progress=False)
-    pd.testing.assert_frame_equal(fewer.kpis, serial.kpis[serial.kpis.replication < 2].reset_index(drop=True), check_like=True)
+    pd.testing.assert_frame_equal(
+        fewer.kpis, serial.kpis[serial.kpis.replication < 2].reset_index(drop=True), check_like=True
+    )
 
 
 def test_processes_give_exactly_the_serial_numbers(pair, serial):
@@ -43,7 +47,9 @@ def test_processes_give_exactly_the_serial_numbers(pair, serial):
 
 def test_dask_cluster_gives_exactly_the_serial_numbers(pair, serial):
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         on_dask = compare(pair, replications=4, seed=11, scheduler=cluster.scheduler_address, progress=False)
     pd.testing.assert_frame_equal(on_dask.kpis, serial.kpis)
     pd.testing.assert_frame_equal(on_dask.weekly, serial.weekly)
@@ -56,7 +62,9 @@ def test_summary_has_mean_and_95_interval_per_scenario_and_kpi(serial):
     values = serial.kpis.loc[serial.kpis.scenario == "Baseline", "profit"].to_numpy()
     assert row["mean"] == pytest.approx(values.mean())
     half = 3.182446305284263 * values.std(ddof=1) / 2  # t(0.975, 3) * sd / sqrt(4)
-    assert row["low"] == pytest.approx(values.mean() - half) and row["high"] == pytest.approx(values.mean() + half)
+    assert row["low"] == pytest.approx(values.mean() - half) and row["high"] == pytest.approx(
+        values.mean() + half
+    )
     known = s.dropna(subset=["mean"])
     assert (known["low"] <= known["mean"]).all() and (known["mean"] <= known["high"]).all()
 
@@ -78,10 +86,21 @@ def test_weekly_bands_cover_every_week_and_scenario(serial, small):
 
 
 def test_sweep_runs_every_grid_point(small):
-    result = sweep(small, {"firms.0.price": [0.9, 1.1], "firms.0.service": [0.5, 0.9]}, replications=2, workers=1, progress=False)
+    result = sweep(
+        small,
+        {"firms.0.price": [0.9, 1.1], "firms.0.service": [0.5, 0.9]},
+        replications=2,
+        workers=1,
+        progress=False,
+    )
     assert len(result.kpis) == 4 * 2
     s = result.summary
-    assert set(map(tuple, s[["firms.0.price", "firms.0.service"]].drop_duplicates().to_numpy())) == {(0.9, 0.5), (0.9, 0.9), (1.1, 0.5), (1.1, 0.9)}
+    assert set(map(tuple, s[["firms.0.price", "firms.0.service"]].drop_duplicates().to_numpy())) == {
+        (0.9, 0.5),
+        (0.9, 0.9),
+        (1.1, 0.5),
+        (1.1, 0.9),
+    }
     profit = s[s.kpi == "profit"].set_index(["firms.0.price", "firms.0.service"])["mean"]
     assert profit.notna().all()
 

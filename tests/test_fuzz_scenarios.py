@@ -26,22 +26,112 @@ FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, Heal
 
 # pieces of YAML, scenario words and troublemakers: aliases, tags, merges, directives, odd numbers
 TOKENS = [
-    "\n", "\n  ", "\n    ", "  ", "- ", ": ", ", ", "[", "]", "{", "}", "? ", "&a ", "&b ", "*a", "*b", "<<: *a",
-    "!!str ", "!!int ", "!!float ", "!!bool ", "!!timestamp ", "!!binary ", "!!set ", "!!omap ", "!!pairs ", "!!map ", "!!seq ",
-    "!!python/object:os.system ", "!custom ", "0000-01-01", "2001-13-01", "2001-01-01 25:00:00",
-    "'", '"', "|", ">-", "#", "---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2000:\n", "\t", "\ufeff", "\x00", "\x85", "é", "价",
-    "customers", "firms", "count", "name", "price", "role", "focal", "events", "kind", "week", "run", "weeks",
-    "tactics", "points", "enabled", "winback", "rule1_value", "joining_per_week", "switching_cost_shock", "price_change",
-    "0", "1", "-3", "0.5", "1e-31", "1e999", ".nan", "-.inf", "0x1F", "0o17", "1_000", "1:20:30", "9" * 150,
-    "true", "yes", "off", "null", "~", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "=",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "  ",
+    "- ",
+    ": ",
+    ", ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "? ",
+    "&a ",
+    "&b ",
+    "*a",
+    "*b",
+    "<<: *a",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!set ",
+    "!!omap ",
+    "!!pairs ",
+    "!!map ",
+    "!!seq ",
+    "!!python/object:os.system ",
+    "!custom ",
+    "0000-01-01",
+    "2001-13-01",
+    "2001-01-01 25:00:00",
+    "'",
+    '"',
+    "|",
+    ">-",
+    "#",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "\t",
+    "\ufeff",
+    "\x00",
+    "\x85",
+    "é",
+    "价",
+    "customers",
+    "firms",
+    "count",
+    "name",
+    "price",
+    "role",
+    "focal",
+    "events",
+    "kind",
+    "week",
+    "run",
+    "weeks",
+    "tactics",
+    "points",
+    "enabled",
+    "winback",
+    "rule1_value",
+    "joining_per_week",
+    "switching_cost_shock",
+    "price_change",
+    "0",
+    "1",
+    "-3",
+    "0.5",
+    "1e-31",
+    "1e999",
+    ".nan",
+    "-.inf",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "1:20:30",
+    "9" * 150,
+    "true",
+    "yes",
+    "off",
+    "null",
+    "~",
+    "2001-12-14",
+    "2001-12-14t21:59:43.10-05:00",
+    "=",
 ]
 TOKEN = st.sampled_from(TOKENS) | st.text(max_size=8)
 YAMLISH = st.lists(TOKEN, max_size=60).map("".join)
 
-PRESET_TEXTS = [scenario_to_yaml(load_preset(name), comments=comments) for name in preset_names() for comments in (True, False)]
+PRESET_TEXTS = [
+    scenario_to_yaml(load_preset(name), comments=comments)
+    for name in preset_names()
+    for comments in (True, False)
+]
 PRESET_DATA = [load_preset(name).model_dump(mode="json") for name in preset_names()]
 VALUES = (
-    st.none() | st.booleans() | st.integers() | st.integers(min_value=10**120) | st.floats() | st.text(max_size=80)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=10**120)
+    | st.floats()
+    | st.text(max_size=80)
     | st.lists(st.integers() | st.text(max_size=5) | st.booleans(), max_size=8)
     | st.dictionaries(st.text(max_size=12), st.integers() | st.text(max_size=5), max_size=4)
     | st.sampled_from(["price_change", "switching_cost_shock", "frobnicate", "focal", "You", "x" * 5000])
@@ -97,7 +187,9 @@ def changed_presets(draw) -> bytes:
             node.append(draw(VALUES))
         else:
             del node[key]
-    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=draw(st.booleans()), sort_keys=draw(st.booleans()))
+    text = yaml.dump(
+        data, Dumper=yaml.CSafeDumper, allow_unicode=draw(st.booleans()), sort_keys=draw(st.booleans())
+    )
     return text.encode("utf-8", "surrogatepass")
 
 

@@ -26,7 +26,15 @@ STRATEGIES = ("retention_minded", "price_cutter", "do_nothing")
 
 def new_game(tmp_path, teams=3, markets=1, rounds=3, weeks=6, name="g.sqlite"):
     store = GameStore(tmp_path / name)
-    game, codes = Game.create(store, load_preset("baseline").with_changes(SMALL), teams, markets=markets, rounds=rounds, weeks_per_round=weeks, seed=3)
+    game, codes = Game.create(
+        store,
+        load_preset("baseline").with_changes(SMALL),
+        teams,
+        markets=markets,
+        rounds=rounds,
+        weeks_per_round=weeks,
+        seed=3,
+    )
     return store, game, codes
 
 
@@ -37,12 +45,18 @@ def play_round(game, codes, round, skip=()):
             continue
         team = game.store.team_for_code(c["code"])
         history = [v for _, v in sorted(game.team_results(c["code"]).items())]
-        game.submit(c["code"], BOTS[STRATEGIES[k % 3]](game.starting_decisions(team), round, history), by="test")
+        game.submit(
+            c["code"], BOTS[STRATEGIES[k % 3]](game.starting_decisions(team), round, history), by="test"
+        )
     return game.advance(codes["trainer"])
 
 
 def profits(game) -> dict:
-    return {(r, team): view["pnl"]["profit"] for r, views in game.results().items() for team, view in views.items()}
+    return {
+        (r, team): view["pnl"]["profit"]
+        for r, views in game.results().items()
+        for team, view in views.items()
+    }
 
 
 def test_a_game_plays_its_rounds_and_ranks_the_teams(tmp_path):
@@ -175,21 +189,66 @@ def _cli(capsys, *args):
 
 def test_the_cli_plays_the_same_game_as_the_api(tmp_path, capsys):
     db = str(tmp_path / "cli.sqlite")
-    code, out, _ = _cli(capsys, "game", "new", "--preset", "baseline", "--customers", "1500", "--teams", "3", "--rounds", "2", "--weeks-per-round", "6", "--seed", "3", "--db", db, "--json")
+    code, out, _ = _cli(
+        capsys,
+        "game",
+        "new",
+        "--preset",
+        "baseline",
+        "--customers",
+        "1500",
+        "--teams",
+        "3",
+        "--rounds",
+        "2",
+        "--weeks-per-round",
+        "6",
+        "--seed",
+        "3",
+        "--db",
+        db,
+        "--json",
+    )
     assert code == 0
     codes = json.loads(out)
     assert [t["team"] for t in codes["teams"]] == ["Team 1", "Team 2", "Team 3"] and codes["trainer"]
     template = tmp_path / "ours.yaml"
     _, text, _ = _cli(capsys, "game", "decisions-template")
     template.write_text(text.replace("price: 1.0", "price: 0.9"), encoding="utf-8")
-    assert _cli(capsys, "game", "decide", "--db", db, "--team", codes["teams"][0]["code"], str(template))[0] == 0
-    assert _cli(capsys, "game", "bot", "--db", db, "--team", codes["teams"][1]["code"], "--strategy", "retention_minded")[0] == 0
+    assert (
+        _cli(capsys, "game", "decide", "--db", db, "--team", codes["teams"][0]["code"], str(template))[0] == 0
+    )
+    assert (
+        _cli(
+            capsys,
+            "game",
+            "bot",
+            "--db",
+            db,
+            "--team",
+            codes["teams"][1]["code"],
+            "--strategy",
+            "retention_minded",
+        )[0]
+        == 0
+    )
     code, out, _ = _cli(capsys, "game", "status", "--db", db, "--json")
-    assert json.loads(out)["round"] == 0 and [t["submitted"] for t in json.loads(out)["teams"]] == [True, True, False]
+    assert json.loads(out)["round"] == 0 and [t["submitted"] for t in json.loads(out)["teams"]] == [
+        True,
+        True,
+        False,
+    ]
     assert _cli(capsys, "game", "advance", "--db", db, "--trainer", codes["trainer"])[0] == 0
     # the same game through the API, in another store
     store = GameStore(tmp_path / "api.sqlite")
-    game, api = Game.create(store, load_preset("baseline").with_changes({"customers.count": 1500}), 3, rounds=2, weeks_per_round=6, seed=3)
+    game, api = Game.create(
+        store,
+        load_preset("baseline").with_changes({"customers.count": 1500}),
+        3,
+        rounds=2,
+        weeks_per_round=6,
+        seed=3,
+    )
     game.submit(api["teams"][0]["code"], decisions_from_dict({"price": 0.9}))
     team = store.team_for_code(api["teams"][1]["code"])
     game.submit(api["teams"][1]["code"], BOTS["retention_minded"](game.starting_decisions(team), 1, []))
@@ -211,7 +270,10 @@ def test_cli_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, expected
     store, game, codes = new_game(tmp_path)
     decision_file = tmp_path / "d.yaml"
     decision_file.write_text("price: 1.0\n", encoding="utf-8")
-    filled = [a.format(db=tmp_path / "g.sqlite", file=decision_file, missing=tmp_path / "missing.sqlite") for a in args]
+    filled = [
+        a.format(db=tmp_path / "g.sqlite", file=decision_file, missing=tmp_path / "missing.sqlite")
+        for a in args
+    ]
     code, _, err = _cli(capsys, *filled)
     assert code == 2 and expected in err and len(err.strip().splitlines()) == 1
 
@@ -219,9 +281,22 @@ def test_cli_bad_input_is_one_line_and_status_2(tmp_path, capsys, args, expected
 def test_cli_refuses_a_decision_out_of_range_and_a_malformed_file(tmp_path, capsys):
     store, game, codes = new_game(tmp_path)
     bad = tmp_path / "bad.yaml"
-    for text, field in (("price: 9\n", "price"), ("price: [1,\n", "line"), ("tactics: {thank_you: {enabled: maybe}}\n", "enabled")):
+    for text, field in (
+        ("price: 9\n", "price"),
+        ("price: [1,\n", "line"),
+        ("tactics: {thank_you: {enabled: maybe}}\n", "enabled"),
+    ):
         bad.write_text(text, encoding="utf-8")
-        code, _, err = _cli(capsys, "game", "decide", "--db", str(tmp_path / "g.sqlite"), "--team", codes["teams"][0]["code"], str(bad))
+        code, _, err = _cli(
+            capsys,
+            "game",
+            "decide",
+            "--db",
+            str(tmp_path / "g.sqlite"),
+            "--team",
+            codes["teams"][0]["code"],
+            str(bad),
+        )
         assert code == 2 and field in err and len(err.strip().splitlines()) == 1
 
 
@@ -230,16 +305,20 @@ def test_the_report_has_the_leaderboard_rounds_decisions_and_an_offline_debrief(
     play_round(game, codes, 1)
     play_round(game, codes, 2)
     out = tmp_path / "report"
-    code, _, _ = _cli(capsys, "game", "report", "--db", str(tmp_path / "g.sqlite"), "--out", str(out), "--replications", "2")
+    code, _, _ = _cli(
+        capsys, "game", "report", "--db", str(tmp_path / "g.sqlite"), "--out", str(out), "--replications", "2"
+    )
     assert code == 0
     for name in ("leaderboard.csv", "rounds.csv", "decisions.csv", "debrief.html"):
         assert (out / name).stat().st_size > 0
     page = (out / "debrief.html").read_text(encoding="utf-8")
-    assert "src=\"http" not in page and "src='http" not in page
+    assert 'src="http' not in page and "src='http" not in page
     import pandas as pd
 
     rounds = pd.read_csv(out / "rounds.csv")
-    assert len(rounds) == 6 and {"truth_defections_complaint", "crm_newly_lost", "pnl_profit"} <= set(rounds.columns)
+    assert len(rounds) == 6 and {"truth_defections_complaint", "crm_newly_lost", "pnl_profit"} <= set(
+        rounds.columns
+    )
     assert len(pd.read_csv(out / "decisions.csv")) == 6
 
 
@@ -263,10 +342,21 @@ def test_a_decisions_file_is_read_within_the_scenario_files_limits(tmp_path, cap
     """An alias bomb, a key given twice or a folder are refused in one line, never a hang."""
     store, game, codes = new_game(tmp_path)
     bomb = tmp_path / "bomb.yaml"
-    levels = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"] + [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 9)]
+    levels = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"] + [
+        f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, 9)
+    ]
     bomb.write_text("\n".join(levels) + "\nprice: *a8\n", encoding="utf-8")
     twice = tmp_path / "twice.yaml"
     twice.write_text("price: 1.0\nprice: 0.9\n", encoding="utf-8")
     for path in (bomb, twice, tmp_path):
-        code, _, err = _cli(capsys, "game", "decide", "--db", str(tmp_path / "g.sqlite"), "--team", codes["teams"][0]["code"], str(path))
+        code, _, err = _cli(
+            capsys,
+            "game",
+            "decide",
+            "--db",
+            str(tmp_path / "g.sqlite"),
+            "--team",
+            codes["teams"][0]["code"],
+            str(path),
+        )
         assert code == 2 and len(err.strip().splitlines()) == 1

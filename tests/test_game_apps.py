@@ -77,7 +77,11 @@ def test_wrong_codes_and_bad_values_show_one_line(tmp_path):
     assert "is not a trainer's code" in console.notice.text and "Traceback" not in console.notice.text
     console.teams.value = 5  # five teams in one market of three firms
     console.create_button.click()
-    assert console.game is None and console.notice.text.startswith("teams: 5 teams in 1 markets") and "\n" not in console.notice.text
+    assert (
+        console.game is None
+        and console.notice.text.startswith("teams: 5 teams in 1 markets")
+        and "\n" not in console.notice.text
+    )
     team = TeamApp(tmp_path / "class.sqlite")
     team.join_button.click()
     assert "join code" in team.notice.text
@@ -100,7 +104,9 @@ def test_an_unexpected_error_is_one_line_too(tmp_path, monkeypatch):
 
 
 def test_the_form_has_every_choice_and_gives_back_what_it_shows(tmp_path):
-    assert set(SETTINGS) == {f"{g}.{n}.{f}" for g in CHOICES for n, fields in CHOICES[g].items() for f in fields if f != "enabled"}
+    assert set(SETTINGS) == {
+        f"{g}.{n}.{f}" for g in CHOICES for n, fields in CHOICES[g].items() for f in fields if f != "enabled"
+    }
     console = console_with_game(tmp_path)
     team = joined(console, 0)
     start = console.game.starting_decisions(team.team)
@@ -109,9 +115,15 @@ def test_the_form_has_every_choice_and_gives_back_what_it_shows(tmp_path):
     team.form.load(chosen)
     assert team.form.decisions() == chosen
     rule1 = team.form.switch("winback", "rule1_value")
-    assert rule1.details.layout.display == "" and team.form.switch("winback", "rule2_team").details.layout.display == "none"
+    assert (
+        rule1.details.layout.display == ""
+        and team.form.switch("winback", "rule2_team").details.layout.display == "none"
+    )
     limits = team.form.price
-    assert (limits.min, limits.max) == (0.5, 2.0) and (team.form.service.min, team.form.service.max) == (0.3, 1.0)
+    assert (limits.min, limits.max) == (0.5, 2.0) and (team.form.service.min, team.form.service.max) == (
+        0.3,
+        1.0,
+    )
     assert team.form.survey.max == 500
 
 
@@ -129,7 +141,11 @@ def test_a_team_decides_the_trainer_runs_the_round_and_the_team_sees_only_its_ow
     assert first.notice.text.startswith("Your decisions for round 1 are in")
     assert "your decisions: submitted" in first.status.value
     stored = console.store.decisions(console.game.id, 1)[first.team["id"]]
-    assert stored["price"] == pytest.approx(1.12) and stored["winback"]["rule3_early"]["enabled"] and stored["research"]["lost_survey"] == 40
+    assert (
+        stored["price"] == pytest.approx(1.12)
+        and stored["winback"]["rule3_early"]["enabled"]
+        and stored["research"]["lost_survey"] == 40
+    )
     teams[1].submit_button.click()
 
     assert console.watcher.check()  # the console sees the submissions
@@ -151,7 +167,9 @@ def test_a_team_decides_the_trainer_runs_the_round_and_the_team_sees_only_its_ow
     assert f"You interviewed {asked['interviewed']} of the {asked['lost']} customers" in first.research.value
     for other in teams[1:]:
         theirs = results[other.team["id"]]
-        assert f"{theirs['pnl']['profit']:,.0f}" not in text and f"{theirs['pnl']['revenue']:,.0f}" not in text
+        assert (
+            f"{theirs['pnl']['profit']:,.0f}" not in text and f"{theirs['pnl']['revenue']:,.0f}" not in text
+        )
     for secret in ("Why customers really left", "The truth", "True reason", "weekly_margin", "defections"):
         assert secret not in text
     assert "truth" not in json.dumps(first.seen)
@@ -167,9 +185,14 @@ def test_a_late_submission_counts_from_the_next_round_and_a_paused_game_refuses(
     team.submit_button.click()
     assert team.notice.text == "Round 1 had already run: your decisions count from round 2."
     console.pause_button.click()
-    assert console.notice.text.startswith("The game is paused") and console.pause_button.description == "Resume"
+    assert (
+        console.notice.text.startswith("The game is paused") and console.pause_button.description == "Resume"
+    )
     team.submit_button.click()
-    assert team.notice.text == f"game {console.game.id}: the game is paused; decisions are taken again when the trainer opens it"
+    assert (
+        team.notice.text
+        == f"game {console.game.id}: the game is paused; decisions are taken again when the trainer opens it"
+    )
     assert "paused" in team.status.value and team.submit_button.disabled
     console.pause_button.click()
     assert team.watcher.check() and not team.submit_button.disabled
@@ -199,9 +222,13 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
     assert console.store.game(console.game.id)["round"] == 2
     assert team.watcher.check() and team.notice.text == "Round 2 has run: your results are below."
     console.undo_button.click()
-    assert console.undo_confirm.layout.display == "" and console.undo_yes.description == "Yes, take back round 2"
+    assert (
+        console.undo_confirm.layout.display == "" and console.undo_yes.description == "Yes, take back round 2"
+    )
     console.undo_yes.click()
-    assert console.store.game(console.game.id)["round"] == 1 and console.notice.text.startswith("Round 2 was taken back")
+    assert console.store.game(console.game.id)["round"] == 1 and console.notice.text.startswith(
+        "Round 2 was taken back"
+    )
     assert team.watcher.check() and team.notice.text.startswith("The trainer took round 2 back")
     assert [r for _, r in team.round_choice.options] == [1]
     console.advance_button.click()
@@ -213,7 +240,10 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
     for score in ("profit", "equity", "share"):
         console.board_score.value = score
         board = console.game.leaderboard(score)
-        order = [m.group(1) for m in re.finditer(r"<td class=rl-num>\d+</td><td>([^<]+)</td>", console.board_table.value)]
+        order = [
+            m.group(1)
+            for m in re.finditer(r"<td class=rl-num>\d+</td><td>([^<]+)</td>", console.board_table.value)
+        ]
         assert order == list(board.team) and board[score].is_monotonic_decreasing
     assert "Leaderboard by market share" in json.dumps(console.board_chart._chart.chart.to_dict())
 
@@ -225,10 +255,19 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
     assert "<li>" in console.questions.value
 
     folder = console.export()
-    assert sorted(p.name for p in folder.iterdir()) == ["debrief.html", "decisions.csv", "leaderboard.csv", "rounds.csv", "store-export.json"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "debrief.html",
+        "decisions.csv",
+        "leaderboard.csv",
+        "rounds.csv",
+        "store-export.json",
+    ]
     exported = json.loads((folder / "store-export.json").read_text(encoding="utf-8"))
     assert exported["game"]["round"] == 2 and str(folder) in console.exported.value
-    assert not any(code in (folder / "store-export.json").read_text(encoding="utf-8") for code in [*codes(console), console.trainer])
+    assert not any(
+        code in (folder / "store-export.json").read_text(encoding="utf-8")
+        for code in [*codes(console), console.trainer]
+    )
 
 
 def test_opening_a_game_with_the_trainers_code_shows_its_codes_and_address(tmp_path, monkeypatch):
@@ -271,10 +310,18 @@ def test_serve_runs_voila_on_the_game_notebooks_with_no_cdn(tmp_path, monkeypatc
     assert addresses("127.0.0.1", 8866) == ["http://127.0.0.1:8866"]
     assert addresses("0.0.0.0", 9000)[-1] == "http://127.0.0.1:9000"
     command = voila_command(tmp_path, "127.0.0.1", 8866)
-    assert command[1:4] == ["-m", "voila", str(tmp_path)] and "--Voila.ip=127.0.0.1" in command and "--template=retention_lab" in command
+    assert (
+        command[1:4] == ["-m", "voila", str(tmp_path)]
+        and "--Voila.ip=127.0.0.1" in command
+        and "--template=retention_lab" in command
+    )
     env = voila_environment(str(tmp_path / "x.sqlite"), ["http://127.0.0.1:8866"])
-    assert env[STORE_VARIABLE] == str(tmp_path / "x.sqlite") and env["JUPYTER_PATH"].startswith(str(TEMPLATES))
-    template = (TEMPLATES / "voila" / "templates" / "retention_lab" / "index.html.j2").read_text(encoding="utf-8")
+    assert env[STORE_VARIABLE] == str(tmp_path / "x.sqlite") and env["JUPYTER_PATH"].startswith(
+        str(TEMPLATES)
+    )
+    template = (TEMPLATES / "voila" / "templates" / "retention_lab" / "index.html.j2").read_text(
+        encoding="utf-8"
+    )
     assert "https://" not in template and "super.super()" in template
     assert main(["game", "serve", "--db", str(tmp_path / "x.sqlite"), "--ip", "everyone"]) == 2
     assert "--ip: 'everyone' is not an address" in capsys.readouterr().err

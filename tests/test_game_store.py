@@ -44,10 +44,14 @@ def _postgres_url() -> str:
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
         if os.environ.get("CI"):
-            pytest.fail(f"{POSTGRES_ENV} is not set, and CI must test the game store on PostgreSQL "
-                        "(.ci/run starts a server with .ci/postgres.sh)")
-        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test the game store on "
-                    "(run `source .ci/postgres.sh` to start one)")
+            pytest.fail(
+                f"{POSTGRES_ENV} is not set, and CI must test the game store on PostgreSQL "
+                "(.ci/run starts a server with .ci/postgres.sh)"
+            )
+        pytest.skip(
+            f"{POSTGRES_ENV} is not set: no PostgreSQL server to test the game store on "
+            "(run `source .ci/postgres.sh` to start one)"
+        )
     return url
 
 
@@ -63,7 +67,9 @@ def where(request, tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -77,8 +83,15 @@ def store(where):
 
 
 def new_game(store: GameStore, teams: int = 3, **definition) -> dict:
-    spec = {"name": "Test market", "rounds": 8, "weeks_per_round": 4, "seed": 7, "markets": 1,
-            "scenario": {"customers": {"count": 500}, "firms": [{"price": 10.5}, {"price": 9.0}]}, **definition}
+    spec = {
+        "name": "Test market",
+        "rounds": 8,
+        "weeks_per_round": 4,
+        "seed": 7,
+        "markets": 1,
+        "scenario": {"customers": {"count": 500}, "firms": [{"price": 10.5}, {"price": 9.0}]},
+        **definition,
+    }
     return store.create_game(spec, [{"name": f"Team {i + 1}", "market": 0, "firm": i} for i in range(teams)])
 
 
@@ -87,7 +100,9 @@ def run_round(store: GameStore, created: dict, round: int, value: float = 1.0) -
     game = created["game"]
     submitted = store.submitted(game, round)
     carried = {team: {"price": 10} for team, done in submitted.items() if not done}
-    store.record_round(game, round, {t["id"]: {"profit": value * t["id"], "round": round} for t in created["teams"]}, carried)
+    store.record_round(
+        game, round, {t["id"]: {"profit": value * t["id"], "round": round} for t in created["teams"]}, carried
+    )
 
 
 def in_parallel(count: int, work) -> tuple[list, list, float]:
@@ -120,19 +135,34 @@ def test_create_a_game_and_read_it_back(store):
     game = store.game(created["game"])
     assert game["id"] == created["game"]
     assert game["definition"]["name"] == "Grüße, Markt 1"
-    assert game["definition"]["scenario"] == {"customers": {"count": 500}, "firms": [{"price": 10.5}, {"price": 9.0}]}
+    assert game["definition"]["scenario"] == {
+        "customers": {"count": 500},
+        "firms": [{"price": 10.5}, {"price": 9.0}],
+    }
     assert (game["status"], game["round"], game["deadline"]) == ("open", 0, None)
     assert game["created_at"].tzinfo is not None and game["created_at"].utcoffset() == timedelta(0)
     assert before - timedelta(seconds=5) <= game["created_at"] <= datetime.now(UTC) + timedelta(seconds=5)
     teams = store.teams(created["game"])
-    assert [(t["name"], t["market"], t["firm"]) for t in teams] == [("Team 1", 0, 0), ("Team 2", 0, 1), ("Team 3", 0, 2)]
+    assert [(t["name"], t["market"], t["firm"]) for t in teams] == [
+        ("Team 1", 0, 0),
+        ("Team 2", 0, 1),
+        ("Team 3", 0, 2),
+    ]
     assert [t["id"] for t in teams] == [t["id"] for t in created["teams"]]
     assert all("code" not in t for t in teams)
     for given in created["teams"]:
         team = store.team_for_code(given["code"])
-        assert team == {"id": given["id"], "game": created["game"], "name": given["team"], "market": given["market"], "firm": given["firm"]}
+        assert team == {
+            "id": given["id"],
+            "game": created["game"],
+            "name": given["team"],
+            "market": given["market"],
+            "firm": given["firm"],
+        }
     assert store.game_for_trainer(created["trainer"]) == game
-    assert [t["code"] for t in store.team_codes(created["game"], created["trainer"])] == [t["code"] for t in created["teams"]]
+    assert [t["code"] for t in store.team_codes(created["game"], created["trainer"])] == [
+        t["code"] for t in created["teams"]
+    ]
     with pytest.raises(UnknownGame, match="999"):
         store.game(999)
 
@@ -145,7 +175,10 @@ def test_a_store_opens_again_with_its_games_and_its_schema_version(where):
         assert again.game(created["game"])["definition"]["name"] == "Test market"
         assert again.decisions(created["game"], 1) == {created["teams"][0]["id"]: {"price": 12}}
         with again._read() as conn:
-            assert conn.execute(text("SELECT value FROM store_meta WHERE key = 'schema_version'")).scalar() == "1"
+            assert (
+                conn.execute(text("SELECT value FROM store_meta WHERE key = 'schema_version'")).scalar()
+                == "1"
+            )
 
 
 def test_games_refuse_bad_teams(store):
@@ -200,7 +233,9 @@ def test_codes_are_unique_long_and_only_open_their_own_game(store):
 def test_a_team_cannot_read_another_teams_results(store):
     created = new_game(store, teams=2)
     (a, b), other = created["teams"], new_game(store, teams=1)
-    store.record_round(created["game"], 1, {a["id"]: {"profit": 111}, b["id"]: {"profit": 222}}, {a["id"]: {}, b["id"]: {}})
+    store.record_round(
+        created["game"], 1, {a["id"]: {"profit": 111}, b["id"]: {"profit": 222}}, {a["id"]: {}, b["id"]: {}}
+    )
     store.record_round(other["game"], 1, {other["teams"][0]["id"]: {"profit": 333}}, {})
     assert store.results_for_team(a["code"]) == {1: {"profit": 111}}
     assert store.results_for_team(b["code"]) == {1: {"profit": 222}}
@@ -213,7 +248,10 @@ def test_a_team_cannot_read_another_teams_results(store):
 def test_a_second_submit_replaces_the_first(store):
     created = new_game(store, teams=2)
     team, game = created["teams"][0], created["game"]
-    assert store.submit(team["code"], {"price": 10, "service": "basic"}, by="first") == {"round": 1, "moved": False}
+    assert store.submit(team["code"], {"price": 10, "service": "basic"}, by="first") == {
+        "round": 1,
+        "moved": False,
+    }
     assert store.submit(team["code"], {"price": 12}, by="second") == {"round": 1, "moved": False}
     assert store.decisions(game, 1) == {team["id"]: {"price": 12}}
     history = store.history(game)
@@ -223,7 +261,10 @@ def test_a_second_submit_replaces_the_first(store):
     assert store.submitted(game, 1) == {team["id"]: True, created["teams"][1]["id"]: False}
     assert store.count_rows(game)["decisions"] == 1
     submits = [row for row in store.audit(game) if row["action"] == "submit"]
-    assert [(r["who"], r["detail"]["decisions"]) for r in submits] == [("first", {"price": 10, "service": "basic"}), ("second", {"price": 12})]
+    assert [(r["who"], r["detail"]["decisions"]) for r in submits] == [
+        ("first", {"price": 10, "service": "basic"}),
+        ("second", {"price": 12}),
+    ]
     with pytest.raises(GameError, match="decisions: expected a dict"):
         store.submit(team["code"], [1, 2])
     with pytest.raises(GameError, match="decisions: cannot be stored as JSON"):
@@ -235,7 +276,10 @@ def test_thirty_teams_submitting_at_once_lose_nothing(store, request):
     created = new_game(store, teams=WRITERS)
     teams = created["teams"]
     answers, errors, seconds = in_parallel(
-        WRITERS, lambda i: store.submit(teams[i]["code"], {"team": i, "price": 10 + i, "note": "x" * i}, by=f"writer {i}")
+        WRITERS,
+        lambda i: store.submit(
+            teams[i]["code"], {"team": i, "price": 10 + i, "note": "x" * i}, by=f"writer {i}"
+        ),
     )
     assert not errors, errors
     assert answers == [{"round": 1, "moved": False}] * WRITERS
@@ -251,7 +295,9 @@ def test_thirty_teams_submitting_at_once_lose_nothing(store, request):
 def test_thirty_submits_for_one_team_at_once_leave_one_row(store, request):
     created = new_game(store, teams=2)
     team = created["teams"][0]
-    answers, errors, seconds = in_parallel(WRITERS, lambda i: store.submit(team["code"], {"attempt": i}, by=f"tab {i}"))
+    answers, errors, seconds = in_parallel(
+        WRITERS, lambda i: store.submit(team["code"], {"attempt": i}, by=f"tab {i}")
+    )
     assert not errors, errors
     assert answers == [{"round": 1, "moved": False}] * WRITERS
     history = store.history(created["game"])
@@ -261,7 +307,9 @@ def test_thirty_submits_for_one_team_at_once_leave_one_row(store, request):
     submits = [row for row in store.audit(created["game"]) if row["action"] == "submit"]
     assert sorted(r["detail"]["decisions"]["attempt"] for r in submits) == list(range(WRITERS))
     assert submits[-1]["detail"]["decisions"]["attempt"] == kept  # the last one written is the one kept
-    print(f"\n[{request.node.callspec.id}] {WRITERS} submits for one team at once: {seconds:.3f} s, {len(history)} row")
+    print(
+        f"\n[{request.node.callspec.id}] {WRITERS} submits for one team at once: {seconds:.3f} s, {len(history)} row"
+    )
     assert seconds < 30
 
 
@@ -271,12 +319,25 @@ def test_a_submit_for_a_round_that_has_run_goes_to_the_open_round(store):
     assert store.submit(a["code"], {"price": 10}, for_round=1) == {"round": 1, "moved": False}
     run_round(store, created, 1)
     # Team B's page still showed round 1 when the round ran
-    assert store.submit(b["code"], {"price": 8}, for_round=1, by="late") == {"round": 2, "moved": True, "asked": 1}
+    assert store.submit(b["code"], {"price": 8}, for_round=1, by="late") == {
+        "round": 2,
+        "moved": True,
+        "asked": 1,
+    }
     assert store.decisions(game, 2) == {b["id"]: {"price": 8}}
-    assert store.decisions(game, 1) == {a["id"]: {"price": 10}, b["id"]: {"price": 10}}  # B's round 1 was carried
+    assert store.decisions(game, 1) == {
+        a["id"]: {"price": 10},
+        b["id"]: {"price": 10},
+    }  # B's round 1 was carried
     assert store.submitted(game, 1) == {a["id"]: True, b["id"]: False}
     audit = [row for row in store.audit(game) if row["action"] == "submit"][-1]
-    assert audit["detail"] | {"decisions": None} == {"team": b["id"], "round": 2, "moved": True, "asked": 1, "decisions": None}
+    assert audit["detail"] | {"decisions": None} == {
+        "team": b["id"],
+        "round": 2,
+        "moved": True,
+        "asked": 1,
+        "decisions": None,
+    }
     assert store.submit(b["code"], {"price": 9}, for_round=2) == {"round": 2, "moved": False}
     with pytest.raises(RoundConflict, match="for_round: 3 has not opened yet"):
         store.submit(b["code"], {"price": 9}, for_round=3)
@@ -291,7 +352,13 @@ def test_record_round_stores_results_carried_rows_and_market_info(store):
     game, (a, b) = created["game"], created["teams"]
     store.submit(a["code"], {"price": 11})
     store.set_deadline(game, created["trainer"], datetime.now(UTC) + timedelta(minutes=5))
-    store.record_round(game, 1, {a["id"]: {"profit": 1.5}, b["id"]: {"profit": -2}}, {b["id"]: {"price": 10}}, {0: {"average_price": 10.5}})
+    store.record_round(
+        game,
+        1,
+        {a["id"]: {"profit": 1.5}, b["id"]: {"profit": -2}},
+        {b["id"]: {"price": 10}},
+        {0: {"average_price": 10.5}},
+    )
     assert store.game(game)["round"] == 1
     assert store.game(game)["deadline"] is None  # the deadline was the round's
     assert store.results(game, 1) == {1: {a["id"]: {"profit": 1.5}, b["id"]: {"profit": -2}}}
@@ -308,18 +375,29 @@ def test_record_round_is_all_or_nothing(store, monkeypatch):
     before = store.count_rows(game)
     # Fails half-way: b's carried row and a's result are written before c's result cannot be.
     with pytest.raises(GameError, match=r"results\[\d+\]: cannot be stored as JSON"):
-        store.record_round(game, 1, {a["id"]: {"profit": 1}, b["id"]: {"profit": 2}, c["id"]: {"profit": object()}},
-                           {b["id"]: {"price": 10}, c["id"]: {"price": 10}}, {0: {"average_price": 10}})
+        store.record_round(
+            game,
+            1,
+            {a["id"]: {"profit": 1}, b["id"]: {"profit": 2}, c["id"]: {"profit": object()}},
+            {b["id"]: {"price": 10}, c["id"]: {"price": 10}},
+            {0: {"average_price": 10}},
+        )
     assert store.count_rows(game) == before
     assert store.game(game)["round"] == 0 and store.results(game) == {} and store.market_info(game) == {}
+
     # Fails at the very end (the audit row), after every other row and the round were written.
     def broken_audit(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(store, "_audit", broken_audit)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.record_round(game, 1, {a["id"]: {"profit": 1}, b["id"]: {"profit": 2}, c["id"]: {"profit": 3}},
-                           {b["id"]: {"price": 10}, c["id"]: {"price": 10}}, {0: {"average_price": 10}})
+        store.record_round(
+            game,
+            1,
+            {a["id"]: {"profit": 1}, b["id"]: {"profit": 2}, c["id"]: {"profit": 3}},
+            {b["id"]: {"price": 10}, c["id"]: {"price": 10}},
+            {0: {"average_price": 10}},
+        )
     monkeypatch.undo()
     assert store.count_rows(game) == before
     assert store.game(game)["round"] == 0 and store.decisions(game, 1) == {a["id"]: {"price": 11}}
@@ -331,7 +409,9 @@ def test_record_round_is_all_or_nothing(store, monkeypatch):
 def test_record_round_refuses_a_round_that_is_not_the_open_one(store):
     created = new_game(store, teams=2, rounds=2)
     game, (a, b) = created["game"], created["teams"]
-    with pytest.raises(RoundConflict, match="round: 2 cannot run, game .* has completed 0 rounds so the next is 1"):
+    with pytest.raises(
+        RoundConflict, match="round: 2 cannot run, game .* has completed 0 rounds so the next is 1"
+    ):
         store.record_round(game, 2, {}, {})
     run_round(store, created, 1)
     with pytest.raises(RoundConflict, match="round: 1 cannot run"):
@@ -355,13 +435,25 @@ def test_two_consoles_running_the_same_round_at_once_one_wins(where):
     consoles = [GameStore(where), GameStore(where)]
     try:
         for round in (1, 2, 3):
-            outcome, errors, _ = in_parallel(2, lambda i, round=round: consoles[i].record_round(
-                game, round, {t["id"]: {"profit": 100 * i + t["id"]} for t in teams}, {t["id"]: {"console": i} for t in teams}, {0: {"by": i}}
-            ) or f"console {i}")
+            outcome, errors, _ = in_parallel(
+                2,
+                lambda i, round=round: (
+                    consoles[i].record_round(
+                        game,
+                        round,
+                        {t["id"]: {"profit": 100 * i + t["id"]} for t in teams},
+                        {t["id"]: {"console": i} for t in teams},
+                        {0: {"by": i}},
+                    )
+                    or f"console {i}"
+                ),
+            )
             assert len(errors) == 1 and isinstance(errors[0], RoundConflict), errors
             (winner,) = [int(o.split()[-1]) for o in outcome if o]
             assert consoles[0].game(game)["round"] == round
-            assert consoles[0].results(game, round)[round] == {t["id"]: {"profit": 100 * winner + t["id"]} for t in teams}
+            assert consoles[0].results(game, round)[round] == {
+                t["id"]: {"profit": 100 * winner + t["id"]} for t in teams
+            }
             assert consoles[0].decisions(game, round) == {t["id"]: {"console": winner} for t in teams}
             assert consoles[1].market_info(game, round) == {round: {0: {"by": winner}}}
         assert sum(r["action"] == "record_round" for r in consoles[0].audit(game)) == 3
@@ -399,7 +491,10 @@ def test_a_submit_while_the_round_runs_is_not_lost_under_a_carried_row(where, mo
             console.record_round(game, 1, {a["id"]: {"profit": 1}, b["id"]: {"profit": 2}}, carried)
         submitter.join(10)
         assert answer == {"round": 1, "moved": False}
-        assert console.game(game)["round"] == 0 and console.submitted(game, 1) == {a["id"]: True, b["id"]: False}
+        assert console.game(game)["round"] == 0 and console.submitted(game, 1) == {
+            a["id"]: True,
+            b["id"]: False,
+        }
         run_round(console, created, 1)
         assert console.decisions(game, 1) == {a["id"]: {"price": 99}, b["id"]: {"price": 10}}
         assert [h["carried"] for h in console.history(game)] == [False, True]
@@ -416,24 +511,40 @@ def test_undo_round_removes_results_and_carried_rows_but_keeps_submissions(store
     run_round(store, created, 1)
     store.submit(a["code"], {"price": 9}, by="a")
     store.submit(b["code"], {"price": 8}, by="b")
-    store.record_round(game, 2, {t["id"]: {"profit": 2} for t in created["teams"]}, {c["id"]: {"price": 10}}, {0: {"round": 2}})
+    store.record_round(
+        game,
+        2,
+        {t["id"]: {"profit": 2} for t in created["teams"]},
+        {c["id"]: {"price": 10}},
+        {0: {"round": 2}},
+    )
     store.submit(a["code"], {"price": 7})  # already for round 3
     assert store.undo_round(game, trainer) == 1
     assert store.game(game)["round"] == 1
     assert sorted(store.results(game)) == [1]
     assert store.market_info(game, 2) == {}
-    assert store.decisions(game, 2) == {a["id"]: {"price": 9}, b["id"]: {"price": 8}}  # c's carried row is gone
+    assert store.decisions(game, 2) == {
+        a["id"]: {"price": 9},
+        b["id"]: {"price": 8},
+    }  # c's carried row is gone
     assert store.decisions(game, 3) == {a["id"]: {"price": 7}}
     assert len(store.decisions(game, 1)) == 3  # round 1 is untouched
     undo = store.audit(game)[-1]
-    assert (undo["action"], undo["detail"]) == ("undo_round", {"round": 2, "results_removed": 3, "carried_removed": 1})
+    assert (undo["action"], undo["detail"]) == (
+        "undo_round",
+        {"round": 2, "results_removed": 3, "carried_removed": 1},
+    )
     # b mistyped: b corrects round 2 (now open again), and the round runs again
     assert store.submit(b["code"], {"price": 11}, for_round=2) == {"round": 2, "moved": False}
     run_round(store, created, 2, value=5)
     assert store.decisions(game, 2)[b["id"]] == {"price": 11}
     assert store.results(game, 2)[2][a["id"]]["profit"] == 5 * a["id"]
     assert store.undo_round(game, trainer) == 1 and store.undo_round(game, trainer) == 0
-    assert store.results(game) == {} and store.submitted(game, 1) == {a["id"]: False, b["id"]: False, c["id"]: False}
+    assert store.results(game) == {} and store.submitted(game, 1) == {
+        a["id"]: False,
+        b["id"]: False,
+        c["id"]: False,
+    }
 
 
 CHILD = textwrap.dedent("""
@@ -468,9 +579,13 @@ def _writer_is_blocked(where: str) -> bool:
     engine = create_engine(make_url(where).set(drivername="postgresql+psycopg"))
     try:
         with engine.connect() as conn:
-            return bool(conn.scalar(text(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'retention-kill-test' AND state = 'idle in transaction'"
-            )))
+            return bool(
+                conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'retention-kill-test' AND state = 'idle in transaction'"
+                    )
+                )
+            )
     finally:
         engine.dispose()
 
@@ -479,11 +594,21 @@ def test_a_killed_process_loses_nothing_it_committed(where):
     with GameStore(where) as setup:
         created = new_game(setup, teams=4)
     codes = [t["code"] for t in created["teams"]]
-    child_where = where if "://" not in where else make_url(where).update_query_dict(
-        {"application_name": "retention-kill-test"}).render_as_string(hide_password=False)
+    child_where = (
+        where
+        if "://" not in where
+        else make_url(where)
+        .update_query_dict({"application_name": "retention-kill-test"})
+        .render_as_string(hide_password=False)
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, child_where, json.dumps(codes)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, child_where, json.dumps(codes)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = child.stdout.readline()
         assert line.strip() == "holding", child.stderr.read()
@@ -525,13 +650,17 @@ def test_paused_and_finished_games(store):
     assert store.submit(a["code"], {"price": 2}) == {"round": 2, "moved": False}
     store.set_status(game, trainer, "finished")
     assert store.game(game)["status"] == "finished"
-    for refused in (lambda: store.submit(b["code"], {"price": 3}),
-                    lambda: run_round(store, created, 2),
-                    lambda: store.undo_round(game, trainer),
-                    lambda: store.add_event(game, trainer, 2, {"kind": "news"})):
+    for refused in (
+        lambda: store.submit(b["code"], {"price": 3}),
+        lambda: run_round(store, created, 2),
+        lambda: store.undo_round(game, trainer),
+        lambda: store.add_event(game, trainer, 2, {"kind": "news"}),
+    ):
         with pytest.raises(GameClosed, match="is finished"):
             refused()
-    assert store.results_for_team(a["code"]) == {1: {"profit": 1.0 * a["id"], "round": 1}}  # reading still works
+    assert store.results_for_team(a["code"]) == {
+        1: {"profit": 1.0 * a["id"], "round": 1}
+    }  # reading still works
     store.set_status(game, trainer, "open")  # the trainer can reopen a game finished by mistake
     run_round(store, created, 2)
     with pytest.raises(GameClosed, match="all 2 rounds have run"):
@@ -539,7 +668,11 @@ def test_paused_and_finished_games(store):
     with pytest.raises(GameError, match="status: 'closed' is not a status; allowed: open, paused, finished"):
         store.set_status(game, trainer, "closed")
     assert [r["detail"] for r in store.audit(game) if r["action"] == "set_status"] == [
-        {"from": "open", "to": "paused"}, {"from": "paused", "to": "open"}, {"from": "open", "to": "finished"}, {"from": "finished", "to": "open"}]
+        {"from": "open", "to": "paused"},
+        {"from": "paused", "to": "open"},
+        {"from": "open", "to": "finished"},
+        {"from": "finished", "to": "open"},
+    ]
 
 
 def test_deadlines_and_events(store):
@@ -557,8 +690,10 @@ def test_deadlines_and_events(store):
     second = store.add_event(game, trainer, 3, {"kind": "news", "text": "a rival closes"})
     third = store.add_event(game, trainer, 1, {"kind": "news", "text": "later"})
     assert first < second < third
-    assert store.events(game) == {1: [{"kind": "price_shock", "size": 0.1}, {"kind": "news", "text": "later"}],
-                                  3: [{"kind": "news", "text": "a rival closes"}]}
+    assert store.events(game) == {
+        1: [{"kind": "price_shock", "size": 0.1}, {"kind": "news", "text": "later"}],
+        3: [{"kind": "news", "text": "a rival closes"}],
+    }
     run_round(store, created, 1)
     with pytest.raises(RoundConflict, match="round: 1 has already run"):
         store.add_event(game, trainer, 1, {"kind": "late"})
@@ -566,7 +701,15 @@ def test_deadlines_and_events(store):
         store.add_event(game, trainer, 0, {"kind": "late"})
     assert len(store.events(game)[1]) == 2
     actions = [r["action"] for r in store.audit(game)]
-    assert actions == ["create_game", "set_deadline", "set_deadline", "add_event", "add_event", "add_event", "record_round"]
+    assert actions == [
+        "create_game",
+        "set_deadline",
+        "set_deadline",
+        "add_event",
+        "add_event",
+        "add_event",
+        "record_round",
+    ]
     assert all(r["at"].utcoffset() == timedelta(0) for r in store.audit(game))
 
 
@@ -587,9 +730,20 @@ def test_export_has_everything_but_no_code(store):
     assert exported["game"]["definition"] == store.game(game)["definition"]
     assert exported["teams"] == store.teams(game)
     assert [(d["team"], d["round"], d["carried"]) for d in exported["decisions"]] == [
-        (a["id"], 1, False), (b["id"], 1, True), (c["id"], 1, True), (b["id"], 2, False)]
+        (a["id"], 1, False),
+        (b["id"], 1, True),
+        (c["id"], 1, True),
+        (b["id"], 2, False),
+    ]
     assert len(exported["results"]) == 3 and exported["events"][0]["event"] == {"kind": "news"}
-    assert [r["action"] for r in exported["audit"]] == ["create_game", "submit", "set_deadline", "add_event", "record_round", "submit"]
+    assert [r["action"] for r in exported["audit"]] == [
+        "create_game",
+        "submit",
+        "set_deadline",
+        "add_event",
+        "record_round",
+        "submit",
+    ]
 
 
 # --- opening a store ---------------------------------------------------------------------------
@@ -599,7 +753,11 @@ def _refusal(where) -> BadStore:
     with pytest.raises(BadStore) as caught:
         GameStore(where)
     error = caught.value
-    assert "\n" not in str(error) and error.__cause__ is None and (error.__context__ is None or error.__suppress_context__), "a one-line message, no chained traceback"
+    assert (
+        "\n" not in str(error)
+        and error.__cause__ is None
+        and (error.__context__ is None or error.__suppress_context__)
+    ), "a one-line message, no chained traceback"
     return error
 
 
@@ -616,7 +774,11 @@ def test_a_bad_path_is_refused_with_the_path_and_why(tmp_path):
     assert "in-memory" in str(_refusal("sqlite://")) and "in-memory" in str(_refusal(":memory:"))
     assert "neither a file path nor" in str(_refusal("mysql://user@localhost/games"))
     refused = str(_refusal("postgresql://someone:secret-word@127.0.0.1:1/games"))
-    assert "127.0.0.1:1/games" in refused and "secret-word" not in refused and refused.startswith("store: cannot open")
+    assert (
+        "127.0.0.1:1/games" in refused
+        and "secret-word" not in refused
+        and refused.startswith("store: cannot open")
+    )
 
 
 def test_sqlite_store_is_a_wal_file_with_foreign_keys(tmp_path):

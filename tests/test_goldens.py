@@ -32,7 +32,9 @@ def _every_tactic(b2b: bool):
 
     base = load_preset("winback_all_rules")
     changes = {f"firms.0.tactics.{name}.enabled": True for name in TACTICS}
-    changes.update({"name": "every tactic" + (" (B2B)" if b2b else ""), "accounts.b2b": b2b, "customers.count": 4000})
+    changes.update(
+        {"name": "every tactic" + (" (B2B)" if b2b else ""), "accounts.b2b": b2b, "customers.count": 4000}
+    )
     changes["firms.1.strategy"] = {"kind": "cut", "depth": 0.2, "start_week": 13, "weeks": 26}
     changes["firms.2.winback"] = base.firms[0].winback.model_dump()
     return base.with_changes(changes)
@@ -59,8 +61,15 @@ def differences(expected, actual, path: str = "") -> list[str]:
             out += differences(expected[k], actual[k], f"{path}.{k}")
         return out
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        return [d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{path}[{i}]")]
-    if isinstance(expected, float) and isinstance(actual, float) and math.isnan(expected) and math.isnan(actual):
+        return [
+            d for i, (e, a) in enumerate(zip(expected, actual)) for d in differences(e, a, f"{path}[{i}]")
+        ]
+    if (
+        isinstance(expected, float)
+        and isinstance(actual, float)
+        and math.isnan(expected)
+        and math.isnan(actual)
+    ):
         return []
     return [] if expected == actual else [f"{path}: {expected!r} -> {actual!r}"]
 
@@ -75,5 +84,7 @@ def test_preset_summary_is_unchanged(name):
 if __name__ == "__main__":  # regenerate: python tests/test_goldens.py [NAME ...]
     GOLDENS.mkdir(exist_ok=True)
     for name in sys.argv[1:] or NAMES:
-        (GOLDENS / f"{name}.json").write_text(json.dumps(current(name), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        (GOLDENS / f"{name}.json").write_text(
+            json.dumps(current(name), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         print("wrote", name)

@@ -77,8 +77,21 @@ DRAWN = (
     "firms.1.quality",
     "firms.1.unit_cost",
 )
-STRATEGY_KINDS = typing.get_args(Scenario.model_fields["firms"].annotation)[0].model_fields["strategy"].annotation.model_fields["kind"].annotation.__args__
-WINBACK_RULES = ("rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
+STRATEGY_KINDS = (
+    typing.get_args(Scenario.model_fields["firms"].annotation)[0]
+    .model_fields["strategy"]
+    .annotation.model_fields["kind"]
+    .annotation.__args__
+)
+WINBACK_RULES = (
+    "rule2_team",
+    "rule3_early",
+    "rule4_segment",
+    "rule5_needs",
+    "rule6_mix",
+    "rule7_aftercare",
+    "rule8_pilot",
+)
 
 
 def field_info(path: str):
@@ -129,10 +142,23 @@ def scenarios(draw) -> Scenario:
     }
     events = []
     if draw(st.booleans()):  # a scheduled price change of a rival
-        events.append({"week": draw(st.integers(1, 20)), "firm": "Rival 1", "price": draw(allowed("firms.1.price")), "weeks": draw(st.integers(0, 10))})
+        events.append(
+            {
+                "week": draw(st.integers(1, 20)),
+                "firm": "Rival 1",
+                "price": draw(allowed("firms.1.price")),
+                "weeks": draw(st.integers(0, 10)),
+            }
+        )
     if draw(st.booleans()):  # a switching-cost shock (number portability)
         changes["choice.lock_in"] = draw(allowed("choice.lock_in"))
-        events.append({"kind": "switching_cost_shock", "week": draw(st.integers(1, 20)), "lock_in": draw(allowed("choice.lock_in"))})
+        events.append(
+            {
+                "kind": "switching_cost_shock",
+                "week": draw(st.integers(1, 20)),
+                "lock_in": draw(allowed("choice.lock_in")),
+            }
+        )
     changes["events"] = events
     for f in range(firms):  # each firm's pricing strategy, and any of the loyalty tactics
         changes[f"firms.{f}.strategy.kind"] = draw(st.sampled_from(STRATEGY_KINDS))
@@ -147,7 +173,9 @@ def scenarios(draw) -> Scenario:
         changes["firms.0.winback.rule1_value.enabled"] = True
         for rule in WINBACK_RULES:
             changes[f"firms.0.winback.{rule}.enabled"] = draw(st.booleans())
-        changes["firms.0.winback.rule6_mix.discount_depth"] = draw(allowed("firms.0.winback.rule6_mix.discount_depth"))
+        changes["firms.0.winback.rule6_mix.discount_depth"] = draw(
+            allowed("firms.0.winback.rule6_mix.discount_depth")
+        )
     return Scenario.model_validate(base).with_changes(changes)
 
 
@@ -162,7 +190,11 @@ def _finite(value) -> bool:
     return True
 
 
-@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(scenario=scenarios(), seed=st.integers(0, 2**32 - 1))
 def test_invariants_hold_in_any_valid_market(scenario, seed):
     model = build_market(scenario, seed=seed)
@@ -213,14 +245,21 @@ def test_invariants_hold_in_any_valid_market(scenario, seed):
         assert (weekly[line] >= 0).all(), line
         assert (ledger.column(line) >= 0).all(), line
     whole = ledger.data  # burn-in included
-    assert np.allclose(whole[:, :, col["profit"]], whole[:, :, col["revenue"]] - sum(whole[:, :, col[c]] for c in COSTS), rtol=1e-12, atol=1e-6)
+    assert np.allclose(
+        whole[:, :, col["profit"]],
+        whole[:, :, col["revenue"]] - sum(whole[:, :, col[c]] for c in COSTS),
+        rtol=1e-12,
+        atol=1e-6,
+    )
     assert math.isclose(ledger.column("revenue").sum(), model.paid_total, rel_tol=1e-9, abs_tol=1e-6)
     # defections: non-negative whole numbers, one per relationship that ended
     relationships = model.relationships()
     for motive in MOTIVES:
         booked = ledger.column(f"defections_{motive}")
         assert (booked >= 0).all() and np.array_equal(booked, np.round(booked)), motive
-        assert weekly[f"defections_{motive}"].dtype.kind == "i" and (weekly[f"defections_{motive}"] >= 0).all()
+        assert (
+            weekly[f"defections_{motive}"].dtype.kind == "i" and (weekly[f"defections_{motive}"] >= 0).all()
+        )
         assert booked.sum() == (relationships.motive == motive).sum(), motive
     assert (weekly.defections == weekly[[f"defections_{m}" for m in MOTIVES]].sum(axis=1)).all()
 

@@ -22,20 +22,27 @@ from simulation.metrics.outputs import summary, weekly_frame
 from simulation.statistics.intervals import mean_interval, t_interval
 
 SIZE = {"customers": 800, "replications": 2, "seed": 0}
-CARD = re.compile(r'<div class="rl-kpi(?: rl-(\w+))?"><div class="rl-label">(.*?)</div><div class="rl-value">(.*?)</div><div class="rl-interval">(.*?)</div></div>')
+CARD = re.compile(
+    r'<div class="rl-kpi(?: rl-(\w+))?"><div class="rl-label">(.*?)</div><div class="rl-value">(.*?)</div><div class="rl-interval">(.*?)</div></div>'
+)
 
 
 # --- what the cards should say, from the simulation directly ---------------------------------
 def shown(lab) -> list[tuple[str, str, str, str]]:
     """The cards on screen: (label, value, interval, tone)."""
-    return [(html.unescape(label), html.unescape(value), html.unescape(interval), tone) for tone, label, value, interval in CARD.findall(lab.cards.widget.value)]
+    return [
+        (html.unescape(label), html.unescape(value), html.unescape(interval), tone)
+        for tone, label, value, interval in CARD.findall(lab.cards.widget.value)
+    ]
 
 
 def expected(label: str, values, kind: str = "number", gain: bool = False) -> tuple[str, str, str, str]:
     """A card as the labs drew it before they shared a base: mean, 95% t-interval over
     replications (hidden when it collapses), a paired gain green above zero and red below."""
     mean, low, high = (float(v[0]) for v in t_interval(np.asarray(values, dtype=float)[:, None]))
-    interval = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
+    interval = (
+        t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
+    )
     tone = ("good" if low > 0 else "bad" if high < 0 else "") if gain else ""
     return label, fmt(mean, kind), interval, tone
 
@@ -81,10 +88,14 @@ WINBACK_CARDS = (
 def winback_cards(warm, scenario, baseline) -> list[tuple]:
     runs = finished(warm, scenario)
     cards = [expected(t(f"winback_lab.kpi.{key}"), column(runs, key), kind) for key, kind in WINBACK_CARDS]
-    return cards + [expected(t("winback_lab.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True)]
+    return cards + [
+        expected(t("winback_lab.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True)
+    ]
 
 
-def test_winback_lab_cards_are_the_simulations_and_the_discount_depth_reaches_the_scenario(base, warm, tmp_path):
+def test_winback_lab_cards_are_the_simulations_and_the_discount_depth_reaches_the_scenario(
+    base, warm, tmp_path
+):
     from simulation.labs import WinbackLab
 
     baseline = finished(warm, base)
@@ -103,7 +114,9 @@ def test_winback_lab_cards_are_the_simulations_and_the_discount_depth_reaches_th
     assert [r["kpis"] for r in lab.last] == [r["kpis"] for r in finished(warm, lab.scenario())]
 
 
-def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doing_nothing(base, warm, tmp_path):
+def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doing_nothing(
+    base, warm, tmp_path
+):
     from simulation.labs import WinbackLab
 
     lab = WinbackLab(save_folder=tmp_path, **SIZE)
@@ -113,12 +126,18 @@ def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doi
         lab.shelf.name.value = name
         lab.shelf.save()
     lab.shelf.compare_button.click()
-    assert "value only" in str(lab.comparison._chart.chart.to_dict()) and "with after-care" in str(lab.comparison._chart.chart.to_dict())
+    assert "value only" in str(lab.comparison._chart.chart.to_dict()) and "with after-care" in str(
+        lab.comparison._chart.chart.to_dict()
+    )
     baseline = finished(warm, base)
     for name, scenario in lab.shelf.saved.items():
-        assert lab.saved_results[name]["gain"] == pytest.approx(mean_interval(profit_gain(finished(warm, scenario), baseline)))
+        assert lab.saved_results[name]["gain"] == pytest.approx(
+            mean_interval(profit_gain(finished(warm, scenario), baseline))
+        )
     profit = str(lab.profit._chart.chart.to_dict())
-    assert "value only" in profit and "with after-care" in profit and t("winback_lab.this_programme") in profit
+    assert (
+        "value only" in profit and "with after-care" in profit and t("winback_lab.this_programme") in profit
+    )
 
 
 # --- Loyalty Lab ---------------------------------------------------------------------------------
@@ -131,14 +150,22 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
     focal = [loyalty.focal_rows(r["weekly"]) for r in runs]
     per_week = loyalty.tactic_cost_per_week([r["kpis"] for r in runs], base.run.weeks).mean()
     budget = float(lab.budget.value)
-    kept = loyalty.referral_retention(pd.concat([r["model"].relationships() for r in runs], ignore_index=True), base.firms[base.focal_index].name)
+    kept = loyalty.referral_retention(
+        pd.concat([r["model"].relationships() for r in runs], ignore_index=True),
+        base.firms[base.focal_index].name,
+    )
     note = t("loyalty.over_budget" if per_week > budget else "loyalty.of_budget", budget=fmt(budget, "money"))
     assert shown(lab) == [
         expected(t("loyalty.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True),
         expected(t("loyalty.kpi.churn"), column(runs, "annual_churn_rate"), "percent"),
         (t("loyalty.kpi.cost_per_week"), fmt(per_week, "money"), note, "bad" if per_week > budget else ""),
         expected(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
-        (t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")), ""),
+        (
+            t("loyalty.kpi.referred_kept"),
+            fmt(kept["referred"], "percent"),
+            t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
+            "",
+        ),
         expected(t("loyalty.kpi.loyal_share"), column(runs, "loyal_share_end"), "percent"),
         expected(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
         expected(t("loyalty.kpi.top20"), column(runs, "top20_revenue_share"), "percent"),
@@ -246,6 +273,7 @@ def test_what_the_shelf_cannot_save_is_said_in_the_panel_and_not_listed(tmp_path
     elif problem == "folder is a file":
         folder.write_text("not a folder")
     else:
+
         def refuse(scenario, path, **_):
             raise PermissionError(13, "Permission denied", str(path))
 
@@ -265,7 +293,9 @@ def test_save_scenario_writes_through_a_temporary_file_and_can_refuse_to_replace
 
     path = save_scenario(load_preset("baseline"), tmp_path / "a.yaml")
     before = path.read_bytes()
-    monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    monkeypatch.setattr(
+        os, "replace", lambda *a: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+    )
     with pytest.raises(OSError):
         save_scenario(load_preset("baseline").with_changes({"name": "other"}), path)
     monkeypatch.undo()

@@ -16,7 +16,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "simulation"
 LAYERS = {
     "messages": 0,  # the message catalog: every layer speaks through it
     "i18n": 0,
-    "vocabulary": 0,  # the market's words (motives, stages, ...) as catalog keys
     "locale": 0,
     "vocabulary": 0,  # the catalog keys of the model's codes (motives, stages, KPIs ...)
     "output_folder": 0,  # files written all at once, one writer, never over a user's file
@@ -53,7 +52,12 @@ def imports(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module == "simulation":  # from simulation import x: x may be a part
-                found += [(node.lineno, f"simulation.{alias.name}") if alias.name in LAYERS else (node.lineno, "simulation") for alias in node.names]
+                found += [
+                    (node.lineno, f"simulation.{alias.name}")
+                    if alias.name in LAYERS
+                    else (node.lineno, "simulation")
+                    for alias in node.names
+                ]
             else:
                 found.append((node.lineno, node.module))
     return found
@@ -73,7 +77,9 @@ def violations() -> list[str]:
                 continue
             level = LAYERS.get(target, max(LAYERS.values()) + 1)  # "" (the facade) sits on top
             if level > LAYERS[own]:
-                out.append(f"{relative}:{line} imports {module} ({target}, layer {level}) from layer {LAYERS[own]} ({own})")
+                out.append(
+                    f"{relative}:{line} imports {module} ({target}, layer {level}) from layer {LAYERS[own]} ({own})"
+                )
     return out
 
 

@@ -24,9 +24,15 @@ TACTICS = ("thank_you", "referral", "points", "bundling", "contacts")
 @pytest.fixture(scope="module")
 def comparison():
     """No tactics against five tactics together, and referral alone: 3 paired replications."""
-    base = load_preset("baseline").with_changes({"customers.count": 1000, "run.weeks": WEEKS, "run.burn_in_weeks": 26})
+    base = load_preset("baseline").with_changes(
+        {"customers.count": 1000, "run.weeks": WEEKS, "run.burn_in_weeks": 26}
+    )
     on = {f"firms.0.tactics.{name}.enabled": True for name in TACTICS}
-    scenarios = {"none": base, "tactics": base.with_changes(on), "referral": base.with_changes({"firms.0.tactics.referral.enabled": True})}
+    scenarios = {
+        "none": base,
+        "tactics": base.with_changes(on),
+        "referral": base.with_changes({"firms.0.tactics.referral.enabled": True}),
+    }
     return compare(scenarios, replications=3, seed=5, workers=1, progress=False)
 
 
@@ -53,14 +59,30 @@ def test_the_mean_bridge_adds_up_and_carries_intervals(comparison):
     steps = loyalty.bridge_steps(_kpis(comparison, "tactics"), _kpis(comparison, "none"))
     assert steps.change.iloc[:-1].sum() == pytest.approx(steps.change.iloc[-1], rel=1e-12)
     assert (steps.low <= steps.change).all() and (steps.change <= steps.high).all()
-    assert (steps.set_index("step").loc[[f"{n}_cost" for n in TACTICS], "change"] < 0).all()  # costs are losses
+    assert (
+        steps.set_index("step").loc[[f"{n}_cost" for n in TACTICS], "change"] < 0
+    ).all()  # costs are losses
 
 
 def test_the_bridge_on_hand_made_numbers():
     base = [{"profit": 100.0, "revenue": 500.0, "costs_cost_of_goods": 300.0, "costs_retention_cost": 100.0}]
-    runs = [{"profit": 115.0, "revenue": 560.0, "costs_cost_of_goods": 330.0, "costs_retention_cost": 105.0, "costs_thank_you_cost": 10.0}]
+    runs = [
+        {
+            "profit": 115.0,
+            "revenue": 560.0,
+            "costs_cost_of_goods": 330.0,
+            "costs_retention_cost": 105.0,
+            "costs_thank_you_cost": 10.0,
+        }
+    ]
     steps = loyalty.bridge_steps(runs, base).set_index("step")
-    assert steps.change.to_dict() == {"baseline": 100.0, "gross_margin": 30.0, "retention_cost": -5.0, "thank_you_cost": -10.0, "tactics": 115.0}
+    assert steps.change.to_dict() == {
+        "baseline": 100.0,
+        "gross_margin": 30.0,
+        "retention_cost": -5.0,
+        "thank_you_cost": -10.0,
+        "tactics": 115.0,
+    }
     with pytest.raises(ValueError, match="pairing"):
         loyalty.incremental_profit(runs * 2, base)
 
@@ -76,7 +98,9 @@ def test_profit_gain_is_the_paired_difference_of_compare(comparison):
 # ---------------------------------------------------------------------------- costs
 def test_each_tactic_cost_is_its_own_ledger_line(comparison):
     per_rep = loyalty.tactic_costs_by_replication(_kpis(comparison, "tactics"), WEEKS)
-    weekly = comparison.weekly[(comparison.weekly.scenario == "tactics") & (comparison.weekly.role == "focal")]
+    weekly = comparison.weekly[
+        (comparison.weekly.scenario == "tactics") & (comparison.weekly.role == "focal")
+    ]
     for line in TACTIC_COSTS:
         name = line.removesuffix("_cost")
         ledger = weekly.groupby("replication")[line].sum().to_numpy()
@@ -85,13 +109,17 @@ def test_each_tactic_cost_is_its_own_ledger_line(comparison):
         assert (mine > 0).all() == (name in TACTICS), name  # switched-off tactics cost nothing
     mean = loyalty.tactic_costs(_kpis(comparison, "tactics"), WEEKS)
     assert set(mean.tactic) == set(TACTICS)
-    assert mean.per_week.sum() == pytest.approx(loyalty.tactic_cost_per_week(_kpis(comparison, "tactics"), WEEKS).mean())
+    assert mean.per_week.sum() == pytest.approx(
+        loyalty.tactic_cost_per_week(_kpis(comparison, "tactics"), WEEKS).mean()
+    )
     assert loyalty.tactic_costs(_kpis(comparison, "none"), WEEKS).empty
 
 
 # ---------------------------------------------------------------------------- referrals, customers, churn
 def test_referral_kpis_are_sane():
-    sc = load_preset("baseline").with_changes({"customers.count": 2000, "run.weeks": 60, "firms.0.tactics.referral.enabled": True})
+    sc = load_preset("baseline").with_changes(
+        {"customers.count": 2000, "run.weeks": 60, "firms.0.tactics.referral.enabled": True}
+    )
     model = build_market(sc, seed=3).run()
     weekly, rel = weekly_frame(model), model.relationships()
     assert (rel[rel.referred].start_week > -model.burn_in).all()  # nobody starts out referred
@@ -100,12 +128,23 @@ def test_referral_kpis_are_sane():
     assert 0 < kpis["referral_share_of_acquisitions"] < 1
     assert 0 < kpis["referred_kept_26w"] <= 1 and 0 < kpis["others_kept_26w"] <= 1
     # the customers who came by referral are those the relationships mark so
-    assert model.pop.by_referral[model.pop.supplier == model.focal].sum() == rel[(rel.firm == "You") & ~rel.ended & rel.referred].shape[0]
+    assert (
+        model.pop.by_referral[model.pop.supplier == model.focal].sum()
+        == rel[(rel.firm == "You") & ~rel.ended & rel.referred].shape[0]
+    )
 
 
 def test_the_referral_reward_brings_more_referral_sales(comparison):
     table_ = loyalty.tactic_table(comparison, reference="none").set_index("scenario")
-    base_sales = np.mean([f.referral_sales.sum() for f in map(loyalty.focal_rows, loyalty.split_replications(comparison.weekly[comparison.weekly.scenario == "none"]))])
+    base_sales = np.mean(
+        [
+            f.referral_sales.sum()
+            for f in map(
+                loyalty.focal_rows,
+                loyalty.split_replications(comparison.weekly[comparison.weekly.scenario == "none"]),
+            )
+        ]
+    )
     assert table_.at["referral", "referral_sales"] > base_sales
 
 
@@ -119,7 +158,9 @@ def test_trust_and_satisfaction_at_the_end_are_the_focal_customers():
     bins = loyalty.histogram(values)
     assert bins.groupby("measure").share.sum().to_numpy() == pytest.approx([1.0, 1.0])
     summary = loyalty.distribution_summary(values).set_index("measure")
-    assert summary.at["trust", "mean"] == pytest.approx(model.pop.trust[model.pop.supplier == model.focal].mean())
+    assert summary.at["trust", "mean"] == pytest.approx(
+        model.pop.trust[model.pop.supplier == model.focal].mean()
+    )
 
 
 def test_churn_by_motive_matches_the_defections(comparison):
@@ -135,8 +176,20 @@ def test_churn_by_motive_matches_the_defections(comparison):
 
 # ---------------------------------------------------------------------------- charts
 def test_waterfall_bars_stand_where_the_last_step_ended():
-    rows = bars([("a", "A", 10.0, True), ("b", "B", 5.0, False, 4.0, 6.0), ("c", "C", -8.0, False), ("d", "D", 7.0, True)])
-    assert [(r["from"], r["to"], r["kind"]) for r in rows] == [(0, 10, "total"), (10, 15, "gain"), (7, 15, "loss"), (0, 7, "total")]
+    rows = bars(
+        [
+            ("a", "A", 10.0, True),
+            ("b", "B", 5.0, False, 4.0, 6.0),
+            ("c", "C", -8.0, False),
+            ("d", "D", 7.0, True),
+        ]
+    )
+    assert [(r["from"], r["to"], r["kind"]) for r in rows] == [
+        (0, 10, "total"),
+        (10, 15, "gain"),
+        (7, 15, "loss"),
+        (0, 7, "total"),
+    ]
     assert (rows[1]["err_from"], rows[1]["err_to"]) == (14.0, 16.0) and "err_from" not in rows[2]
 
 
@@ -153,7 +206,11 @@ def test_loyalty_charts_draw_model_output(comparison):
     specs = [
         charts.profit_bridge(loyalty.bridge_steps(runs, base)),
         charts.tactic_costs(loyalty.tactic_costs(runs, WEEKS), 300.0),
-        charts.churn_by_motive(loyalty.churn_table({n: comparison.weekly[comparison.weekly.scenario == n] for n in ("none", "tactics")}, WEEKS)),
+        charts.churn_by_motive(
+            loyalty.churn_table(
+                {n: comparison.weekly[comparison.weekly.scenario == n] for n in ("none", "tactics")}, WEEKS
+            )
+        ),
     ]
     for chart in specs:
         assert chart.to_dict()["$schema"]
@@ -178,7 +235,9 @@ def test_the_lab_answers_tactics_slider_and_budget(tmp_path):
     lab.budget.value = 0  # the budget changes no tactic: a redraw from kept runs, and the cost card warns
     assert "rl-bad" in lab.cards.widget.value and lab.last is kept
     lab.rivals_copy.value = True
-    assert all(f.tactics.points.enabled for i, f in enumerate(lab.scenario().firms) if i != lab.base.focal_index)
+    assert all(
+        f.tactics.points.enabled for i, f in enumerate(lab.scenario().firms) if i != lab.base.focal_index
+    )
     assert not lab.scenario().firms[lab.base.focal_index].tactics.points.enabled
     for name in ("first", "second"):
         lab.shelf.name.value = name

@@ -101,7 +101,10 @@ def test_a_newcomer_does_not_inherit_this_weeks_prompt_or_offer_of_the_slots_pre
         what
         for what, leaked in (
             ("the prompt (a purchase occasion) made to the customer who moved", model.prompted.any()),
-            ("'reached by' a firm's acquisition marketing (it books them as converted prospects)", (model.reached_by != -1).any()),
+            (
+                "'reached by' a firm's acquisition marketing (it books them as converted prospects)",
+                (model.reached_by != -1).any(),
+            ),
             ("the personal offer made to the customer who moved", (pop.offer != 0.0).any()),
         )
         if leaked
@@ -111,7 +114,14 @@ def test_a_newcomer_does_not_inherit_this_weeks_prompt_or_offer_of_the_slots_pre
 
 def test_drift_alone_ends_relationships_at_the_hazard_trust_allows_and_drifters_stay_in_the_market():
     drift = 0.05
-    sc = quiet_market(**{"natural_churn.drift_hazard": drift, "trust.weekly_decay": 0.0, "choice.outside_option": 20.0, "word_of_mouth.referral_conversion": 0.0})
+    sc = quiet_market(
+        **{
+            "natural_churn.drift_hazard": drift,
+            "trust.weekly_decay": 0.0,
+            "choice.outside_option": 20.0,
+            "word_of_mouth.referral_conversion": 0.0,
+        }
+    )
     model = build_market(sc, seed=13)
     pop = model.pop
     pop.purchase_rate[:] = 1e-9  # trust stays where it is: no purchases, no decay
@@ -125,7 +135,9 @@ def test_drift_alone_ends_relationships_at_the_hazard_trust_allows_and_drifters_
     p = 1 - (1 - hazard) ** weeks  # each customer's own chance to have drifted by now
     assert within(left.sum(), p.sum(), np.sqrt((p * (1 - p)).sum())), (left.sum(), p.sum())
     assert np.array_equal(pop.customer_id[tied], ids)  # drifters are still in the market
-    assert np.all(pop.ended_motive[tied[left]] == P.DRIFTED) and np.all(pop.ended_firm[tied[left]] == firm_of[left])
+    assert np.all(pop.ended_motive[tied[left]] == P.DRIFTED) and np.all(
+        pop.ended_firm[tied[left]] == firm_of[left]
+    )
     # low trust drifts more: the leavers had lower trust than the stayers
     assert pop.trust[tied[left]].mean() < pop.trust[tied[~left]].mean()
     assert model.ledger.column("defections_natural_drifted").sum() == left.sum()
@@ -212,7 +224,9 @@ def test_trust_lowers_price_sensitivity_and_deal_seekers_are_more_sensitive():
     loss = -_price_term(model, idx, 1, 1.2)
     plain, seekers = loss[:3], loss[3:]
     assert plain[0] > plain[1] > plain[2] > 0  # more trust, less price sensitivity
-    assert np.allclose(plain / plain[0], 1 - sc.choice.trust_lowers_price_sensitivity * np.array([0.0, 0.5, 1.0]))
+    assert np.allclose(
+        plain / plain[0], 1 - sc.choice.trust_lowers_price_sensitivity * np.array([0.0, 0.5, 1.0])
+    )
     assert np.all(seekers > plain)
     assert np.allclose(seekers / plain, sc.customers.deal_seeker_price_multiplier)
 
@@ -231,7 +245,14 @@ def test_a_firm_that_dropped_a_customer_is_unavailable_to_them_until_the_ban_end
 
 
 def test_prospects_choose_in_the_shares_the_logit_rule_gives():
-    sc = quiet_market(**{"customers.initial_unattached_share": 1.0, "choice.outside_option": 2.0, "firms.1.price": 0.9, "firms.2.quality": 0.3})
+    sc = quiet_market(
+        **{
+            "customers.initial_unattached_share": 1.0,
+            "choice.outside_option": 2.0,
+            "firms.1.price": 0.9,
+            "firms.2.quality": 0.3,
+        }
+    )
     model = build_market(sc, seed=24)
     pop = model.pop
     assert np.all(pop.supplier < 0)
@@ -274,7 +295,9 @@ def test_service_failures_are_likelier_at_low_service():
 
 
 def _no_noise(**changes):
-    return quiet_market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 0.0, **changes})
+    return quiet_market(
+        **{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 0.0, **changes}
+    )
 
 
 def test_satisfaction_rises_when_experience_beats_expectation_and_falls_when_it_falls_short():
@@ -407,12 +430,23 @@ def test_recovery_paradox_a_resolved_first_complaint_lifts_satisfaction_above_wh
 def test_recovery_paradox_a_second_failure_cancels_the_bonus():
     """Two customers alike in every way, except that one had a first complaint resolved well
     (and got the recovery bonus): after a second failure they end at the same satisfaction."""
-    sc = quiet_market(**{"experience.noise": 0.0, "service_failures.failure_rate_at_zero_service": 1.0, "firms.0.service": 0.0})
+    sc = quiet_market(
+        **{
+            "experience.noise": 0.0,
+            "service_failures.failure_rate_at_zero_service": 1.0,
+            "firms.0.service": 0.0,
+        }
+    )
     model = build_market(sc, seed=39)
     pop = model.pop
     bonus = sc.service_failures.recovery_bonus
     recovered, plain = _buyers(model, 0, 100), _buyers(model, 0, 100, start=100)
-    for name, values in (("satisfaction", np.linspace(0.3, 0.7, 100)), ("expectation", 0.6), ("failures", 1), ("trust", 0.5)):
+    for name, values in (
+        ("satisfaction", np.linspace(0.3, 0.7, 100)),
+        ("expectation", 0.6),
+        ("failures", 1),
+        ("trust", 0.5),
+    ):
         getattr(pop, name)[recovered] = values
         getattr(pop, name)[plain] = values
     pop.satisfaction[recovered] += bonus
@@ -470,7 +504,10 @@ def test_an_unresolved_complaint_leads_to_complaint_churn_at_the_weekly_hazard(h
 
 
 def test_complaints_are_resolved_or_lost_in_the_ratio_the_rates_give():
-    sc = quiet_market(count=4000, **{"service_failures.resolution_rate": 0.5, "service_failures.complaint_churn_hazard": 0.2})
+    sc = quiet_market(
+        count=4000,
+        **{"service_failures.resolution_rate": 0.5, "service_failures.complaint_churn_hazard": 0.2},
+    )
     model = build_market(sc, seed=42)
     pop = model.pop
     open_ = np.flatnonzero(pop.supplier == 0)
@@ -490,7 +527,13 @@ def test_complaints_are_resolved_or_lost_in_the_ratio_the_rates_give():
 def test_trust_decays_by_weekly_decay_without_purchase_or_contact_and_not_when_touched():
     decay = 0.05
     # purchases leave trust alone here (no gain, no loss), so only the weekly decay moves it
-    sc = quiet_market(**{"trust.weekly_decay": decay, "trust.gain_per_satisfying_purchase": 0.0, "trust.loss_per_bad_purchase": 0.0})
+    sc = quiet_market(
+        **{
+            "trust.weekly_decay": decay,
+            "trust.gain_per_satisfying_purchase": 0.0,
+            "trust.loss_per_bad_purchase": 0.0,
+        }
+    )
     model = build_market(sc, seed=51)
     pop = model.pop
     tied = np.flatnonzero(pop.supplier >= 0)
@@ -569,7 +612,10 @@ def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conv
     referred_total = model.ledger.column("referrals").sum()
     words = model.ledger.column("word_of_mouth_positive").sum()
     expected = customer_weeks * wom.positive_contacts_per_year / 52
-    assert within(words, expected, np.sqrt(expected)), (words / customer_weeks * 52, wom.positive_contacts_per_year)
+    assert within(words, expected, np.sqrt(expected)), (
+        words / customer_weeks * 52,
+        wom.positive_contacts_per_year,
+    )
     told = net.told_prospects
     c = wom.referral_conversion
     assert told > 2000
@@ -603,7 +649,13 @@ def test_a_dissatisfied_customer_sways_negative_contacts_per_year_against_the_fi
 @pytest.mark.parametrize("bounds", [(6, 13, 26), (3, 9, 20)])
 def test_life_cycle_stages_follow_weeks_since_last_purchase(bounds):
     silent, forgotten, lost = bounds
-    sc = quiet_market(**{"life_cycle.silent_after_weeks": silent, "life_cycle.forgotten_after_weeks": forgotten, "life_cycle.lost_after_weeks": lost})
+    sc = quiet_market(
+        **{
+            "life_cycle.silent_after_weeks": silent,
+            "life_cycle.forgotten_after_weeks": forgotten,
+            "life_cycle.lost_after_weeks": lost,
+        }
+    )
     model = build_market(sc, seed=71)
     pop = model.pop
     gaps = np.arange(0, 60)
@@ -629,7 +681,11 @@ def test_life_cycle_stages_follow_weeks_since_last_purchase(bounds):
 
 def test_a_customer_is_lost_after_26_weeks_by_default_and_the_weekly_counts_match_the_crm():
     sc = quiet_market(quiet=False, weeks=40, burn_in=10)
-    assert (sc.life_cycle.silent_after_weeks, sc.life_cycle.forgotten_after_weeks, sc.life_cycle.lost_after_weeks)[2] == 26
+    assert (
+        sc.life_cycle.silent_after_weeks,
+        sc.life_cycle.forgotten_after_weeks,
+        sc.life_cycle.lost_after_weeks,
+    )[2] == 26
     r = simulate(sc, seed=72)
     model, last = r.model, r.weekly[r.weekly.week == r.weekly.week.max()]
     for f, firm in enumerate(model.firms):
@@ -683,7 +739,9 @@ def test_dropped_customers_leave_as_repositioned_and_cannot_buy_from_that_firm_u
             assert rate[is_dropped].max() <= rate[~is_dropped].min()
             assert abs(is_dropped.mean() - review.low_value_share) < 0.02
         dropped_at.update({int(c): week for c in pop.customer_id[dropped]})
-        last_purchase.update({int(c): int(pop.crm_last[0, i]) for c, i in zip(pop.customer_id[dropped], dropped)})
+        last_purchase.update(
+            {int(c): int(pop.crm_last[0, i]) for c, i in zip(pop.customer_id[dropped], dropped)}
+        )
         drops += dropped.size
         # during the ban: never a customer of, referred to or buying from the firm that dropped them
         banned = np.flatnonzero(np.isin(pop.customer_id, list(dropped_at)))
@@ -691,7 +749,9 @@ def test_dropped_customers_leave_as_repositioned_and_cannot_buy_from_that_firm_u
         in_ban = banned[week < start + ban]
         assert not np.any(pop.supplier[in_ban] == 0)
         assert not np.any(pop.referred_to[in_ban] == 0)
-        assert np.array_equal(pop.crm_last[0, in_ban], [last_purchase[int(c)] for c in pop.customer_id[in_ban]])
+        assert np.array_equal(
+            pop.crm_last[0, in_ban], [last_purchase[int(c)] for c in pop.customer_id[in_ban]]
+        )
     assert len(dropped_at) > 100
     rel = model.relationships()
     assert set(rel[rel.motive == "repositioned"].firm) == {"You"}
@@ -706,7 +766,9 @@ PURCHASE = re.compile(r"bought from (.+?) for ([0-9.]+)")
 
 
 def test_a_followed_customers_story_matches_their_crm_record():
-    sc = quiet_market(count=1000, weeks=40, burn_in=10, quiet=False, **{"natural_churn.move_rate_per_year": 0.5})
+    sc = quiet_market(
+        count=1000, weeks=40, burn_in=10, quiet=False, **{"natural_churn.move_rate_per_year": 0.5}
+    )
     follow = list(range(0, 60))
     start = build_market(sc, seed=91).pop  # the same market at week 0 (the seed fixes every draw)
     r = simulate(sc, seed=91, follow=follow)
@@ -731,7 +793,10 @@ def test_a_followed_customers_story_matches_their_crm_record():
         told = [PURCHASE.search(w) for w in story.what]
         assert sum(m is not None for m in told) == bought.sum()
         for f, firm in enumerate(r.model.firms):
-            assert sum(m is not None and m.group(1) == firm.name for m in told) == pop.crm_count[f, k] - count0[f]
+            assert (
+                sum(m is not None and m.group(1) == firm.name for m in told)
+                == pop.crm_count[f, k] - count0[f]
+            )
             if pop.crm_count[f, k]:
                 assert view.crm[firm.name]["purchases"] == pop.crm_count[f, k]
         assert str(view).startswith(f"Customer {view.customer_id}")

@@ -63,11 +63,16 @@ def test_extraction_sees_calls_marks_and_built_keys(tmp_path):
         't(A["x"])\n'  # a key from a table: seen where the table marks it
         't(f"motive.{m}")\n'
         't("motive." + m)\n'
-        'N_(name)\n',
+        "N_(name)\n",
         encoding="utf-8",
     )
     found = i18n.extract([code])
-    assert sorted((u.key, u.kind, u.line) for u in found.uses) == [("ex.tactics.missed", "counted", 3), ("motive.complaint", "mark", 1), ("stage.active", "text", 2), ("stage.lost", "text", 2)]
+    assert sorted((u.key, u.kind, u.line) for u in found.uses) == [
+        ("ex.tactics.missed", "counted", 3),
+        ("motive.complaint", "mark", 1),
+        ("stage.active", "text", 2),
+        ("stage.lost", "text", 2),
+    ]
     assert sorted(p.split(": ", 1)[0].rsplit(":", 1)[1] for p in found.problems) == ["5", "6", "7"]
 
 
@@ -100,15 +105,29 @@ def test_placeholder_check_catches_a_changed_or_dropped_placeholder():
     renamed = Message("left {firm} ({motive})", "离开了 {firma}（{motive}）", context="story.left")
     spec = Message("churn {churn:.1%}", "流失 {churn:.0%}", context="kpi.churn")
     plural = Message(("{count} tactic", "{count} tactics"), ("{count} 个策略",), context="ex.tactics.missed")
-    singular_without_count = Message(("one customer", "{n} customers"), ("один клиент", "{n} клиента", "{n} клиентов"), context="x")
+    singular_without_count = Message(
+        ("one customer", "{n} customers"), ("один клиент", "{n} клиента", "{n} клиентов"), context="x"
+    )
     broken = Message("a {firm}", "a {firm", context="y")
-    assert i18n.placeholder_problems(ok) == [] and i18n.placeholder_problems(plural) == [] and i18n.placeholder_problems(singular_without_count) == []
-    assert i18n.placeholder_problems(renamed) and i18n.placeholder_problems(spec) and i18n.placeholder_problems(broken)
+    assert (
+        i18n.placeholder_problems(ok) == []
+        and i18n.placeholder_problems(plural) == []
+        and i18n.placeholder_problems(singular_without_count) == []
+    )
+    assert (
+        i18n.placeholder_problems(renamed)
+        and i18n.placeholder_problems(spec)
+        and i18n.placeholder_problems(broken)
+    )
 
 
 def test_no_module_keeps_a_message_table_of_its_own():
     sources = [p for p in PACKAGE.rglob("*.py") if p.name != "messages.py"]
-    owners = [str(p.relative_to(PACKAGE.parent)) for p in sources if re.search(r"^(MESSAGES|CATALOG)\s*[:=]", p.read_text(encoding="utf-8"), re.M)]
+    owners = [
+        str(p.relative_to(PACKAGE.parent))
+        for p in sources
+        if re.search(r"^(MESSAGES|CATALOG)\s*[:=]", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert not owners, owners
 
 
@@ -131,12 +150,21 @@ def locale_folder(tmp_path, monkeypatch):
     """A locale folder with the shipped English and a tiny zh_CN; restores English afterwards."""
     shutil.copytree(messages.LOCALE_DIR / "en", tmp_path / "en")
     shutil.copy(i18n.template_path(), tmp_path)
-    _tiny_language(tmp_path, "zh_CN", [
-        ("motive.complaint", SOURCE["motive.complaint"], "投诉未处理", False),
-        ("kpi.churn", SOURCE["kpi.churn"], "年流失率：每年 {churn:.1%} 的客户", False),
-        ("ex.tactics.missed", SOURCE["ex.tactics.missed"], ("你的列表漏了 {count} 个区间全在零以上的策略",), False),
-        ("motive.competitor", SOURCE["motive.competitor"], "被竞争对手吸引（旧）", True),
-    ])
+    _tiny_language(
+        tmp_path,
+        "zh_CN",
+        [
+            ("motive.complaint", SOURCE["motive.complaint"], "投诉未处理", False),
+            ("kpi.churn", SOURCE["kpi.churn"], "年流失率：每年 {churn:.1%} 的客户", False),
+            (
+                "ex.tactics.missed",
+                SOURCE["ex.tactics.missed"],
+                ("你的列表漏了 {count} 个区间全在零以上的策略",),
+                False,
+            ),
+            ("motive.competitor", SOURCE["motive.competitor"], "被竞争对手吸引（旧）", True),
+        ],
+    )
     monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
     yield tmp_path
@@ -147,10 +175,14 @@ def test_set_language_uses_a_locale_folder_and_falls_back_to_english(locale_fold
     assert set_language("zh-CN") == "zh_CN" and messages.language() == "zh_CN"
     assert t("motive.complaint") == "投诉未处理"
     assert t("kpi.churn", churn=0.2314) == "年流失率：每年 23.1% 的客户"
-    assert tn("ex.tactics.missed", 1, count=1) == tn("ex.tactics.missed", 5, count=5).replace("5", "1")  # one form in Chinese
+    assert tn("ex.tactics.missed", 1, count=1) == tn("ex.tactics.missed", 5, count=5).replace(
+        "5", "1"
+    )  # one form in Chinese
     assert t("motive.competitor") == "lured by a competitor"  # fuzzy: not compiled, English shows
     assert t("stage.lost") == "lost"  # not translated yet: English
-    assert set_language("xx") == "en" and t("motive.complaint") == "complaint not handled"  # no catalog: English
+    assert (
+        set_language("xx") == "en" and t("motive.complaint") == "complaint not handled"
+    )  # no catalog: English
     assert "zh_CN" in messages.available_languages()
 
 
@@ -168,10 +200,21 @@ def test_update_keeps_a_translation_whose_english_changed_as_fuzzy(locale_folder
     pot.add(SOURCE["kpi.churn"], context="kpi.churn")  # unchanged
     pot.add("brand new", context="new.key")  # new
     merged = i18n._merge(po, pot)
-    changed, kept, new = merged.get("complaint not handled well", "motive.complaint"), merged.get(SOURCE["kpi.churn"], "kpi.churn"), merged.get("brand new", "new.key")
-    assert changed.string == "投诉未处理" and "fuzzy" in changed.flags and changed.previous_id == ["complaint not handled"]
+    changed, kept, new = (
+        merged.get("complaint not handled well", "motive.complaint"),
+        merged.get(SOURCE["kpi.churn"], "kpi.churn"),
+        merged.get("brand new", "new.key"),
+    )
+    assert (
+        changed.string == "投诉未处理"
+        and "fuzzy" in changed.flags
+        and changed.previous_id == ["complaint not handled"]
+    )
     assert kept.string.startswith("年流失率") and "fuzzy" not in kept.flags
-    assert not new.string and {m.context for m in merged.obsolete.values()} == {"ex.tactics.missed", "motive.competitor"}
+    assert not new.string and {m.context for m in merged.obsolete.values()} == {
+        "ex.tactics.missed",
+        "motive.competitor",
+    }
 
 
 def test_t_and_tn_refuse_the_wrong_kind_and_unknown_keys():
@@ -182,8 +225,13 @@ def test_t_and_tn_refuse_the_wrong_kind_and_unknown_keys():
     with pytest.raises(KeyError, match="not in the message catalog"):
         t("no.such.key")
     assert N_("motive.complaint") == "motive.complaint"
-    assert tn("ex.tactics.missed", 1, count=1) == "Your list misses 1 tactic whose whole interval is above zero."
-    assert tn("ex.tactics.missed", 2, count=2) == "Your list misses 2 tactics whose whole interval is above zero."
+    assert (
+        tn("ex.tactics.missed", 1, count=1) == "Your list misses 1 tactic whose whole interval is above zero."
+    )
+    assert (
+        tn("ex.tactics.missed", 2, count=2)
+        == "Your list misses 2 tactics whose whole interval is above zero."
+    )
 
 
 # ------------------------------------------------------------------------------- numbers
@@ -192,7 +240,20 @@ SPECS = [".0%", ".1%", "+.1%", ",.0f", ".0f", ".1f", ".2f", "+.1f", ",.2f", ".3g
 
 def test_english_numbers_are_exactly_what_format_writes():
     rng = random.Random(7)
-    values = [0.0, -0.0, 0.125, 2.675, -0.00049, 1234567.891, -1234.5, 99.995, 1e-7, float("nan"), float("inf"), -float("inf")]
+    values = [
+        0.0,
+        -0.0,
+        0.125,
+        2.675,
+        -0.00049,
+        1234567.891,
+        -1234.5,
+        99.995,
+        1e-7,
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+    ]
     values += [rng.uniform(-1, 1) * 10 ** rng.randint(-6, 7) for _ in range(3000)]
     for value in values:
         for spec in SPECS:
@@ -226,7 +287,9 @@ def test_every_field_description_is_the_key_of_its_text():
     wrong = {}
     for cls in _sections():
         for name, field in cls.model_fields.items():
-            if field.description is not None and (field.description != f"field.{cls.__name__}.{name}" or field.description not in SOURCE):
+            if field.description is not None and (
+                field.description != f"field.{cls.__name__}.{name}" or field.description not in SOURCE
+            ):
                 wrong[f"{cls.__name__}.{name}"] = field.description
     assert not wrong, wrong
     assert len([1 for cls in _sections() for f in cls.model_fields.values() if f.description]) > 190
@@ -240,12 +303,32 @@ def test_presets_show_looks_the_comments_up_when_it_prints(monkeypatch):
 
 
 BAD_FIELDS = [
-    {"customers": {"count": -3}}, {"customers": {"count": 12.5}}, {"customers": {"count": "x"}}, {"customers": {"deal_seeker_share": 1.5}},
-    {"customers": {"purchase_rate_median": 0}}, {"firms": 3}, {"firms": [{"name": "You", "role": "boss"}, {"name": "B"}]},
-    {"firms": [{"name": "You", "role": "focal", "price": "cheap"}, {"name": "B"}]}, {"name": "x" * 100}, {"firms": [{"name": "", "role": "focal"}, {"name": "B"}]},
-    {"accounts": {"b2b": "maybe"}}, {"customers": 5}, {"name": 5}, {"customers": {"joining_per_week": list(range(2000))}},
-    {"firms": [{"name": "You", "role": "focal", "winback": {"rule4_segment": {"target_classes": ["Z"]}}}, {"name": "B"}]},
-    {"firms": [{"name": "You", "role": "focal", "strategy": {"kind": "steady", "target": "x" * 41}}, {"name": "B"}]},
+    {"customers": {"count": -3}},
+    {"customers": {"count": 12.5}},
+    {"customers": {"count": "x"}},
+    {"customers": {"deal_seeker_share": 1.5}},
+    {"customers": {"purchase_rate_median": 0}},
+    {"firms": 3},
+    {"firms": [{"name": "You", "role": "boss"}, {"name": "B"}]},
+    {"firms": [{"name": "You", "role": "focal", "price": "cheap"}, {"name": "B"}]},
+    {"name": "x" * 100},
+    {"firms": [{"name": "", "role": "focal"}, {"name": "B"}]},
+    {"accounts": {"b2b": "maybe"}},
+    {"customers": 5},
+    {"name": 5},
+    {"customers": {"joining_per_week": list(range(2000))}},
+    {
+        "firms": [
+            {"name": "You", "role": "focal", "winback": {"rule4_segment": {"target_classes": ["Z"]}}},
+            {"name": "B"},
+        ]
+    },
+    {
+        "firms": [
+            {"name": "You", "role": "focal", "strategy": {"kind": "steady", "target": "x" * 41}},
+            {"name": "B"},
+        ]
+    },
 ]
 
 
@@ -265,7 +348,18 @@ def test_charts_write_numbers_in_the_language(monkeypatch):
 
     import simulation.charts  # noqa: F401 - registers the theme
 
-    chart = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x=alt.X("a:Q", axis=alt.Axis(format=",.1f")))
+    chart = (
+        alt.Chart(alt.Data(values=[{"a": 1}]))
+        .mark_point()
+        .encode(x=alt.X("a:Q", axis=alt.Axis(format=",.1f")))
+    )
     assert "locale" not in chart.to_dict()["config"]  # English: Altair's default theme, as before
     monkeypatch.setattr(messages, "_language", "de")
-    assert chart.to_dict()["config"]["locale"]["number"] == {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", ""], "minus": "-", "percent": "\xa0%"}
+    assert chart.to_dict()["config"]["locale"]["number"] == {
+        "decimal": ",",
+        "thousands": ".",
+        "grouping": [3],
+        "currency": ["", ""],
+        "minus": "-",
+        "percent": "\xa0%",
+    }

@@ -14,7 +14,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "exercises", "game")  # game/: the classroom game's team page and trainer's console
-NOTEBOOKS = sorted(p for folder in FOLDERS for p in (ROOT / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for folder in FOLDERS for p in (ROOT / folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 
 
 def dirt(path: Path) -> list[str]:
@@ -44,5 +46,20 @@ def test_notebook_is_saved_without_outputs(path):
 
 def test_the_check_sees_an_output(tmp_path):
     saved = tmp_path / "run.ipynb"
-    saved.write_text(json.dumps({"cells": [{"cell_type": "code", "execution_count": 3, "outputs": [{"output_type": "stream", "text": "x"}], "source": "", "metadata": {}}], "metadata": {}}))
+    saved.write_text(
+        json.dumps(
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "execution_count": 3,
+                        "outputs": [{"output_type": "stream", "text": "x"}],
+                        "source": "",
+                        "metadata": {},
+                    }
+                ],
+                "metadata": {},
+            }
+        )
+    )
     assert len(dirt(saved)) == 2

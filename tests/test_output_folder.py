@@ -15,7 +15,16 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
-from simulation.output_folder import LOCK, MANIFEST, PARTIAL, FolderBusy, NotOurs, OutputFolder, sha256, write_atomic
+from simulation.output_folder import (
+    LOCK,
+    MANIFEST,
+    PARTIAL,
+    FolderBusy,
+    NotOurs,
+    OutputFolder,
+    sha256,
+    write_atomic,
+)
 
 RUN = ["run", "--preset", "baseline", "--customers", "300", "--weeks", "8", "--quiet"]
 
@@ -28,7 +37,9 @@ def cli(capsys, *argv):
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (hidden ones included) with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def assert_one_consistent_run(out: Path):
@@ -85,13 +96,51 @@ def test_two_runs_into_one_folder_at_once_never_mix_their_files(tmp_path):
     out, gate = tmp_path / "out", tmp_path / "gate"
     gate.mkdir()
     runs = {
-        "a": ["run", "--preset", "baseline", "--customers", "900", "--weeks", "30", "--seed", "1", "--out", str(out), "--quiet"],
-        "b": ["run", "--preset", "baseline", "--customers", "400", "--weeks", "12", "--seed", "2", "--out", str(out), "--quiet"],
+        "a": [
+            "run",
+            "--preset",
+            "baseline",
+            "--customers",
+            "900",
+            "--weeks",
+            "30",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        "b": [
+            "run",
+            "--preset",
+            "baseline",
+            "--customers",
+            "400",
+            "--weeks",
+            "12",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
     }
-    procs = {me: subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(gate), me, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for me, argv in runs.items()}
+    procs = {
+        me: subprocess.Popen(
+            [sys.executable, "-c", SLOW_RUN, str(gate), me, *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for me, argv in runs.items()
+    }
     deadline = time.time() + 240
     while time.time() < deadline:  # go when both are writing, or when one has stopped (refused)
-        if (gate / "a").exists() and (gate / "b").exists() or any(p.poll() is not None for p in procs.values()):
+        if (
+            (gate / "a").exists()
+            and (gate / "b").exists()
+            or any(p.poll() is not None for p in procs.values())
+        ):
             break
         time.sleep(0.02)
     (gate / "go").touch()
@@ -100,7 +149,11 @@ def test_two_runs_into_one_folder_at_once_never_mix_their_files(tmp_path):
     assert codes in ([0, 0], [0, 2]), done
     for code, _, err in done.values():
         if code == 2:
-            assert "being written by another run" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+            assert (
+                "being written by another run" in err
+                and "Traceback" not in err
+                and len(err.strip().splitlines()) == 1
+            )
     assert_one_consistent_run(out)
 
 
@@ -109,7 +162,12 @@ def test_a_folder_another_run_is_writing_is_refused(tmp_path, capsys):
     out.mkdir()
     (out / LOCK).write_text(f"{os.getpid()} {socket.gethostname()}\n")  # a live writer: this process
     code, _, err = cli(capsys, *RUN, "--out", str(out))
-    assert code == 2 and "being written by another run" in err and str(out / LOCK) in err and "Traceback" not in err
+    assert (
+        code == 2
+        and "being written by another run" in err
+        and str(out / LOCK) in err
+        and "Traceback" not in err
+    )
     assert snapshot(out) == {LOCK: f"{os.getpid()} {socket.gethostname()}\n".encode()}
 
 
@@ -143,8 +201,12 @@ def _fail_on_the_second_csv(monkeypatch, error: BaseException):
     monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
 
 
-@pytest.mark.parametrize("error", [RuntimeError("disk on fire"), KeyboardInterrupt()], ids=["error", "ctrl-c"])
-def test_an_interruption_in_the_middle_of_writing_leaves_the_folder_as_it_was(tmp_path, capsys, monkeypatch, error):
+@pytest.mark.parametrize(
+    "error", [RuntimeError("disk on fire"), KeyboardInterrupt()], ids=["error", "ctrl-c"]
+)
+def test_an_interruption_in_the_middle_of_writing_leaves_the_folder_as_it_was(
+    tmp_path, capsys, monkeypatch, error
+):
     out = tmp_path / "out"
     assert cli(capsys, *RUN, "--seed", "1", "--out", str(out))[0] == 0
     (out / "notes.txt").write_text("mine")
@@ -172,7 +234,19 @@ def test_a_file_the_user_made_is_never_overwritten(tmp_path, capsys, name):
     out = tmp_path / "cmp"
     out.mkdir()
     (out / name).write_text("my own work")
-    code, _, err = cli(capsys, "compare", "--preset", "baseline", "--replications", "1", "--workers", "1", "--out", str(out), "--quiet")
+    code, _, err = cli(
+        capsys,
+        "compare",
+        "--preset",
+        "baseline",
+        "--replications",
+        "1",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    )
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert str(out / name) in err and "--out" in err and "move" in err
     assert snapshot(out) == {name: b"my own work"}

@@ -67,7 +67,9 @@ def environment_requirements(env: dict) -> dict[str, Requirement]:
 def pyproject_requirements(project: dict) -> dict[str, tuple[Requirement, str]]:
     """Core dependencies plus the lab and test extras, by canonical name (with where each is from)."""
     groups = [("dependencies", project["dependencies"])]
-    groups += [(f"optional-dependencies.{extra}", project["optional-dependencies"][extra]) for extra in EXTRAS]
+    groups += [
+        (f"optional-dependencies.{extra}", project["optional-dependencies"][extra]) for extra in EXTRAS
+    ]
     found: dict[str, tuple[Requirement, str]] = {}
     for where, specs in groups:
         for spec in specs:
@@ -91,7 +93,11 @@ def test_environment_mirrors_every_pyproject_dependency(pyproject, environment):
         have = env.get(name)
         if have is None:
             problems.append(f"'{wanted}' ({where}) is missing from environment.yml")
-        elif have.specifier != wanted.specifier or set(have.extras) != set(wanted.extras) or have.marker != wanted.marker:
+        elif (
+            have.specifier != wanted.specifier
+            or set(have.extras) != set(wanted.extras)
+            or have.marker != wanted.marker
+        ):
             problems.append(f"'{wanted}' ({where}) is '{have}' in environment.yml")
     assert not problems, "environment.yml is out of step with pyproject.toml:\n" + "\n".join(problems)
 
@@ -106,13 +112,17 @@ def test_environment_python_and_pip(pyproject, environment):
 
 
 def test_environment_installs_the_package_itself(environment):
-    pip_sections = [entry["pip"] for entry in environment["dependencies"] if isinstance(entry, dict) and "pip" in entry]
+    pip_sections = [
+        entry["pip"] for entry in environment["dependencies"] if isinstance(entry, dict) and "pip" in entry
+    ]
     options = [spec.replace(" ", "") for section in pip_sections for spec in section if spec.startswith("-")]
     assert "-e." in options, "environment.yml should install the package itself (`- -e .` in its pip section)"
 
 
 def test_test_extra_has_the_test_tools(pyproject):
-    names = {canonicalize_name(Requirement(s).name) for s in pyproject["project"]["optional-dependencies"]["test"]}
+    names = {
+        canonicalize_name(Requirement(s).name) for s in pyproject["project"]["optional-dependencies"]["test"]
+    }
     assert {"pytest", "hypothesis", "nbval"} <= names
 
 
@@ -142,7 +152,11 @@ def test_presets_are_declared_as_package_data(pyproject):
     presets = _preset_files()
     assert presets, "simulation/config/presets/ holds no presets"
     base = ROOT / "simulation" / "config"
-    unshipped = [p.name for p in presets if not any(fnmatch.fnmatch(p.relative_to(base).as_posix(), pat) for pat in patterns)]
+    unshipped = [
+        p.name
+        for p in presets
+        if not any(fnmatch.fnmatch(p.relative_to(base).as_posix(), pat) for pat in patterns)
+    ]
     assert not unshipped, f"presets not covered by package-data {patterns}: {unshipped}"
     includes = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
     assert any(fnmatch.fnmatch("simulation.config", pat) for pat in includes)
@@ -167,23 +181,49 @@ def test_build_ships_presets_and_entry_point(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", src)
     readme = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"].get("readme")
     if isinstance(readme, str):  # setuptools refuses a declared readme that is missing
-        (src / readme).write_text((ROOT / readme).read_text(encoding="utf-8") if (ROOT / readme).exists() else "")
-    shutil.copytree(ROOT / "simulation", src / "simulation", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        (src / readme).write_text(
+            (ROOT / readme).read_text(encoding="utf-8") if (ROOT / readme).exists() else ""
+        )
+    shutil.copytree(
+        ROOT / "simulation", src / "simulation", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     lib, meta = tmp_path / "lib", tmp_path / "meta"
     meta.mkdir()
-    command = [sys.executable, "-c", "from setuptools import setup; setup()", "-q",
-               "egg_info", "--egg-base", str(meta), "build_py", "--build-lib", str(lib)]
+    command = [
+        sys.executable,
+        "-c",
+        "from setuptools import setup; setup()",
+        "-q",
+        "egg_info",
+        "--egg-base",
+        str(meta),
+        "build_py",
+        "--build-lib",
+        str(lib),
+    ]
     built = subprocess.run(command, cwd=src, capture_output=True, text=True)
     assert built.returncode == 0, built.stderr[-2000:]
-    missing = [p.name for p in _preset_files() if not (lib / "simulation" / "config" / "presets" / p.name).is_file()]
+    missing = [
+        p.name for p in _preset_files() if not (lib / "simulation" / "config" / "presets" / p.name).is_file()
+    ]
     assert not missing, f"the build lacks presets: {missing}"
-    catalogs = [p.relative_to(ROOT).as_posix() for p in (ROOT / "simulation" / "locale").rglob("*") if p.suffix in (".po", ".pot", ".mo")]
+    catalogs = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "simulation" / "locale").rglob("*")
+        if p.suffix in (".po", ".pot", ".mo")
+    ]
     assert any(c.endswith("en/LC_MESSAGES/retention_lab.mo") for c in catalogs)
     unshipped = [c for c in catalogs if not (lib / c).is_file()]
     assert not unshipped, f"the build lacks the message catalogs: {unshipped}"
     # The Voilà template of `retention-lab game serve` (without it the game's pages ask a CDN for icons).
-    templates = [p.relative_to(ROOT).as_posix() for p in (ROOT / "simulation" / "game" / "jupyter").rglob("*") if p.is_file()]
-    assert len(templates) == 2 and not [c for c in templates if not (lib / c).is_file()], f"the build lacks the game's Voilà template: {templates}"
+    templates = [
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "simulation" / "game" / "jupyter").rglob("*")
+        if p.is_file()
+    ]
+    assert len(templates) == 2 and not [c for c in templates if not (lib / c).is_file()], (
+        f"the build lacks the game's Voilà template: {templates}"
+    )
     # Every module of the package must end up in the build (e.g. no folder left out by packages.find).
     modules = {p.relative_to(src).as_posix() for p in (src / "simulation").rglob("*.py")}
     unshipped = sorted(m for m in modules if not (lib / m).is_file())

@@ -38,7 +38,12 @@ def _series(weekly, firm, column="price"):
 
 
 def _war(**strategy):
-    return load_preset("price_war").with_changes({**SMALL, "firms.1.strategy": {"kind": "cut", "depth": 0.2, "start_week": 10, "weeks": 12, **strategy}})
+    return load_preset("price_war").with_changes(
+        {
+            **SMALL,
+            "firms.1.strategy": {"kind": "cut", "depth": 0.2, "start_week": 10, "weeks": 12, **strategy},
+        }
+    )
 
 
 # --- strategies -----------------------------------------------------------------------------
@@ -69,7 +74,9 @@ def test_undercut_goes_below_the_attacker_a_week_later():
 def test_nobody_sells_below_the_floor():
     _, weekly = _weekly(_war(depth=0.6, floor=1.2))
     assert np.allclose(_series(weekly, "Rival A").loc[10:21], 1.2 * 0.6)  # 0.4 wanted, 0.72 allowed
-    _, weekly = _weekly(_war().with_changes({"firms.0.strategy": {"kind": "undercut", "depth": 0.5, "floor": 1.1}}))
+    _, weekly = _weekly(
+        _war().with_changes({"firms.0.strategy": {"kind": "undercut", "depth": 0.5, "floor": 1.1}})
+    )
     assert _series(weekly, "You").min() == pytest.approx(1.1 * 0.6)
 
 
@@ -79,12 +86,20 @@ def test_an_entrant_has_no_customers_and_no_sales_before_it_enters_and_gets_cust
     _, weekly = _weekly(scenario)
     entrant = weekly[weekly.firm == "Rival C"].set_index("week")
     before, after = entrant.loc[:9], entrant.loc[10:]
-    assert (before.customers == 0).all() and (before.purchases == 0).all() and (before.market_share == 0).all() and (before.revenue == 0).all()
+    assert (
+        (before.customers == 0).all()
+        and (before.purchases == 0).all()
+        and (before.market_share == 0).all()
+        and (before.revenue == 0).all()
+    )
     assert after.customers.iloc[-1] > 20 and after.purchases.sum() > 0 and after.market_share.iloc[-1] > 0.02
 
 
 def _competitor_defections(scenario, seeds=(1, 2, 3), start=13):
-    return [int(_weekly(scenario, s)[1].loc[lambda w: w.week >= start, "defections_competitor"].sum()) for s in seeds]
+    return [
+        int(_weekly(scenario, s)[1].loc[lambda w: w.week >= start, "defections_competitor"].sum())
+        for s in seeds
+    ]
 
 
 def test_number_portability_raises_switching_between_firms():
@@ -118,9 +133,13 @@ def test_the_cutters_brand_erodes_during_the_cut_and_recovers_after():
 @pytest.mark.parametrize("variant", ["match", "entrant", "portability"])
 def test_money_still_adds_up_per_firm_in_a_war(variant):
     scenario = {
-        "match": _war().with_changes({"firms.0.strategy.kind": "tit_for_tat", "firms.0.tactics.retention_offers.enabled": True}),
+        "match": _war().with_changes(
+            {"firms.0.strategy.kind": "tit_for_tat", "firms.0.tactics.retention_offers.enabled": True}
+        ),
         "entrant": load_preset("low_price_entrant").with_changes({**SMALL, "firms.3.enters_week": 5}),
-        "portability": load_preset("number_portability").with_changes({**SMALL, "firms.0.tactics.points.enabled": True}),
+        "portability": load_preset("number_portability").with_changes(
+            {**SMALL, "firms.0.tactics.points.enabled": True}
+        ),
     }[variant]
     model, weekly = _weekly(scenario)
     assert np.allclose(weekly.profit, weekly.revenue - sum(weekly[c] for c in COSTS), rtol=1e-12, atol=1e-6)
@@ -134,14 +153,46 @@ def _frame(prices, shares, profits=None):
     profits = profits or [100 * s for s in shares]
     rows = []
     for week, (p, s, pr) in enumerate(zip(prices, shares, profits), start=1):
-        common = {"week": week, "revenue": 10.0, "cost_of_goods": 6.0, "brand": 0.5, **{f"defections_{m}": 1 for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")}}
-        rows += [{**common, "firm": "You", "role": "focal", "price": 1.0, "market_share": s, "profit": pr, "deal_seeker_share": 0.1, "reference_price": 1.0},
-                 {**common, "firm": "Rival A", "role": "competitor", "price": p, "market_share": 1 - s, "profit": 50.0, "deal_seeker_share": 0.3 if p < 1 else 0.1, "reference_price": 0.9, "revenue": 8.0}]
+        common = {
+            "week": week,
+            "revenue": 10.0,
+            "cost_of_goods": 6.0,
+            "brand": 0.5,
+            **{
+                f"defections_{m}": 1
+                for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")
+            },
+        }
+        rows += [
+            {
+                **common,
+                "firm": "You",
+                "role": "focal",
+                "price": 1.0,
+                "market_share": s,
+                "profit": pr,
+                "deal_seeker_share": 0.1,
+                "reference_price": 1.0,
+            },
+            {
+                **common,
+                "firm": "Rival A",
+                "role": "competitor",
+                "price": p,
+                "market_share": 1 - s,
+                "profit": 50.0,
+                "deal_seeker_share": 0.3 if p < 1 else 0.1,
+                "reference_price": 0.9,
+                "revenue": 8.0,
+            },
+        ]
     return pd.DataFrame(rows)
 
 
 def _two_firms(**rival):
-    return load_preset("baseline").with_changes({"run.weeks": 8, "firms": [{"name": "You", "role": "focal"}, {"name": "Rival A", **rival}]})
+    return load_preset("baseline").with_changes(
+        {"run.weeks": 8, "firms": [{"name": "You", "role": "focal"}, {"name": "Rival A", **rival}]}
+    )
 
 
 def test_the_war_window_comes_from_cuts_events_entrants_and_shocks():
@@ -149,7 +200,9 @@ def test_the_war_window_comes_from_cuts_events_entrants_and_shocks():
     assert war_window(_two_firms(strategy={"kind": "cut", "start_week": 3, "weeks": 2})) == (3, 4)
     assert war_window(_two_firms(strategy={"kind": "cut", "start_week": 3, "weeks": 0})) == (3, 8)
     assert war_window(_two_firms(enters_week=5, initial_share=0.0)) == (5, 8)
-    shock = _two_firms().with_changes({"events": [{"kind": "switching_cost_shock", "week": 6, "lock_in": 0.0}]})
+    shock = _two_firms().with_changes(
+        {"events": [{"kind": "switching_cost_shock", "week": 6, "lock_in": 0.0}]}
+    )
     assert war_window(shock) == (6, 8)
     event = _two_firms().with_changes({"events": [{"week": 2, "firm": "Rival A", "price": 0.9, "weeks": 3}]})
     assert war_window(event) == (2, 4)
@@ -174,13 +227,20 @@ def test_recovery_kpis_on_a_hand_made_war():
     assert you.profit == pytest.approx(100 * sum(shares))
     assert you.churn_competitor == 8 and you.margin_during == pytest.approx(0.4)
     rival = kpis.loc["Rival A"]
-    assert rival.deal_seeker_share_during == pytest.approx(0.3) and rival.deal_seeker_share_after == pytest.approx(0.1)
+    assert rival.deal_seeker_share_during == pytest.approx(
+        0.3
+    ) and rival.deal_seeker_share_after == pytest.approx(0.1)
     assert rival.margin_before == pytest.approx(0.25) and np.isnan(rival.market_share_came_back)  # it gained
     assert recovery(weekly, scenario, "You", war_window(scenario))["market_share_after"] == pytest.approx(0.4)
-    periods = by_period(weekly, scenario).set_index(["firm", "period"])  # the window read off the prices: weeks 3-5
+    periods = by_period(weekly, scenario).set_index(
+        ["firm", "period"]
+    )  # the window read off the prices: weeks 3-5
     assert set(periods.index.get_level_values("period")) == set(PERIODS)
     assert periods.at[("You", "during"), "market_share"] == pytest.approx(0.8 / 3)
-    assert periods.at[("Rival A", "during"), "price"] == pytest.approx(0.8) and periods.at[("Rival A", "after"), "price"] == 1.0
+    assert (
+        periods.at[("Rival A", "during"), "price"] == pytest.approx(0.8)
+        and periods.at[("Rival A", "after"), "price"] == 1.0
+    )
 
 
 def test_came_back_is_nan_when_the_war_took_nothing_or_never_ended():
@@ -224,7 +284,11 @@ def test_the_price_war_lab_answers_moves_and_responses(tmp_path):
     lab.start.value = 20
     assert lab.scenario().firms[3].enters_week == 20
     lab.move.value = "portability"
-    assert lab.scenario().events[0].kind == "switching_cost_shock" and lab.scenario().events[0].week == 20 and lab.scenario().choice.lock_in == 2.5
+    assert (
+        lab.scenario().events[0].kind == "switching_cost_shock"
+        and lab.scenario().events[0].week == 20
+        and lab.scenario().choice.lock_in == 2.5
+    )
     assert hold_version(respond(lab.market(), "switching_costs")) == hold_version(lab.market())
     answers = lab.compare_responses()
     assert answers.scenario.nunique() == len(RESPONSES)

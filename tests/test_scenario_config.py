@@ -46,7 +46,9 @@ def test_the_defaults_validate_and_are_the_documented_market():
 def test_the_baseline_preset_is_the_default_market():
     baseline = load_preset("baseline")
     assert baseline.name == "baseline" and baseline.description
-    assert baseline.model_dump(exclude={"name", "description"}) == Scenario().model_dump(exclude={"name", "description"})
+    assert baseline.model_dump(exclude={"name", "description"}) == Scenario().model_dump(
+        exclude={"name", "description"}
+    )
 
 
 @pytest.mark.parametrize("name", preset_names())
@@ -69,7 +71,17 @@ def test_presets_include_the_baseline_and_an_unknown_preset_lists_the_allowed_on
 def rich_scenario() -> Scenario:
     """A scenario far from the defaults: four firms, an event, win-back rules, odd numbers."""
     firms = [
-        {"name": "You", "role": "focal", "price": 0.95, "initial_share": 0.25, "winback": {"rule1_value": {"enabled": True}, "rule4_segment": {"enabled": True, "target_classes": ["A"]}, "rule6_mix": {"enabled": True, "offer": "brand", "discount_depth": 0.35}}},
+        {
+            "name": "You",
+            "role": "focal",
+            "price": 0.95,
+            "initial_share": 0.25,
+            "winback": {
+                "rule1_value": {"enabled": True},
+                "rule4_segment": {"enabled": True, "target_classes": ["A"]},
+                "rule6_mix": {"enabled": True, "offer": "brand", "discount_depth": 0.35},
+            },
+        },
         {"name": "Rival: A #1", "price": 1.1, "service": 0.3},
         {"name": "价格战 Ltd", "quality": 0.123456789012345},
         {"name": "Discount 'D'", "price": 0.7, "repositioning": {"drop_share": 0.0}},
@@ -86,7 +98,11 @@ def rich_scenario() -> Scenario:
     )
 
 
-@pytest.mark.parametrize("scenario", [Scenario(), rich_scenario(), *(load_preset(n) for n in preset_names())], ids=["defaults", "rich", *preset_names()])
+@pytest.mark.parametrize(
+    "scenario",
+    [Scenario(), rich_scenario(), *(load_preset(n) for n in preset_names())],
+    ids=["defaults", "rich", *preset_names()],
+)
 def test_save_then_load_gives_the_same_scenario(tmp_path, scenario):
     path = save_scenario(scenario, tmp_path / "sub" / "scenario.yaml")
     assert load_scenario(path) == scenario
@@ -115,9 +131,15 @@ def test_save_then_load_gives_the_same_scenario(tmp_path, scenario):
     ],
 )
 def test_names_and_descriptions_survive_a_round_trip_unchanged(tmp_path, text):
-    scenario = Scenario().with_changes({"name": text, "description": text, "firms.1.name": text.strip() or "x"})
+    scenario = Scenario().with_changes(
+        {"name": text, "description": text, "firms.1.name": text.strip() or "x"}
+    )
     loaded = load_scenario(save_scenario(scenario, tmp_path / "s.yaml"))
-    assert (loaded.name, loaded.description, loaded.firms[1].name) == (scenario.name, scenario.description, scenario.firms[1].name)
+    assert (loaded.name, loaded.description, loaded.firms[1].name) == (
+        scenario.name,
+        scenario.description,
+        scenario.firms[1].name,
+    )
 
 
 def test_an_empty_file_is_the_default_scenario(tmp_path):
@@ -140,31 +162,62 @@ def _checked(error: ScenarioError) -> str:
     message = str(error)
     assert message and "\n" not in message
     assert error.__cause__ is None and (error.__context__ is None or error.__suppress_context__)
-    assert "Traceback" not in message and "pydantic" not in message.lower() and "errors.pydantic.dev" not in message
+    assert (
+        "Traceback" not in message
+        and "pydantic" not in message.lower()
+        and "errors.pydantic.dev" not in message
+    )
     return message
 
 
 BAD = {
     # id: (YAML text, fragments the message must contain: the field, the value, what is allowed)
-    "unknown field": ("customers: {cont: 5}\n", ["customers.cont", "unknown field", *ALLOWED_CUSTOMER_FIELDS]),
-    "unknown section": ("custmers: {count: 5}\n", ["custmers", "unknown field", "customers", "firms", "natural_churn"]),
+    "unknown field": (
+        "customers: {cont: 5}\n",
+        ["customers.cont", "unknown field", *ALLOWED_CUSTOMER_FIELDS],
+    ),
+    "unknown section": (
+        "custmers: {count: 5}\n",
+        ["custmers", "unknown field", "customers", "firms", "natural_churn"],
+    ),
     "unknown nested field": (
         "firms:\n  - {name: You, role: focal, repositioning: {drop: 0.1}}\n  - {name: B}\n",
         ["firms[0].repositioning.drop", "unknown field", "drop_share", "ban_weeks"],
     ),
     "out of range": ("customers: {count: -3}\n", ["customers.count", "-3", "greater than or equal to 10"]),
-    "above range": ("customers: {deal_seeker_share: 1.5}\n", ["customers.deal_seeker_share", "1.5", "less than or equal to 1"]),
-    "wrong type": ("firms:\n  - {name: You, role: focal, price: cheap}\n  - {name: B}\n", ["firms[0].price", "cheap", "number"]),
+    "above range": (
+        "customers: {deal_seeker_share: 1.5}\n",
+        ["customers.deal_seeker_share", "1.5", "less than or equal to 1"],
+    ),
+    "wrong type": (
+        "firms:\n  - {name: You, role: focal, price: cheap}\n  - {name: B}\n",
+        ["firms[0].price", "cheap", "number"],
+    ),
     "whole number": ("customers: {count: 12.5}\n", ["customers.count", "12.5", "integer"]),
     "not a list": ("firms: 3\n", ["firms", "3", "list"]),
-    "unknown role": ("firms:\n  - {name: You, role: boss}\n  - {name: B}\n", ["firms[0].role", "boss", "'focal' or 'competitor'"]),
+    "unknown role": (
+        "firms:\n  - {name: You, role: boss}\n  - {name: B}\n",
+        ["firms[0].role", "boss", "'focal' or 'competitor'"],
+    ),
     "no focal firm": ("firms:\n  - {name: A}\n  - {name: B}\n", ["firms", "focal", "found 0"]),
-    "two focal firms": ("firms:\n  - {name: A, role: focal}\n  - {name: B, role: focal}\n", ["firms", "exactly one", "focal", "found 2"]),
+    "two focal firms": (
+        "firms:\n  - {name: A, role: focal}\n  - {name: B, role: focal}\n",
+        ["firms", "exactly one", "focal", "found 2"],
+    ),
     "one firm": ("firms:\n  - {name: A, role: focal}\n", ["firms", "1", "2 to 4"]),
-    "duplicate firm names": ("firms:\n  - {name: A, role: focal}\n  - {name: A}\n", ["firms", "'A'", "unique"]),
-    "event names an unknown firm": ("events:\n  - {week: 3, firm: Nobody, price: 0.8}\n", ["events[0].firm", "Nobody", "You, Rival A, Rival B"]),
+    "duplicate firm names": (
+        "firms:\n  - {name: A, role: focal}\n  - {name: A}\n",
+        ["firms", "'A'", "unique"],
+    ),
+    "event names an unknown firm": (
+        "events:\n  - {week: 3, firm: Nobody, price: 0.8}\n",
+        ["events[0].firm", "Nobody", "You, Rival A, Rival B"],
+    ),
     "missing required field": ("firms:\n  - {role: focal}\n  - {name: B}\n", ["firms[0].name", "missing"]),
-    "stage order": ("life_cycle: {silent_after_weeks: 30}\n", ["life_cycle", "silent_after_weeks < forgotten_after_weeks < lost_after_weeks", "30"]),
+    "stage order": (
+        "life_cycle: {silent_after_weeks: 30}\n",
+        ["life_cycle", "silent_after_weeks < forgotten_after_weeks < lost_after_weeks", "30"],
+    ),
     "malformed YAML": ("customers: [1, 2\n", ["bad.yaml", "not valid YAML", "line 2"]),
     "tab indentation": ("customers:\n\tcount: 3\n", ["bad.yaml", "not valid YAML", "line 2"]),
     "a list, not a mapping": ("- 1\n- 2\n", ["bad.yaml", "mapping", "list"]),
@@ -235,7 +288,10 @@ def test_with_changes_validates_the_changed_values():
 @pytest.mark.parametrize(
     "path, fragments",
     [
-        ("customers.cont", ["customers.cont", *ALLOWED_CUSTOMER_FIELDS]),  # an unknown field in a known section
+        (
+            "customers.cont",
+            ["customers.cont", *ALLOWED_CUSTOMER_FIELDS],
+        ),  # an unknown field in a known section
         ("customerz.count", ["customerz", "customers", "firms"]),  # an unknown section
         ("firms.7.price", ["firms.7", "0", "2"]),  # no such firm (three firms: 0-2)
         ("firms.You.price", ["firms.You", "0", "2"]),  # a firm by name, not index
@@ -278,7 +334,9 @@ def load_in_child(path: Path, seconds: float = 30) -> tuple[str, float]:
     code = "import sys\nfrom simulation.config import ScenarioError, load_scenario\ntry:\n    load_scenario(sys.argv[1])\nexcept ScenarioError as e:\n    print(e)\n"
     start = time.perf_counter()
     try:
-        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=seconds)
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=seconds
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"loading {path.name} still ran after {seconds} s")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -329,7 +387,10 @@ def test_deep_nesting_is_refused_not_a_recursion_error(tmp_path, depth):
 
 def test_the_deepest_scenario_nesting_is_allowed(tmp_path):
     path = tmp_path / "deep.yaml"
-    path.write_text("firms:\n  - name: You\n    role: focal\n    winback:\n      rule4_segment:\n        target_classes: [[A]]\n  - name: B\n", encoding="utf-8")
+    path.write_text(
+        "firms:\n  - name: You\n    role: focal\n    winback:\n      rule4_segment:\n        target_classes: [[A]]\n  - name: B\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ScenarioError) as error:  # 8 deep: still read, then refused by the schema
         load_scenario(path)
     assert "target_classes" in _checked(error.value)
@@ -351,7 +412,9 @@ def test_a_huge_value_is_quoted_by_an_excerpt_not_echoed(tmp_path, text, field):
 
 
 def test_a_thousand_problems_are_counted_not_all_listed(tmp_path):
-    message = _load_text(tmp_path, "customers:\n  joining_per_week: [" + ", ".join(["-1"] * 1040) + "]\nrun: {weeks: 1040}\n")
+    message = _load_text(
+        tmp_path, "customers:\n  joining_per_week: [" + ", ".join(["-1"] * 1040) + "]\nrun: {weeks: 1040}\n"
+    )
     assert message.count("customers.joining_per_week[") == 10 and "and 1,030 more problems" in message
     assert len(message) < 2000
 
@@ -359,10 +422,19 @@ def test_a_thousand_problems_are_counted_not_all_listed(tmp_path):
 @pytest.mark.parametrize(
     "text, fragments",
     [
-        ("customers: {count: 5000}\nrun: {weeks: 20}\ncustomers: {count: 20}\n", ["'customers'", "twice", "line 1", "line 3"]),
-        ("firms:\n  - name: You\n    role: focal\n    price: 0.9\n    price: 1.2\n  - {name: B}\n", ["'price'", "twice", "line 4", "line 5"]),
+        (
+            "customers: {count: 5000}\nrun: {weeks: 20}\ncustomers: {count: 20}\n",
+            ["'customers'", "twice", "line 1", "line 3"],
+        ),
+        (
+            "firms:\n  - name: You\n    role: focal\n    price: 0.9\n    price: 1.2\n  - {name: B}\n",
+            ["'price'", "twice", "line 4", "line 5"],
+        ),
         ("run: {weeks: 20, weeks: 30}\n", ["'weeks'", "line 1", "line 1"]),
-        ("1: a\n1.0: b\n", ["1.0", "line 1", "line 2"]),  # the same key to Python: the second would silently win
+        (
+            "1: a\n1.0: b\n",
+            ["1.0", "line 1", "line 2"],
+        ),  # the same key to Python: the second would silently win
     ],
     ids=["section", "nested field", "flow mapping", "equal numbers"],
 )
@@ -375,7 +447,10 @@ def test_a_key_given_twice_is_refused_naming_it_and_both_lines(tmp_path, text, f
 @pytest.mark.parametrize(
     "text, fragment",
     [
-        ("name: 0000-01-01\n", "'0000-01-01' is not a valid timestamp value"),  # year 0: Python's date refuses it
+        (
+            "name: 0000-01-01\n",
+            "'0000-01-01' is not a valid timestamp value",
+        ),  # year 0: Python's date refuses it
         ("name: 2001-13-01\n", "'2001-13-01' is not a valid timestamp value"),
         ("name: !!timestamp soon\n", "'soon' is not a valid timestamp value"),
         ("customers: {count: !!int many}\n", "'many' is not a valid int value"),
@@ -392,9 +467,15 @@ def test_a_value_yaml_cannot_make_is_bad_yaml_not_a_crash(tmp_path, text, fragme
 
 def test_a_merged_key_may_be_overridden(tmp_path):
     path = tmp_path / "merge.yaml"
-    path.write_text("run: &short {burn_in_weeks: 0, weeks: 20}\ncustomers: {count: 500}\nlife_cycle: {silent_after_weeks: 5}\n", encoding="utf-8")
+    path.write_text(
+        "run: &short {burn_in_weeks: 0, weeks: 20}\ncustomers: {count: 500}\nlife_cycle: {silent_after_weeks: 5}\n",
+        encoding="utf-8",
+    )
     assert load_scenario(path).run.weeks == 20
-    path.write_text("firms:\n  - &you {name: You, role: focal, price: 0.9}\n  - {<<: *you, name: B, role: competitor, price: 1.2}\n", encoding="utf-8")
+    path.write_text(
+        "firms:\n  - &you {name: You, role: focal, price: 0.9}\n  - {<<: *you, name: B, role: competitor, price: 1.2}\n",
+        encoding="utf-8",
+    )
     assert [f.price for f in load_scenario(path).firms] == [0.9, 1.2]
 
 
@@ -411,7 +492,12 @@ def _number_fields(model=Scenario, prefix: str = ""):
                 yield from _number_fields(inner, f"{prefix}firms.0.")
             elif typing.get_origin(annotation) is not list:
                 yield from _number_fields(inner, f"{prefix}{name}.")
-        elif annotation in (int, float) or typing.get_origin(annotation) is list and args and typing.get_args(args[0])[:1] in ((int,), (float,)):
+        elif (
+            annotation in (int, float)
+            or typing.get_origin(annotation) is list
+            and args
+            and typing.get_args(args[0])[:1] in ((int,), (float,))
+        ):
             yield f"{prefix}{name}"
 
 
@@ -420,7 +506,13 @@ NUMBER_FIELDS = list(_number_fields())
 
 def test_every_number_field_is_found():
     assert len(NUMBER_FIELDS) > 150
-    assert {"customers.count", "customers.joining_per_week", "firms.0.price", "firms.0.tactics.points.full_balance", "firms.0.winback.rule8_pilot.pilot_share"} <= set(NUMBER_FIELDS)
+    assert {
+        "customers.count",
+        "customers.joining_per_week",
+        "firms.0.price",
+        "firms.0.tactics.points.full_balance",
+        "firms.0.winback.rule8_pilot.pilot_share",
+    } <= set(NUMBER_FIELDS)
 
 
 @pytest.mark.parametrize("value", [True, False])
@@ -433,7 +525,11 @@ def test_true_or_false_is_not_a_number_in_any_field(value):
         except ScenarioError as error:
             message = _checked(error)
             field = path.replace("firms.0", "firms[0]")
-            assert message.startswith(f"{field}: ") and repr(wrong) in message and "a number, not true or false" in message, message
+            assert (
+                message.startswith(f"{field}: ")
+                and repr(wrong) in message
+                and "a number, not true or false" in message
+            ), message
         else:
             accepted.append(path)
     assert not accepted, f"{value} accepted as a number in {accepted}"
@@ -442,10 +538,19 @@ def test_true_or_false_is_not_a_number_in_any_field(value):
 @pytest.mark.parametrize(
     "text, fragments",
     [
-        ("firms:\n  - {name: You, role: focal, price: true}\n  - {name: B}\n", ["firms[0].price", "True", "a number, not true or false"]),
+        (
+            "firms:\n  - {name: You, role: focal, price: true}\n  - {name: B}\n",
+            ["firms[0].price", "True", "a number, not true or false"],
+        ),
         ("customers: {count: yes}\n", ["customers.count", "True", "a number"]),  # YAML 1.1 reads yes as true
-        ("events:\n  - {week: 3, firm: You, price: false}\n", ["events[0].price_change.price", "False", "a number"]),
-        ("customers: {joining_per_week: [1, true, 3]}\n", ["customers.joining_per_week", "[1, True, 3]", "a number"]),
+        (
+            "events:\n  - {week: 3, firm: You, price: false}\n",
+            ["events[0].price_change.price", "False", "a number"],
+        ),
+        (
+            "customers: {joining_per_week: [1, true, 3]}\n",
+            ["customers.joining_per_week", "[1, True, 3]", "a number"],
+        ),
     ],
     ids=["price", "count", "event price", "list of numbers"],
 )
@@ -456,8 +561,17 @@ def test_true_or_false_in_a_file_is_not_a_number(tmp_path, text, fragments):
 
 
 def test_switches_still_take_true_and_false_and_numbers_still_take_whole_numbers():
-    scenario = Scenario().with_changes({"accounts.b2b": True, "firms.0.tactics.points.enabled": True, "firms.0.price": 1, "customers.count": 2000})
-    assert scenario.accounts.b2b is True and scenario.firms[0].price == 1.0 and scenario.customers.count == 2000
+    scenario = Scenario().with_changes(
+        {
+            "accounts.b2b": True,
+            "firms.0.tactics.points.enabled": True,
+            "firms.0.price": 1,
+            "customers.count": 2000,
+        }
+    )
+    assert (
+        scenario.accounts.b2b is True and scenario.firms[0].price == 1.0 and scenario.customers.count == 2000
+    )
 
 
 def test_a_file_that_is_not_utf8_says_so_and_where_the_first_bad_byte_is(tmp_path):
@@ -479,7 +593,10 @@ def test_a_folder_is_not_a_file(tmp_path):
 
 def test_an_unknown_event_kind_lists_every_kind_and_nothing_else(tmp_path):
     message = _load_text(tmp_path, "events:\n  - {kind: frobnicate, week: 3, firm: You, price: 0.8}\n")
-    assert message == "events[0].kind: 'frobnicate' is not allowed: input should be 'price_change' or 'switching_cost_shock'"
+    assert (
+        message
+        == "events[0].kind: 'frobnicate' is not allowed: input should be 'price_change' or 'switching_cost_shock'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -493,4 +610,10 @@ def test_an_unknown_event_kind_lists_every_kind_and_nothing_else(tmp_path):
 def test_prices_have_a_sensible_lower_bound(tmp_path, text, field):
     message = _load_text(tmp_path, text)
     assert message.startswith(field) and "greater than or equal to 0.01" in message
-    assert Scenario().with_changes({"firms.0.price": 0.01, "events": [{"week": 3, "firm": "You", "price": 0.01}]}).events[0].price == 0.01
+    assert (
+        Scenario()
+        .with_changes({"firms.0.price": 0.01, "events": [{"week": 3, "firm": "You", "price": 0.01}]})
+        .events[0]
+        .price
+        == 0.01
+    )

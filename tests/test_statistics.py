@@ -31,9 +31,33 @@ def test_the_layer_imports_nothing_of_the_package():
     foreign = {}
     for path in sorted(PACKAGE.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            bad = [n for n in names if n.split(".")[0] == "simulation" and not n.startswith("simulation.statistics")]
-            bad += [n for n in names if n.split(".")[0] not in {"simulation", "numpy", "scipy", "pandas", "__future__", "dataclasses", "math", "warnings"}]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            bad = [
+                n
+                for n in names
+                if n.split(".")[0] == "simulation" and not n.startswith("simulation.statistics")
+            ]
+            bad += [
+                n
+                for n in names
+                if n.split(".")[0]
+                not in {
+                    "simulation",
+                    "numpy",
+                    "scipy",
+                    "pandas",
+                    "__future__",
+                    "dataclasses",
+                    "math",
+                    "warnings",
+                }
+            ]
             if bad:
                 foreign.setdefault(path.name, []).extend(bad)
     assert not foreign, foreign
@@ -86,7 +110,12 @@ def test_uplift_interval_matches_newcombe_table_ii(counts, limits):
 def test_uplift_interval_keeps_its_keys():
     result = uplift_interval(6, 15, 5, 13)
     assert set(result) == {"treated", "holdout", "treated_rate", "holdout_rate", "uplift", "low", "high"}
-    assert (result["treated"], result["holdout"], result["treated_rate"], result["holdout_rate"]) == (15, 13, 0.4, 5 / 13)
+    assert (result["treated"], result["holdout"], result["treated_rate"], result["holdout_rate"]) == (
+        15,
+        13,
+        0.4,
+        5 / 13,
+    )
     assert result["low"] < result["uplift"] < result["high"]
 
 
@@ -142,11 +171,15 @@ def test_kaplan_meier_by_hand():
     assert km.survival == pytest.approx([1, 6 / 7, 5 / 7, 15 / 28, 5 / 14, 0])
     assert km.at_risk.tolist() == [7, 7, 6, 4, 3, 1]
     assert km.events.tolist() == [0, 1, 1, 1, 1, 1] and km.censored.tolist() == [0, 0, 1, 0, 1, 0]
-    greenwood = np.cumsum([0, 1 / (7 * 6), 1 / (6 * 5), 1 / (4 * 3), 1 / (3 * 2), 0])  # d/(n(n-d)); d = n dropped
+    greenwood = np.cumsum(
+        [0, 1 / (7 * 6), 1 / (6 * 5), 1 / (4 * 3), 1 / (3 * 2), 0]
+    )  # d/(n(n-d)); d = n dropped
     assert km.greenwood == pytest.approx(greenwood)
     assert km.variance[1] == pytest.approx((6 / 7) ** 2 / 42)
     assert km.median == 4.0  # S(3) = 0.536 > 0.5, S(4) = 0.357
-    assert km.survival_at(3.5) == pytest.approx(15 / 28) and km.survival_at(4 - 1e-9) == pytest.approx(15 / 28)
+    assert km.survival_at(3.5) == pytest.approx(15 / 28) and km.survival_at(4 - 1e-9) == pytest.approx(
+        15 / 28
+    )
     assert km.survival_at([0.5, 10]).tolist() == pytest.approx([1.0, 0.0])
 
 
@@ -200,9 +233,13 @@ def _random_lifetimes(rng, n: int, late: bool, fractional: bool = False):
 
 @pytest.mark.parametrize("seed", range(40))
 def test_kaplan_meier_matches_lifelines(seed):
-    lifelines = pytest.importorskip("lifelines", reason="lifelines is no longer a dependency; the comparison runs where it is installed")
+    lifelines = pytest.importorskip(
+        "lifelines", reason="lifelines is no longer a dependency; the comparison runs where it is installed"
+    )
     rng = np.random.default_rng(seed)
-    durations, ended, entry = _random_lifetimes(rng, int(rng.integers(2, 500)), late=seed % 2 == 0, fractional=seed % 5 == 4)
+    durations, ended, entry = _random_lifetimes(
+        rng, int(rng.integers(2, 500)), late=seed % 2 == 0, fractional=seed % 5 == 4
+    )
     try:
         fitter = lifelines.KaplanMeierFitter().fit(durations, event_observed=ended, entry=entry)
     except lifelines.exceptions.StatError:
@@ -210,8 +247,12 @@ def test_kaplan_meier_matches_lifelines(seed):
     km = kaplan_meier(durations, ended, entry)
     np.testing.assert_array_equal(km.time, fitter.survival_function_.index.to_numpy())
     np.testing.assert_array_equal(km.survival, fitter.survival_function_.iloc[:, 0].to_numpy())
-    np.testing.assert_allclose(np.c_[km.low, km.high], fitter.confidence_interval_.to_numpy(), rtol=1e-12, atol=1e-14)
-    np.testing.assert_array_equal(km.at_risk, fitter.event_table["at_risk"].reindex(fitter.survival_function_.index).to_numpy())
+    np.testing.assert_allclose(
+        np.c_[km.low, km.high], fitter.confidence_interval_.to_numpy(), rtol=1e-12, atol=1e-14
+    )
+    np.testing.assert_array_equal(
+        km.at_risk, fitter.event_table["at_risk"].reindex(fitter.survival_function_.index).to_numpy()
+    )
     assert km.median == fitter.median_survival_time_
     for t in (-1.0, 0.0, 7.5, 26 - 1e-9, 26.0, 100.0):
         expected = fitter.survival_function_at_times(t).iloc[0]
@@ -220,17 +261,29 @@ def test_kaplan_meier_matches_lifelines(seed):
 
 def test_metrics_survival_matches_lifelines():
     """km_curves, median_lifetime and ended_within give lifelines' numbers, frame for frame."""
-    lifelines = pytest.importorskip("lifelines", reason="lifelines is no longer a dependency; the comparison runs where it is installed")
+    lifelines = pytest.importorskip(
+        "lifelines", reason="lifelines is no longer a dependency; the comparison runs where it is installed"
+    )
     from simulation.metrics.survival import ended_within, km_curves, median_lifetime
 
     rng = np.random.default_rng(7)
     n = 3000
     durations, ended, entry = _random_lifetimes(rng, n, late=True)
-    rel = pd.DataFrame({"firm": "You", "lifetime": rng.choice([1, 2], n), "duration": durations.astype(np.int64), "ended": ended, "entry": entry.astype(np.int64)})
+    rel = pd.DataFrame(
+        {
+            "firm": "You",
+            "lifetime": rng.choice([1, 2], n),
+            "duration": durations.astype(np.int64),
+            "ended": ended,
+            "entry": entry.astype(np.int64),
+        }
+    )
     curves = km_curves(rel, "You", horizon=50)
     for code, name in ((1, "first"), (2, "second")):
         group = rel[rel.lifetime == code]
-        fitter = lifelines.KaplanMeierFitter().fit(group.duration, event_observed=group.ended, entry=group.entry)
+        fitter = lifelines.KaplanMeierFitter().fit(
+            group.duration, event_observed=group.ended, entry=group.entry
+        )
         frame = fitter.survival_function_.join(fitter.confidence_interval_)
         frame.columns = ["survival", "low", "high"]
         frame["at_risk"] = fitter.event_table["at_risk"].reindex(frame.index).to_numpy()
@@ -238,11 +291,15 @@ def test_metrics_survival_matches_lifelines():
         frame = frame[frame.week <= 50]
         frame.insert(0, "lifetime", name)
         mine = curves[curves.lifetime == name]
-        pd.testing.assert_frame_equal(mine.reset_index(drop=True), frame.reset_index(drop=True), check_exact=False, rtol=1e-12)
+        pd.testing.assert_frame_equal(
+            mine.reset_index(drop=True), frame.reset_index(drop=True), check_exact=False, rtol=1e-12
+        )
         np.testing.assert_array_equal(mine.survival.to_numpy(), frame.survival.to_numpy())
         assert median_lifetime(rel, "You", code) == float(fitter.median_survival_time_)
         for weeks in (4, 26, 52):
-            assert ended_within(rel, "You", code, weeks) == float(1.0 - fitter.survival_function_at_times(weeks - 1e-9).iloc[0])
+            assert ended_within(rel, "You", code, weeks) == float(
+                1.0 - fitter.survival_function_at_times(weeks - 1e-9).iloc[0]
+            )
 
 
 def test_kaplan_meier_is_fast():

@@ -17,10 +17,14 @@ TARGETS = ["simulation", "tests", "tasks.py"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *args, *TARGETS], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, *TARGETS], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
-@pytest.mark.parametrize("command", [("check", "--no-cache"), ("format", "--check", "--no-cache")], ids=["check", "format"])
+@pytest.mark.parametrize(
+    "command", [("check", "--no-cache"), ("format", "--check", "--no-cache")], ids=["check", "format"]
+)
 def test_ruff_finds_nothing(command):
     result = _ruff(*command)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

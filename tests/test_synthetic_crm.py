@@ -19,6 +19,14 @@ def test_the_export_is_a_valid_transaction_file_and_names_true_motives():
     tx = load_transactions(FOLDER / "purchases.csv")
     assert len(tx) > 10_000 and (tx.amount > 0).all()
     lost = pd.read_csv(FOLDER / "lost.csv")
-    assert set(lost.true_motive) <= {"natural_moved", "natural_drifted", "complaint", "competitor", "repositioned"}
+    assert set(lost.true_motive) <= {
+        "natural_moved",
+        "natural_drifted",
+        "complaint",
+        "competitor",
+        "repositioned",
+    }
     shares = lost.true_motive.value_counts(normalize=True)
-    assert len(lost) > 300 and 0.5 < shares["natural_moved"] + shares["natural_drifted"] < 0.85  # Griffin: 68% natural
+    assert (
+        len(lost) > 300 and 0.5 < shares["natural_moved"] + shares["natural_drifted"] < 0.85
+    )  # Griffin: 68% natural

@@ -60,11 +60,21 @@ def test_thank_you_costs_one_message_per_buyer_and_raises_trust():
 
 
 def test_follow_up_calls_fix_silent_failures_so_satisfaction_is_higher():
-    sc = dict(**{"firms.0.service": 0.3, "firms.0.tactics.follow_up.catch_share": 1.0, "firms.0.tactics.follow_up.fix_share": 1.0})
+    sc = dict(
+        **{
+            "firms.0.service": 0.3,
+            "firms.0.tactics.follow_up.catch_share": 1.0,
+            "firms.0.tactics.follow_up.fix_share": 1.0,
+        }
+    )
     with_, without = run(scenario("follow_up", **sc)), run(scenario(**sc))
-    assert with_.pop.satisfaction[focal(with_)].mean() > without.pop.satisfaction[focal(without)].mean() + 0.01
+    assert (
+        with_.pop.satisfaction[focal(with_)].mean() > without.pop.satisfaction[focal(without)].mean() + 0.01
+    )
     # silent failures are fixed, not counted as resolved complaints
-    assert total(with_, "complaints_resolved") == pytest.approx(total(without, "complaints_resolved"), rel=0.25)
+    assert total(with_, "complaints_resolved") == pytest.approx(
+        total(without, "complaints_resolved"), rel=0.25
+    )
 
 
 def test_referral_rewards_are_paid_for_every_referred_sale_and_bring_more_of_them():
@@ -121,7 +131,10 @@ def test_key_accounts_are_the_top_spenders_and_get_more_trust():
 
 
 def test_over_contacting_forgotten_customers_gets_the_firm_blocked():
-    heavy = {"firms.0.tactics.contacts.forgotten_per_month": 8.0, "firms.0.tactics.contacts.lost_per_month": 8.0}
+    heavy = {
+        "firms.0.tactics.contacts.forgotten_per_month": 8.0,
+        "firms.0.tactics.contacts.lost_per_month": 8.0,
+    }
     model = run(scenario("contacts", **heavy))
     gentle = run(scenario("contacts", **{"firms.0.tactics.contacts.forgotten_per_month": 0.5}))
     # at half a contact a month two contacts still fall close together now and then
@@ -135,7 +148,9 @@ def _contacts_by_hand(draws: dict[int, float], **params):
     in firm 0's CRM; the contact stream reads ``draws[week]`` (0: every slot is contacted) or
     0.99 in the other weeks; the prompt and block streams read 0 (every annoying contact blocks).
     Returns the policy, the contacts paid for per week, and the number of slots."""
-    sc = scenario("contacts", **{f"firms.0.tactics.contacts.{k}": v for k, v in {"block_chance": 1.0, **params}.items()})
+    sc = scenario(
+        "contacts", **{f"firms.0.tactics.contacts.{k}": v for k, v in {"block_chance": 1.0, **params}.items()}
+    )
     model = build_market(sc, seed=1)
     policy = next(p for p in model.firms[0].policies if p.name == "contacts")
     n, forgotten = model.pop.n, STAGES.index("forgotten")
@@ -144,9 +159,13 @@ def _contacts_by_hand(draws: dict[int, float], **params):
     for week in range(min(draws), max(draws) + 1):
         model.week = model.ledger.week = week
         draw = draws.get(week, 0.99)
-        model.chance = lambda name, idx=slice(None), d=draw: np.full(n, d if name == "contacts/0" else 0.0, dtype=np.float32)[idx]
+        model.chance = lambda name, idx=slice(None), d=draw: np.full(
+            n, d if name == "contacts/0" else 0.0, dtype=np.float32
+        )[idx]
         policy.act(model.actions[0])
-        paid.append(model.ledger.column("contacts_cost")[week, 0] / sc.firms[0].tactics.contacts.cost_per_contact)
+        paid.append(
+            model.ledger.column("contacts_cost")[week, 0] / sc.firms[0].tactics.contacts.cost_per_contact
+        )
     return policy, np.array(paid), n
 
 
@@ -154,7 +173,9 @@ def _contacts_by_hand(draws: dict[int, float], **params):
 def test_a_forgotten_customer_tolerates_one_contact_in_any_four_weeks(gap, annoys):
     """tolerated_per_month = 1: a second contact within 4 weeks annoys (here: blocks); one 4 or
     more weeks after the last is tolerated again, however long ago the first was."""
-    policy, paid, n = _contacts_by_hand({30: 0.0, 30 + gap: 0.0}, forgotten_per_month=1.0, tolerated_per_month=1.0)
+    policy, paid, n = _contacts_by_hand(
+        {30: 0.0, 30 + gap: 0.0}, forgotten_per_month=1.0, tolerated_per_month=1.0
+    )
     assert paid[0] == paid[-1] == n and paid[1:-1].sum() == 0  # one contact each, in those two weeks only
     blocked = int(np.count_nonzero(policy.blocked_by >= 0))
     assert blocked == (n if annoys else 0), (gap, blocked)
@@ -167,7 +188,9 @@ def test_contacts_per_month_above_four_are_more_than_one_a_week():
         _, paid, n = _contacts_by_hand({30: draw}, forgotten_per_month=per_month, tolerated_per_month=8.0)
         assert paid.tolist() == [contacts * n], (per_month, draw)
     # in a real run, more contacts a month cost more, and the surplus annoys more customers
-    heavy, light = (run(scenario("contacts", **{"firms.0.tactics.contacts.forgotten_per_month": x})) for x in (8.0, 4.0))
+    heavy, light = (
+        run(scenario("contacts", **{"firms.0.tactics.contacts.forgotten_per_month": x})) for x in (8.0, 4.0)
+    )
     assert total(heavy, "contacts_cost") > total(light, "contacts_cost")
     assert total(heavy, "blocked") > total(light, "blocked")
 
@@ -175,16 +198,22 @@ def test_contacts_per_month_above_four_are_more_than_one_a_week():
 def test_broad_contacts_keep_b2b_accounts_when_the_contact_person_moves():
     b2b = {"accounts.b2b": True, "accounts.rotation_per_year": 0.8}
     seeds = (1, 2, 3)
-    broad = np.mean([total(run(scenario("broad_contacts", **b2b), s), "defections_competitor") for s in seeds])
+    broad = np.mean(
+        [total(run(scenario("broad_contacts", **b2b), s), "defections_competitor") for s in seeds]
+    )
     narrow = np.mean([total(run(scenario(**b2b), s), "defections_competitor") for s in seeds])
     assert broad < 0.9 * narrow
-    assert total(run(scenario("broad_contacts")), "broad_contacts_cost") == 0  # not a B2B market: nothing to do
+    assert (
+        total(run(scenario("broad_contacts")), "broad_contacts_cost") == 0
+    )  # not a B2B market: nothing to do
 
 
 def test_retention_offers_wait_for_a_price_war_and_then_go_to_valuable_customers():
     calm = run(scenario("retention_offers"))
     assert total(calm, "retention_offers_cost") == 0
-    war = run(scenario("retention_offers", **{"firms.1.strategy.kind": "cut", "firms.1.strategy.start_week": 5}))
+    war = run(
+        scenario("retention_offers", **{"firms.1.strategy.kind": "cut", "firms.1.strategy.start_week": 5})
+    )
     assert total(war, "retention_offers_cost") > 0 and total(war, "discounts") > 0
 
 
@@ -210,7 +239,9 @@ def test_a_rival_can_copy_the_points_programme():
 
 def test_warm_start_with_tactics_and_strategies_gives_exactly_the_cold_numbers():
     base = scenario()
-    varied = scenario("thank_you", "contacts", **{"firms.1.strategy.kind": "cut", "firms.0.strategy.kind": "tit_for_tat"})
+    varied = scenario(
+        "thank_you", "contacts", **{"firms.1.strategy.kind": "cut", "firms.0.strategy.kind": "tit_for_tat"}
+    )
     warm = WarmStart(base, replications=2, seed=4)
     assert warm.fits(varied)
     hot = warm.run(varied)[1]

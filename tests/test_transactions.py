@@ -33,7 +33,11 @@ def problems(text: str, **options) -> str:
 
 
 def test_a_good_file_loads_every_row_with_aliases_and_optional_quantity():
-    tx = load_transactions(csv("Cust_ID,Order Date,Revenue,Qty,Channel\n007,2024-01-01,10.5,1,web\nb,2024-01-03,3,,shop\n007,2024-02-01,0,2,web\n"))
+    tx = load_transactions(
+        csv(
+            "Cust_ID,Order Date,Revenue,Qty,Channel\n007,2024-01-01,10.5,1,web\nb,2024-01-03,3,,shop\n007,2024-02-01,0,2,web\n"
+        )
+    )
     assert list(tx.columns) == ["customer_id", "date", "amount", "quantity"]
     assert tx.customer_id.tolist() == ["007", "b", "007"]  # ids are text: leading zeros kept
     assert tx.amount.tolist() == [10.5, 3.0, 0.0] and tx.amount.dtype == float
@@ -51,7 +55,11 @@ def test_without_quantity_the_column_is_empty_and_customer_id_beats_id():
     [
         ("customer;date;amount\na;31.01.2024;3\n", {}, ["2024-01-31"]),  # a European Excel export
         ("customer\tdate\tamount\na\t2024/01/31\t3\n", {}, ["2024-01-31"]),
-        (HEADER + "a,01/31/2024,3\na,02/01/2024,4\n", {}, ["2024-01-31", "2024-02-01"]),  # only month first fits
+        (
+            HEADER + "a,01/31/2024,3\na,02/01/2024,4\n",
+            {},
+            ["2024-01-31", "2024-02-01"],
+        ),  # only month first fits
         (HEADER + "a,01/02/2024,3\n", {"date_format": "%d/%m/%Y"}, ["2024-02-01"]),
         (HEADER + "a,19970101,3\n", {}, ["1997-01-01"]),
         (HEADER + "a,2024-01-31 17:05:00,3\n", {}, ["2024-01-31 17:05"]),
@@ -149,18 +157,25 @@ def test_the_shipped_cdnow_log():
 
 
 def test_customer_summary_by_hand():
-    tx = load_transactions(csv(
-        HEADER + "a,2024-01-01,10\na,2024-01-01,5\na,2024-01-15,20\na,2024-01-29,40\nb,2024-01-08,7\n"
-        "a,2024-03-04,99\nb,2024-02-12,1\nc,2024-02-19,8\n"))
+    tx = load_transactions(
+        csv(
+            HEADER + "a,2024-01-01,10\na,2024-01-01,5\na,2024-01-15,20\na,2024-01-29,40\nb,2024-01-08,7\n"
+            "a,2024-03-04,99\nb,2024-02-12,1\nc,2024-02-19,8\n"
+        )
+    )
     s = customer_summary(tx, "2024-02-05", observation_end="2024-03-04")
     assert sorted(s.index) == ["a", "b"]  # c arrives after the calibration
     # a: first day 01-01 (10 + 5: one occasion), repeats 01-15 and 01-29
     assert s.loc["a", "frequency"] == 2 and s.loc["a", "recency"] == pytest.approx(4.0)
     assert s.loc["a", "T"] == pytest.approx(5.0) and s.loc["a", "monetary"] == pytest.approx(30.0)
     assert s.loc["a", "first"] == pd.Timestamp("2024-01-01")
-    assert s.loc["b", "frequency"] == 0 and s.loc["b", "recency"] == 0 and s.loc["b", "T"] == pytest.approx(4.0)
+    assert (
+        s.loc["b", "frequency"] == 0 and s.loc["b", "recency"] == 0 and s.loc["b", "T"] == pytest.approx(4.0)
+    )
     assert s.loc["b", "monetary"] == 0
-    assert s.frequency_holdout.to_dict() == {"a": 1, "b": 1} and s.duration_holdout.iloc[0] == pytest.approx(4.0)
+    assert s.frequency_holdout.to_dict() == {"a": 1, "b": 1} and s.duration_holdout.iloc[0] == pytest.approx(
+        4.0
+    )
     with pytest.raises(ValueError, match="must come before"):
         customer_summary(tx, "2024-02-05", observation_end="2024-01-01")
     weekly = weekly_repeat_purchases(tx, "2024-01-01", 10)
@@ -182,9 +197,11 @@ def test_the_data_card_states_the_files_checksums():
 
 @pytest.mark.parametrize(
     "first, second",
-    [("2024-01-15T10:00:00+01:00", "2024-07-15T10:00:00+02:00"),  # winter and summer time
-     ("2024-01-15T09:00:00Z", "2024-07-15T10:00:00+02:00"),
-     ("2024-01-15 10:00:00+01:00", "2024-07-15 08:00:00")],  # an offset and a plain time (read as UTC)
+    [
+        ("2024-01-15T10:00:00+01:00", "2024-07-15T10:00:00+02:00"),  # winter and summer time
+        ("2024-01-15T09:00:00Z", "2024-07-15T10:00:00+02:00"),
+        ("2024-01-15 10:00:00+01:00", "2024-07-15 08:00:00"),
+    ],  # an offset and a plain time (read as UTC)
 )
 def test_mixed_utc_offsets_are_converted_to_utc(first, second):
     tx = load_transactions(csv(f"{HEADER}1,{first},10\n2,{second},5\n"))
@@ -197,7 +214,9 @@ def test_dates_after_today_are_refused_naming_line_column_and_value():
     message = problems(text, today="2024-03-01")
     assert 'line 4, column "date": "2024-03-02" is after today (2024-03-01)' in message
     assert "2 problems, nothing was loaded" in message and 'line 5, column "date": "2025-01-01"' in message
-    assert len(load_transactions(csv(text.rsplit("c,", 1)[0]), today="2024-03-01")) == 2  # today itself is fine
+    assert (
+        len(load_transactions(csv(text.rsplit("c,", 1)[0]), today="2024-03-01")) == 2
+    )  # today itself is fine
     tomorrow = (pd.Timestamp.now() + pd.Timedelta(days=2)).strftime("%Y-%m-%d")
     assert "is after today" in problems(f"{HEADER}a,{tomorrow},1\n")  # today is the real one by default
 
@@ -205,17 +224,25 @@ def test_dates_after_today_are_refused_naming_line_column_and_value():
 @pytest.mark.parametrize("value", ["2999-01-01", "2999-01-01T10:00:00+02:00", "1500-06-30"])
 def test_a_date_beyond_the_calendar_is_out_of_range_not_not_a_date(value):
     message = problems(f"{HEADER}a,2024-01-01,1\nb,{value},1\n", today="2024-03-01")
-    assert f'line 3, column "date": "{value}" is out of range (expected a date from 1677-09-22 to 2024-03-01)' in message
+    assert (
+        f'line 3, column "date": "{value}" is out of range (expected a date from 1677-09-22 to 2024-03-01)'
+        in message
+    )
     assert "not a date" not in message
 
 
 # --- big files: a piece at a time, little memory, a progress bar ----------------------------------
 
+
 def write_log(path, rows: int, customers: int = 50_000, seed: int = 0) -> float:
     """A plain log of ``rows`` purchases (about 26 bytes a row); returns the total amount."""
     rng = np.random.default_rng(seed)
     ids = rng.integers(0, customers, rows).tolist()
-    days = (np.datetime64("2022-01-01") + rng.integers(0, 730, rows).astype("timedelta64[D]")).astype(str).tolist()
+    days = (
+        (np.datetime64("2022-01-01") + rng.integers(0, 730, rows).astype("timedelta64[D]"))
+        .astype(str)
+        .tolist()
+    )
     cents = rng.integers(100, 20_000, rows)
     with open(path, "w", encoding="utf-8") as f:
         f.write(HEADER)
@@ -235,7 +262,11 @@ def test_a_big_file_loads_in_little_more_memory_than_its_size(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert len(tx) == 850_000 and tx.customer_id.iloc[0].startswith("C") and tx.amount.sum() == pytest.approx(total)
+    assert (
+        len(tx) == 850_000
+        and tx.customer_id.iloc[0].startswith("C")
+        and tx.amount.sum() == pytest.approx(total)
+    )
     assert tx.date.dtype == "datetime64[ns]" and tx.date.min() >= pd.Timestamp("2022-01-01")
     # the columns returned take about 1.2 times the file (32 bytes a row); reading the whole file
     # as text and rows, as before, took about 25 times
@@ -259,10 +290,16 @@ def test_line_numbers_and_the_date_format_survive_reading_in_pieces(monkeypatch)
     assert 'line 45, column "date": the value is empty (expected a date in the format %d/%m/%Y' in message
     assert 'line 45, column "amount": "x" is not a number' in message
     tx = load_transactions(csv(later.rsplit("c40", 1)[0] + "c40,13/03/2024,4\n"))
-    assert len(tx) == 41 and tx.date.iloc[-1] == pd.Timestamp("2024-03-13") and tx.customer_id.iloc[25] == "multi\nline"
+    assert (
+        len(tx) == 41
+        and tx.date.iloc[-1] == pd.Timestamp("2024-03-13")
+        and tx.customer_id.iloc[25] == "multi\nline"
+    )
 
 
-def test_a_progress_bar_only_for_a_big_file_and_only_when_asked_or_on_a_terminal(tmp_path, monkeypatch, capsys):
+def test_a_progress_bar_only_for_a_big_file_and_only_when_asked_or_on_a_terminal(
+    tmp_path, monkeypatch, capsys
+):
     from simulation.data import transactions
 
     path = tmp_path / "log.csv"
@@ -274,7 +311,9 @@ def test_a_progress_bar_only_for_a_big_file_and_only_when_asked_or_on_a_terminal
     assert capsys.readouterr().err == ""  # not a terminal (a notebook, a pipe, a log file)
     load_transactions(path, progress=True)
     assert "log.csv" in capsys.readouterr().err
-    monkeypatch.setattr(transactions.sys, "stderr", type("Terminal", (io.StringIO,), {"isatty": lambda self: True})())
+    monkeypatch.setattr(
+        transactions.sys, "stderr", type("Terminal", (io.StringIO,), {"isatty": lambda self: True})()
+    )
     load_transactions(path)
     assert "log.csv" in transactions.sys.stderr.getvalue()
     load_transactions(path, progress=False)

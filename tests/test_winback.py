@@ -29,7 +29,16 @@ def test_all_rules_win_back_20_to_40_percent_while_acquisition_converts_5_to_20(
 
 def test_summary_has_the_winback_object(all_rules):
     w = all_rules[0].summary["winback"]
-    for key in ("win_back_rate", "won_back", "targeted", "cost_per_win_back", "second_lifetime_median_weeks", "rechurn_26w_rate", "program_cost", "roi"):
+    for key in (
+        "win_back_rate",
+        "won_back",
+        "targeted",
+        "cost_per_win_back",
+        "second_lifetime_median_weeks",
+        "rechurn_26w_rate",
+        "program_cost",
+        "roi",
+    ):
         assert key in w
     assert w["rules_on"] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert sum(w["lost_by_class"].values()) == w["lost"]
@@ -50,7 +59,10 @@ def test_movers_never_come_back_and_cost_money_without_rule_5():
 def test_rule_5_stops_paying_for_movers_and_sleepers():
     without = entries(simulate(program(1), seed=2).model)
     with_needs = entries(simulate(program(1, 5), seed=2).model)
-    assert with_needs[with_needs.moved_away].contacted.mean() < 0.2 * without[without.moved_away].contacted.mean()
+    assert (
+        with_needs[with_needs.moved_away].contacted.mean()
+        < 0.2 * without[without.moved_away].contacted.mean()
+    )
     never_left = lambda e: (e.contacted & ~e.truly_lost).sum()  # noqa: E731
     assert never_left(with_needs) < 0.3 * never_left(without)
 
@@ -59,13 +71,17 @@ def test_rule_3_finds_lost_customers_sooner():
     late = entries(simulate(program(1), seed=3).model)
     early = entries(simulate(program(1, 3), seed=3).model)
     truly = lambda e: e[e.truly_lost & ~e.moved_away]  # noqa: E731
-    assert truly(early).weeks_after_last_purchase.median() < truly(late).weeks_after_last_purchase.median() - 5
+    assert (
+        truly(early).weeks_after_last_purchase.median() < truly(late).weeks_after_last_purchase.median() - 5
+    )
 
 
 def test_rule_4_targets_only_chosen_classes():
     e = entries(simulate(program(1, 4), seed=4).model)
     assert set(e[e.group == "treated"].sltv_class) <= {"A", "B"}
-    assert (e.sltv_class.value_counts(normalize=True).reindex(list("ABCD")).to_numpy() == pytest.approx([0.1, 0.2, 0.3, 0.4], abs=0.05))
+    assert e.sltv_class.value_counts(normalize=True).reindex(list("ABCD")).to_numpy() == pytest.approx(
+        [0.1, 0.2, 0.3, 0.4], abs=0.05
+    )
 
 
 def test_rule_7_aftercare_keeps_returners_longer():

@@ -12,10 +12,16 @@ from simulation.messages import N_, t
 from simulation.vocabulary import LIFETIME, label
 
 WIDTH = 560
-BY = {"scenario": N_("chart.scenario"), "firm": N_("chart.firm"), "point": N_("chart.point")}  # what a line is drawn per
+BY = {
+    "scenario": N_("chart.scenario"),
+    "firm": N_("chart.firm"),
+    "point": N_("chart.point"),
+}  # what a line is drawn per
 
 
-def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None, columns: int = 3, labels=label) -> alt.FacetChart:
+def kpi_bars(
+    summary: pd.DataFrame, kpis: list[str], *, title: str | None = None, columns: int = 3, labels=label
+) -> alt.FacetChart:
     """One small bar chart per KPI: each scenario's mean with its 95% interval over replications.
 
     ``summary`` is a long frame with ``scenario, kpi, mean, low, high`` (``Comparison.summary``
@@ -39,7 +45,9 @@ def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None
         color=alt.Color("scenario:N", sort=order, legend=None),
         tooltip=tooltip,
     )
-    whiskers = base.mark_errorbar(ticks=True, color="black").encode(y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q", tooltip=tooltip)
+    whiskers = base.mark_errorbar(ticks=True, color="black").encode(
+        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q", tooltip=tooltip
+    )
     return (
         alt.layer(bars, whiskers, data=data)
         .properties(width=160, height=170)
@@ -49,7 +57,9 @@ def kpi_bars(summary: pd.DataFrame, kpis: list[str], *, title: str | None = None
     )
 
 
-def weekly_bands(bands: pd.DataFrame, *, by: str = "scenario", title: str | None = None, y_title: str | None = None) -> alt.LayerChart:
+def weekly_bands(
+    bands: pd.DataFrame, *, by: str = "scenario", title: str | None = None, y_title: str | None = None
+) -> alt.LayerChart:
     """A weekly series per scenario (or firm): the mean line and its 95% band over replications.
 
     ``bands`` has ``week, mean, low, high`` and a ``by`` column (``Comparison.bands(...)``).
@@ -65,8 +75,14 @@ def weekly_bands(bands: pd.DataFrame, *, by: str = "scenario", title: str | None
     x = alt.X("week:Q", title=t("chart.week"))
     color = alt.Color(f"{by}:N", title=t(BY[by]), sort=list(dict.fromkeys(bands[by])))
     band = alt.Chart(bands).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color)
-    line = alt.Chart(bands).mark_line().encode(x=x, y=alt.Y("mean:Q", title=y_title or label(metric)), color=color, tooltip=tooltip)
-    return (band + line).properties(width=WIDTH, height=240, title=title or t("chart.weekly_band_title", metric=label(metric)))
+    line = (
+        alt.Chart(bands)
+        .mark_line()
+        .encode(x=x, y=alt.Y("mean:Q", title=y_title or label(metric)), color=color, tooltip=tooltip)
+    )
+    return (band + line).properties(
+        width=WIDTH, height=240, title=title or t("chart.weekly_band_title", metric=label(metric))
+    )
 
 
 def sweep_line(summary: pd.DataFrame, param: str, kpi: str, *, title: str | None = None) -> alt.LayerChart:
@@ -81,8 +97,12 @@ def sweep_line(summary: pd.DataFrame, param: str, kpi: str, *, title: str | None
         alt.Tooltip("high:Q", title=t("chart.high"), format=",.3~f"),
     ]
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q")
-    line = alt.Chart(data).mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title=y_title), tooltip=tooltip)
-    return (band + line).properties(width=WIDTH, height=260, title=title or t("chart.sweep_title", kpi=y_title, param=label(param)))
+    line = (
+        alt.Chart(data).mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title=y_title), tooltip=tooltip)
+    )
+    return (band + line).properties(
+        width=WIDTH, height=260, title=title or t("chart.sweep_title", kpi=y_title, param=label(param))
+    )
 
 
 def lifetime_curves(curves: pd.DataFrame, *, title: str | None = None) -> alt.LayerChart:
@@ -98,8 +118,25 @@ def lifetime_curves(curves: pd.DataFrame, *, title: str | None = None) -> alt.La
         alt.Tooltip("week:Q", title=t("chart.weeks_since_start"), format=".0f"),
         alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%"),
     ]
-    band = alt.Chart(data).mark_area(opacity=0.12, interpolate="step-after").encode(x=x, y="low:Q", y2="high:Q", color=color, detail="lifetime_label:N")
-    line = alt.Chart(data).mark_line(interpolate="step-after").encode(
-        x=x, y=alt.Y("survival:Q", title=t("chart.still_customers"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=color, strokeDash=dash, tooltip=tooltip
+    band = (
+        alt.Chart(data)
+        .mark_area(opacity=0.12, interpolate="step-after")
+        .encode(x=x, y="low:Q", y2="high:Q", color=color, detail="lifetime_label:N")
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y(
+                "survival:Q",
+                title=t("chart.still_customers"),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=color,
+            strokeDash=dash,
+            tooltip=tooltip,
+        )
     )
     return (band + line).properties(width=WIDTH, height=260, title=title or t("chart.lifetimes_title"))

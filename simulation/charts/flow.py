@@ -38,7 +38,15 @@ def flow_table(weekly: pd.DataFrame, firm: str | None = None, by: str | None = N
             first, last = run[run.week == run.week.min()].iloc[0], run[run.week == run.week.max()].iloc[0]
             losses = {m: run[f"defections_{m}"].sum() for m in MOTIVES}
             start = first.customers - first.acquisitions + first.defections
-            per_rep.append({"start": start, "new": run.acquisitions.sum() - run.returns.sum(), "returned": run.returns.sum(), **{m: -v for m, v in losses.items()}, "end": last.customers})
+            per_rep.append(
+                {
+                    "start": start,
+                    "new": run.acquisitions.sum() - run.returns.sum(),
+                    "returned": run.returns.sum(),
+                    **{m: -v for m, v in losses.items()},
+                    "end": last.customers,
+                }
+            )
         mean = pd.DataFrame(per_rep).mean()
         steps = [(step, t(STEP_TEXT[step]), mean[step], step in ("start", "end")) for step in STEPS]
         rows += [{**({by: key} if by else {}), **row} for row in bars(steps)]
@@ -47,5 +55,10 @@ def flow_table(weekly: pd.DataFrame, firm: str | None = None, by: str | None = N
 
 def customer_flow(weekly: pd.DataFrame, firm: str | None = None, by: str | None = None) -> alt.Chart:
     """Waterfall of the firm's customers: where they came from and why they left."""
-    chart = waterfall(flow_table(weekly, firm, by), y_title=t("chart.customers"), value_title=t("chart.customers_per_run"), by=by)
+    chart = waterfall(
+        flow_table(weekly, firm, by),
+        y_title=t("chart.customers"),
+        value_title=t("chart.customers_per_run"),
+        by=by,
+    )
     return chart.properties(title=t("chart.flow_title"))

@@ -15,7 +15,11 @@ from simulation.messages import N_, format_number, t, tn
 SERIES = ("actual", "simulation", "bgnbd")
 COLORS = ("#222222", "#1f77b4", "#ff7f0e")
 ERRORS = ("cumulative_mape", "total_error", "weekly_mae", "weekly_mape")
-SERIES_TEXT = {"actual": N_("byo.series_actual"), "simulation": N_("byo.series_simulation"), "bgnbd": N_("byo.series_bgnbd")}
+SERIES_TEXT = {
+    "actual": N_("byo.series_actual"),
+    "simulation": N_("byo.series_simulation"),
+    "bgnbd": N_("byo.series_bgnbd"),
+}
 ERROR_TEXT = {
     "cumulative_mape": N_("byo.error_cumulative_mape"),
     "total_error": N_("byo.error_total_error"),
@@ -27,7 +31,11 @@ ERROR_FORMAT = {"cumulative_mape": ".1%", "total_error": "+.1%", "weekly_mae": "
 
 def _long(weekly: pd.DataFrame, cumulative: bool) -> pd.DataFrame:
     frame = weekly[list(SERIES)].cumsum() if cumulative else weekly[list(SERIES)]
-    data = frame.rename_axis("week").reset_index().melt(id_vars="week", var_name="series", value_name="purchases")
+    data = (
+        frame.rename_axis("week")
+        .reset_index()
+        .melt(id_vars="week", var_name="series", value_name="purchases")
+    )
     data["source"] = data.series.map(lambda s: t(SERIES_TEXT[s]))
     return data
 
@@ -37,22 +45,34 @@ def _panel(weekly: pd.DataFrame, calibration_weeks: int, cumulative: bool) -> al
     order = [t(SERIES_TEXT[s]) for s in SERIES]
     y_title = t("byo.cumulative_axis") if cumulative else t("byo.weekly_axis")
     last = int(weekly.index.max())
-    periods = pd.DataFrame({
-        "start": [0.5, calibration_weeks + 0.5],
-        "end": [calibration_weeks + 0.5, last + 0.5],
-        "period": [t("byo.calibration_period"), t("byo.holdout_period")],
-        "middle": [(calibration_weeks + 1) / 2, (calibration_weeks + last + 1) / 2],
-    })
+    periods = pd.DataFrame(
+        {
+            "start": [0.5, calibration_weeks + 0.5],
+            "end": [calibration_weeks + 0.5, last + 0.5],
+            "period": [t("byo.calibration_period"), t("byo.holdout_period")],
+            "middle": [(calibration_weeks + 1) / 2, (calibration_weeks + last + 1) / 2],
+        }
+    )
     x = alt.X("week:Q", title=t("chart.week"), scale=alt.Scale(domain=[0.5, last + 0.5], nice=False))
-    shade = alt.Chart(periods.iloc[:1]).mark_rect(color="#dddddd", opacity=0.6).encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, last + 0.5], nice=False)), x2="end:Q")
-    names = alt.Chart(periods).mark_text(align="center", baseline="top", dy=4, color="#555555").encode(x="middle:Q", y=alt.value(0), text="period:N")
+    shade = (
+        alt.Chart(periods.iloc[:1])
+        .mark_rect(color="#dddddd", opacity=0.6)
+        .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, last + 0.5], nice=False)), x2="end:Q")
+    )
+    names = (
+        alt.Chart(periods)
+        .mark_text(align="center", baseline="top", dy=4, color="#555555")
+        .encode(x="middle:Q", y=alt.value(0), text="period:N")
+    )
     lines = (
         alt.Chart(data)
         .mark_line(point=False, strokeWidth=2)
         .encode(
             x=x,
             y=alt.Y("purchases:Q", title=y_title),
-            color=alt.Color("source:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(COLORS))),
+            color=alt.Color(
+                "source:N", title=None, sort=order, scale=alt.Scale(domain=order, range=list(COLORS))
+            ),
             strokeDash=alt.condition(alt.datum.series == "actual", alt.value([1, 0]), alt.value([5, 3])),
             tooltip=[
                 alt.Tooltip("week:Q", title=t("chart.week")),
@@ -74,7 +94,12 @@ def holdout_chart(weekly: pd.DataFrame, calibration_weeks: int) -> alt.VConcatCh
     missing = [c for c in SERIES if c not in weekly.columns]
     if missing:
         raise ValueError(t("byo.error_columns", missing=", ".join(missing), needed=", ".join(SERIES)))
-    top = _panel(weekly, calibration_weeks, cumulative=False).properties(title=alt.TitleParams(t("byo.weekly_title"), subtitle=tn("byo.weekly_subtitle", calibration_weeks, weeks=calibration_weeks)))
+    top = _panel(weekly, calibration_weeks, cumulative=False).properties(
+        title=alt.TitleParams(
+            t("byo.weekly_title"),
+            subtitle=tn("byo.weekly_subtitle", calibration_weeks, weeks=calibration_weeks),
+        )
+    )
     bottom = _panel(weekly, calibration_weeks, cumulative=True).properties(title=t("byo.cumulative_title"))
     return alt.vconcat(top, bottom).resolve_scale(color="shared")
 
@@ -86,4 +111,6 @@ def error_table(result: dict) -> pd.DataFrame:
     for key in ERRORS:
         values = [result["simulation_error"][key], result["bgnbd_error"][key]]
         rows[t(ERROR_TEXT[key])] = [format_number(v, ERROR_FORMAT[key]) for v in values]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[t(SERIES_TEXT["simulation"]), t(SERIES_TEXT["bgnbd"])])
+    return pd.DataFrame.from_dict(
+        rows, orient="index", columns=[t(SERIES_TEXT["simulation"]), t(SERIES_TEXT["bgnbd"])]
+    )

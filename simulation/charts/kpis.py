@@ -30,10 +30,19 @@ def kpi_summary(summary: dict) -> str:
     header = list(table.columns)
     width = max(len(header[0]), *(len(m) for m in table[header[0]])) + 2
     rows = [f"  {header[0]:<{width}}{header[1]:>10}{header[2]:>20}"]
-    rows += [f"  {motive:<{width}}{format_number(run, '.0%'):>10}{format_number(griffin, '.0%'):>20}" for motive, run, griffin in table.itertuples(index=False)]
+    rows += [
+        f"  {motive:<{width}}{format_number(run, '.0%'):>10}{format_number(griffin, '.0%'):>20}"
+        for motive, run, griffin in table.itertuples(index=False)
+    ]
     return "\n".join(
         [
-            tn("kpi.heading", summary["weeks"], scenario=summary["scenario_name"], weeks=summary["weeks"], seed=summary["seed"]),
+            tn(
+                "kpi.heading",
+                summary["weeks"],
+                scenario=summary["scenario_name"],
+                weeks=summary["weeks"],
+                seed=summary["seed"],
+            ),
             t("kpi.churn", churn=summary["annual_churn_rate"]),
             t("kpi.lost", total=summary["defections"]["total"]),
             *rows,

@@ -29,7 +29,9 @@ def _frame(weekly: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
 
 def _week_hover() -> alt.Parameter:
     """The week nearest the pointer, cleared when the pointer leaves the chart."""
-    return alt.selection_point(fields=["week"], nearest=True, on="pointerover", empty=False, clear="pointerout")
+    return alt.selection_point(
+        fields=["week"], nearest=True, on="pointerover", empty=False, clear="pointerout"
+    )
 
 
 def _field(name: str) -> str:
@@ -37,7 +39,14 @@ def _field(name: str) -> str:
     return "".join("\\" + c if c in ".[]\\" else c for c in name)
 
 
-def _weekly_lines(data: pd.DataFrame, field: str, y_title: str, title: str, value_format: str, hover: alt.Parameter | None = None) -> alt.LayerChart:
+def _weekly_lines(
+    data: pd.DataFrame,
+    field: str,
+    y_title: str,
+    title: str,
+    value_format: str,
+    hover: alt.Parameter | None = None,
+) -> alt.LayerChart:
     """One line per firm over the weeks; at the hovered week a rule, a dot per firm, and a
     tooltip with every firm's value that week."""
     firms = list(dict.fromkeys(data.firm))
@@ -50,7 +59,9 @@ def _weekly_lines(data: pd.DataFrame, field: str, y_title: str, title: str, valu
         color=color,
         strokeWidth=alt.condition(alt.datum.role == "focal", alt.value(3), alt.value(1.5)),
     )
-    dots = base.mark_point(filled=True, size=50).encode(y=f"{field}:Q", color=color, opacity=alt.condition(hover, alt.value(1), alt.value(0)))
+    dots = base.mark_point(filled=True, size=50).encode(
+        y=f"{field}:Q", color=color, opacity=alt.condition(hover, alt.value(1), alt.value(0))
+    )
     tooltip = [alt.Tooltip("week:Q", title=t("chart.week"))]
     tooltip += [alt.Tooltip(f"{_field(firm)}:Q", title=firm, format=value_format) for firm in firms]
     rule = (
@@ -65,7 +76,9 @@ def _weekly_lines(data: pd.DataFrame, field: str, y_title: str, title: str, valu
 def customers_over_time(weekly: pd.DataFrame, *, hover: alt.Parameter | None = None) -> alt.LayerChart:
     """How many customers each firm has each week (in its CRM: active, silent and forgotten)."""
     data = _frame(weekly, ("customers",))
-    return _weekly_lines(data, "customers", t("chart.customers"), t("chart.tour_customers_title"), ",d", hover)
+    return _weekly_lines(
+        data, "customers", t("chart.customers"), t("chart.tour_customers_title"), ",d", hover
+    )
 
 
 def profit_over_time(weekly: pd.DataFrame, *, hover: alt.Parameter | None = None) -> alt.LayerChart:

@@ -34,17 +34,31 @@ def _shade(window: tuple[int, int] | None) -> alt.Chart | None:
     if window is None:
         return None
     frame = pd.DataFrame({"start": [window[0] - 0.5], "end": [window[1] + 0.5], "what": [t("war.chart.war")]})
-    return alt.Chart(frame).mark_rect(opacity=0.12, color=WAR_COLOUR).encode(x="start:Q", x2="end:Q", tooltip=alt.Tooltip("what:N", title=""))
+    return (
+        alt.Chart(frame)
+        .mark_rect(opacity=0.12, color=WAR_COLOUR)
+        .encode(x="start:Q", x2="end:Q", tooltip=alt.Tooltip("what:N", title=""))
+    )
 
 
-def _firm_lines(data: pd.DataFrame, metric: str, window, *, fmt: str = ",.3f", width: int = 300, height: int = 140) -> alt.LayerChart | alt.Chart:
+def _firm_lines(
+    data: pd.DataFrame, metric: str, window, *, fmt: str = ",.3f", width: int = 300, height: int = 140
+) -> alt.LayerChart | alt.Chart:
     """A line per firm for one weekly metric over the shaded war."""
     title = t("chart.profit") if metric == "profit" else label(metric)
-    line = alt.Chart(data).mark_line().encode(
-        x=alt.X("week:Q", title=t("chart.week")),
-        y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(zero=False)),
-        color=alt.Color("firm:N", title=t("war.chart.firm")),
-        tooltip=[alt.Tooltip("week:Q", title=t("chart.week")), alt.Tooltip("firm:N", title=t("war.chart.firm")), alt.Tooltip(f"{metric}:Q", title=title, format=fmt)],
+    line = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("week:Q", title=t("chart.week")),
+            y=alt.Y(f"{metric}:Q", title=title, scale=alt.Scale(zero=False)),
+            color=alt.Color("firm:N", title=t("war.chart.firm")),
+            tooltip=[
+                alt.Tooltip("week:Q", title=t("chart.week")),
+                alt.Tooltip("firm:N", title=t("war.chart.firm")),
+                alt.Tooltip(f"{metric}:Q", title=title, format=fmt),
+            ],
+        )
     )
     band = _shade(window)
     layer = line if band is None else band + line
@@ -64,7 +78,9 @@ def deal_seekers(weekly: pd.DataFrame, window: tuple[int, int] | None) -> alt.La
     """Deal-seekers among each firm's customers, week by week: they follow a cut and leave
     when the price returns (001)."""
     data = _present(weekly, ["deal_seeker_share"])
-    return _firm_lines(data, "deal_seeker_share", window, fmt=".1%", width=420, height=180).properties(title=t("war.chart.deal_seekers_title"))
+    return _firm_lines(data, "deal_seeker_share", window, fmt=".1%", width=420, height=180).properties(
+        title=t("war.chart.deal_seekers_title")
+    )
 
 
 def war_label(kpi: str) -> str:
@@ -74,7 +90,13 @@ def war_label(kpi: str) -> str:
 
 def response_bars(summary: pd.DataFrame, kpis: list[str], title: str | None = None) -> alt.FacetChart:
     """Each answer's KPIs with 95% intervals side by side (``comparison.kpi_bars``)."""
-    return kpi_bars(summary, kpis, title=title or t("war.chart.responses_title"), columns=min(3, len(kpis)), labels=war_label)
+    return kpi_bars(
+        summary,
+        kpis,
+        title=title or t("war.chart.responses_title"),
+        columns=min(3, len(kpis)),
+        labels=war_label,
+    )
 
 
 def recovery(periods: pd.DataFrame, by: str = "scenario") -> alt.FacetChart:
@@ -97,8 +119,14 @@ def recovery(periods: pd.DataFrame, by: str = "scenario") -> alt.FacetChart:
         alt.Tooltip("high:Q", title=t("chart.high"), format=",.3~f"),
     ]
     base = alt.Chart().encode(x=x, xOffset=offset)
-    bars = base.mark_bar(opacity=0.85).encode(y=alt.Y("mean:Q", title=t("chart.mean_with_interval"), scale=alt.Scale(zero=False)), color=color, tooltip=tooltip)
-    whiskers = base.mark_errorbar(ticks=True, color="black").encode(y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q")
+    bars = base.mark_bar(opacity=0.85).encode(
+        y=alt.Y("mean:Q", title=t("chart.mean_with_interval"), scale=alt.Scale(zero=False)),
+        color=color,
+        tooltip=tooltip,
+    )
+    whiskers = base.mark_errorbar(ticks=True, color="black").encode(
+        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q"
+    )
     return (
         alt.layer(bars, whiskers, data=data)
         .properties(width=240, height=170)

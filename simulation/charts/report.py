@@ -51,7 +51,9 @@ def html_report(title: str, sections: list[Section], intro: str = "") -> str:
             div = f"chart{k}"
             parts.append(f'<div id="{div}" class="chart"></div>')
             spec = json.dumps(body.to_dict(), ensure_ascii=False).replace("</", "<\\/")
-            scripts.append(f"vegaEmbed('#{div}', {spec}, {{mode: 'vega-lite', actions: false}}).catch(console.error);")
+            scripts.append(
+                f"vegaEmbed('#{div}', {spec}, {{mode: 'vega-lite', actions: false}}).catch(console.error);"
+            )
     style = (
         "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}"
         "table.kpi{border-collapse:collapse;font-size:0.9rem}table.kpi td,table.kpi th{padding:3px 10px;"
@@ -80,11 +82,16 @@ def _interval_table(summary: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     """KPIs as rows, one column per scenario: "mean [low, high]"."""
     by = [by] if isinstance(by, str) else by
     cells = summary.assign(
-        value=[f"{m:,.4g} [{lo:,.4g}, {hi:,.4g}]" if pd.notna(m) else "–" for m, lo, hi in zip(summary["mean"], summary["low"], summary["high"])],
+        value=[
+            f"{m:,.4g} [{lo:,.4g}, {hi:,.4g}]" if pd.notna(m) else "–"
+            for m, lo, hi in zip(summary["mean"], summary["low"], summary["high"])
+        ],
         measure=summary.kpi.map(label),
     )
     key = cells[by].astype(str).agg(" / ".join, axis=1) if len(by) > 1 else cells[by[0]].astype(str)
-    table = cells.assign(column=key).pivot_table(index="measure", columns="column", values="value", aggfunc="first", sort=False)
+    table = cells.assign(column=key).pivot_table(
+        index="measure", columns="column", values="value", aggfunc="first", sort=False
+    )
     table.columns.name = None
     return table.reset_index().rename(columns={"measure": t("chart.kpi")})
 
@@ -104,10 +111,22 @@ def comparison_report(comparison, path: str | Path, *, seed: int, replications: 
         heading = t("report.differences", reference=comparison.reference)
         sections += [
             Section(heading, _interval_table(differences, "scenario")),
-            Section(heading, kpi_bars(differences, HEADLINE_KPIS, title=t("chart.diff_bars_title", reference=comparison.reference))),
+            Section(
+                heading,
+                kpi_bars(
+                    differences,
+                    HEADLINE_KPIS,
+                    title=t("chart.diff_bars_title", reference=comparison.reference),
+                ),
+            ),
         ]
     for metric in ("customers", "profit", "market_share"):
-        sections.append(Section(t("chart.weekly_band_title", metric=label(metric)), weekly_bands(comparison.focal_bands(metric))))
+        sections.append(
+            Section(
+                t("chart.weekly_band_title", metric=label(metric)),
+                weekly_bands(comparison.focal_bands(metric)),
+            )
+        )
     sections.append(Section(t("chart.flow_title"), customer_flow(comparison.weekly, by="scenario")))
     curves = comparison.survival()
     if len(curves):

@@ -27,9 +27,22 @@ def funnel(data: pd.DataFrame) -> alt.LayerChart:
     data = data.assign(label=data.stage.map(lambda s: t(FUNNEL[s])))
     order = [t(FUNNEL[s]) for s in STAGES]
     y = alt.Y("label:N", sort=order, title=None)
-    tooltip = [alt.Tooltip("label:N", title=t("chart.stage")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.1f"), alt.Tooltip("low:Q", title=t("chart.low"), format=",.1f"), alt.Tooltip("high:Q", title=t("chart.high"), format=",.1f")]
-    bars = alt.Chart(data).mark_bar(color="#4c78a8").encode(y=y, x=alt.X("mean:Q", title=t("chart.customers_per_run")), tooltip=tooltip)
-    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x=alt.X("low:Q", title=t("chart.customers_per_run")), x2="high:Q")
+    tooltip = [
+        alt.Tooltip("label:N", title=t("chart.stage")),
+        alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.1f"),
+        alt.Tooltip("low:Q", title=t("chart.low"), format=",.1f"),
+        alt.Tooltip("high:Q", title=t("chart.high"), format=",.1f"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(color="#4c78a8")
+        .encode(y=y, x=alt.X("mean:Q", title=t("chart.customers_per_run")), tooltip=tooltip)
+    )
+    whiskers = (
+        alt.Chart(data)
+        .mark_errorbar(ticks=True)
+        .encode(y=y, x=alt.X("low:Q", title=t("chart.customers_per_run")), x2="high:Q")
+    )
     return (bars + whiskers).properties(width=300, height=150, title=t("chart.funnel_title"))
 
 
@@ -38,8 +51,21 @@ def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
     data = data.assign(motive_label=data.motive.map(lambda m: t(MOTIVE[m])))
     x = alt.X("sltv_class:N", title=t("chart.sltv_class"), sort=list("ABCD"))
     y = alt.Y("motive_label:N", title=None)
-    tooltip = [alt.Tooltip("motive_label:N", title=t("chart.motive")), alt.Tooltip("sltv_class:N", title=t("chart.sltv_class")), alt.Tooltip("count:Q", title=t("chart.customers_per_run"), format=",.1f")]
-    rect = alt.Chart(data).mark_rect().encode(x=x, y=y, color=alt.Color("count:Q", title=t("chart.customers_per_run"), scale=alt.Scale(scheme="blues")), tooltip=tooltip)
+    tooltip = [
+        alt.Tooltip("motive_label:N", title=t("chart.motive")),
+        alt.Tooltip("sltv_class:N", title=t("chart.sltv_class")),
+        alt.Tooltip("count:Q", title=t("chart.customers_per_run"), format=",.1f"),
+    ]
+    rect = (
+        alt.Chart(data)
+        .mark_rect()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("count:Q", title=t("chart.customers_per_run"), scale=alt.Scale(scheme="blues")),
+            tooltip=tooltip,
+        )
+    )
     text = alt.Chart(data).mark_text(fontSize=11).encode(x=x, y=y, text=alt.Text("count:Q", format=".0f"))
     return (rect + text).properties(width=200, height=150, title=t("chart.motive_class_title"))
 
@@ -48,9 +74,17 @@ def won_back_over_time(data: pd.DataFrame) -> alt.LayerChart:
     """``data``: scenario, week, mean, low, high — customers won back each week."""
     x = alt.X("week:Q", title=t("chart.week"))
     color = alt.Color("scenario:N", title=t("chart.scenario"))
-    tooltip = [alt.Tooltip("scenario:N", title=t("chart.scenario")), alt.Tooltip("week:Q", title=t("chart.week")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=".2f")]
+    tooltip = [
+        alt.Tooltip("scenario:N", title=t("chart.scenario")),
+        alt.Tooltip("week:Q", title=t("chart.week")),
+        alt.Tooltip("mean:Q", title=t("chart.mean"), format=".2f"),
+    ]
     band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color)
-    line = alt.Chart(data).mark_line().encode(x=x, y=alt.Y("mean:Q", title=t("chart.won_back_per_week")), color=color, tooltip=tooltip)
+    line = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(x=x, y=alt.Y("mean:Q", title=t("chart.won_back_per_week")), color=color, tooltip=tooltip)
+    )
     return (band + line).properties(width=330, height=170, title=t("chart.won_back_title"))
 
 
@@ -59,9 +93,31 @@ def survival(curves: pd.DataFrame) -> alt.LayerChart:
     key = "scenario" if "scenario" in curves else "lifetime"
     x = alt.X("week:Q", title=t("chart.weeks_since_start"))
     color = alt.Color(f"{key}:N", title=t(CURVES_BY[key]))
-    tooltip = [alt.Tooltip(f"{key}:N", title=t(CURVES_BY[key])), alt.Tooltip("week:Q", title=t("chart.weeks_since_start")), alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%")]
-    band = alt.Chart(curves).mark_area(opacity=0.15, interpolate="step-after").encode(x=x, y="low:Q", y2="high:Q", color=color)
-    line = alt.Chart(curves).mark_line(interpolate="step-after").encode(x=x, y=alt.Y("survival:Q", title=t("chart.still_customers"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), color=color, tooltip=tooltip)
+    tooltip = [
+        alt.Tooltip(f"{key}:N", title=t(CURVES_BY[key])),
+        alt.Tooltip("week:Q", title=t("chart.weeks_since_start")),
+        alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%"),
+    ]
+    band = (
+        alt.Chart(curves)
+        .mark_area(opacity=0.15, interpolate="step-after")
+        .encode(x=x, y="low:Q", y2="high:Q", color=color)
+    )
+    line = (
+        alt.Chart(curves)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y(
+                "survival:Q",
+                title=t("chart.still_customers"),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=color,
+            tooltip=tooltip,
+        )
+    )
     return (band + line).properties(width=330, height=170, title=t("chart.survival_title"))
 
 
@@ -69,8 +125,28 @@ def profit_against_baseline(data: pd.DataFrame) -> alt.LayerChart:
     """``data``: scenario, mean, low, high — profit difference to doing nothing, 95% interval."""
     x = alt.X("mean:Q", title=t("chart.profit_difference"))
     y = alt.Y("scenario:N", title=None, sort=list(dict.fromkeys(data.scenario)))
-    tooltip = [alt.Tooltip("scenario:N", title=t("chart.scenario")), alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.0f"), alt.Tooltip("low:Q", title=t("chart.low"), format=",.0f"), alt.Tooltip("high:Q", title=t("chart.high"), format=",.0f")]
-    bars = alt.Chart(data).mark_bar().encode(x=x, y=y, color=alt.condition("datum.mean >= 0", alt.value("#1a7f37"), alt.value("#b42318")), tooltip=tooltip)
-    whiskers = alt.Chart(data).mark_errorbar(ticks=True).encode(y=y, x=alt.X("low:Q", title=t("chart.profit_difference")), x2="high:Q")
+    tooltip = [
+        alt.Tooltip("scenario:N", title=t("chart.scenario")),
+        alt.Tooltip("mean:Q", title=t("chart.mean"), format=",.0f"),
+        alt.Tooltip("low:Q", title=t("chart.low"), format=",.0f"),
+        alt.Tooltip("high:Q", title=t("chart.high"), format=",.0f"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.condition("datum.mean >= 0", alt.value("#1a7f37"), alt.value("#b42318")),
+            tooltip=tooltip,
+        )
+    )
+    whiskers = (
+        alt.Chart(data)
+        .mark_errorbar(ticks=True)
+        .encode(y=y, x=alt.X("low:Q", title=t("chart.profit_difference")), x2="high:Q")
+    )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black").encode(x="x:Q")
-    return (bars + whiskers + zero).properties(width=330, height=max(60, 28 * data.scenario.nunique()), title=t("chart.profit_vs_baseline_title"))
+    return (bars + whiskers + zero).properties(
+        width=330, height=max(60, 28 * data.scenario.nunique()), title=t("chart.profit_vs_baseline_title")
+    )

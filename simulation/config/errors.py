@@ -88,7 +88,11 @@ def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for item in loc:
         if isinstance(item, int):
             continue
-        field = current.model_fields.get(item) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        field = (
+            current.model_fields.get(item)
+            if isinstance(current, type) and issubclass(current, BaseModel)
+            else None
+        )
         if field is None:
             return []
         annotation = field.annotation
@@ -112,7 +116,11 @@ def allowed_text(problem: dict) -> str:
         return t(ALLOWED[kind], choices=choices, last=last)
     if kind in ALLOWED and kind != "literal_error":
         return t(ALLOWED[kind], **ctx)
-    if kind in ALLOWED_COUNTED and ALLOWED_COUNTED[kind][1] in ctx and ctx.get("field_type", "List") == "List":
+    if (
+        kind in ALLOWED_COUNTED
+        and ALLOWED_COUNTED[kind][1] in ctx
+        and ctx.get("field_type", "List") == "List"
+    ):
         key, count = ALLOWED_COUNTED[kind]
         return tn(key, ctx[count], **ctx)
     text = problem["msg"]
@@ -131,9 +139,17 @@ def explain(error: ValidationError, model: type[BaseModel]) -> str:
         if kind == "union_tag_invalid":
             # a kind of event nobody knows: name the kinds there are (and nothing else)
             choices = [c.strip() for c in problem["ctx"]["expected_tags"].split(",")]
-            value = problem["input"].get("kind") if isinstance(problem["input"], dict) else problem["ctx"]["tag"]
-            allowed = t(ALLOWED["literal_error"], choices=", ".join(choices[:-1]), last=choices[-1]) if len(choices) > 1 else allowed_text(problem)
-            lines.append(t("error.field", where="", field=f"{field}.kind", value=value_excerpt(value), allowed=allowed))
+            value = (
+                problem["input"].get("kind") if isinstance(problem["input"], dict) else problem["ctx"]["tag"]
+            )
+            allowed = (
+                t(ALLOWED["literal_error"], choices=", ".join(choices[:-1]), last=choices[-1])
+                if len(choices) > 1
+                else allowed_text(problem)
+            )
+            lines.append(
+                t("error.field", where="", field=f"{field}.kind", value=value_excerpt(value), allowed=allowed)
+            )
         elif kind == "extra_forbidden":
             allowed = _allowed_fields(model, loc[:-1])
             lines.append(t("error.unknown_field", where="", field=field, allowed=", ".join(allowed)))
@@ -143,7 +159,17 @@ def explain(error: ValidationError, model: type[BaseModel]) -> str:
             # our own validators already wrote a full sentence
             lines.append(str(problem["ctx"]["error"]) if "ctx" in problem else problem["msg"])
         else:
-            lines.append(t("error.field", where="", field=field, value=value_excerpt(problem.get("input")), allowed=allowed_text(problem)))
+            lines.append(
+                t(
+                    "error.field",
+                    where="",
+                    field=field,
+                    value=value_excerpt(problem.get("input")),
+                    allowed=allowed_text(problem),
+                )
+            )
     if len(problems) > MAX_PROBLEMS:
-        lines.append(tn("error.input.more_problems", len(problems) - MAX_PROBLEMS, count=len(problems) - MAX_PROBLEMS))
+        lines.append(
+            tn("error.input.more_problems", len(problems) - MAX_PROBLEMS, count=len(problems) - MAX_PROBLEMS)
+        )
     return "; ".join(lines)

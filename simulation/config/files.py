@@ -49,7 +49,9 @@ class ScenarioLoader(yaml.SafeLoader):
     def _count(self, values: int) -> None:
         self.values += values
         if self.values > MAX_VALUES:
-            raise ScenarioError(t("error.input.too_many_values", path=self.source, line=self._line(), limit=MAX_VALUES))
+            raise ScenarioError(
+                t("error.input.too_many_values", path=self.source, line=self._line(), limit=MAX_VALUES)
+            )
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -60,7 +62,9 @@ class ScenarioLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ScenarioError(t("error.input.too_deep", path=self.source, line=self._line(), limit=MAX_DEPTH))
+            raise ScenarioError(
+                t("error.input.too_deep", path=self.source, line=self._line(), limit=MAX_DEPTH)
+            )
         before = self.values
         self._count(1)
         node = super().compose_node(parent, index)
@@ -71,7 +75,16 @@ class ScenarioLoader(yaml.SafeLoader):
 
     def construct_yaml_int(self, node):
         if len(node.value) > MAX_NUMBER_CHARS:
-            raise ScenarioError(t("error.input.long_number", path=self.source, line=node.start_mark.line + 1, number=excerpt(node.value), length=len(node.value), limit=MAX_NUMBER_CHARS))
+            raise ScenarioError(
+                t(
+                    "error.input.long_number",
+                    path=self.source,
+                    line=node.start_mark.line + 1,
+                    number=excerpt(node.value),
+                    length=len(node.value),
+                    limit=MAX_NUMBER_CHARS,
+                )
+            )
         return super().construct_yaml_int(node)
 
     def construct_object(self, node, deep=False):
@@ -94,7 +107,15 @@ class ScenarioLoader(yaml.SafeLoader):
             if not isinstance(key, collections.abc.Hashable):  # SafeConstructor refuses it below
                 continue
             if key in lines:
-                raise ScenarioError(t("error.input.duplicate_key", path=self.source, name=value_excerpt(key), first=lines[key], second=line))
+                raise ScenarioError(
+                    t(
+                        "error.input.duplicate_key",
+                        path=self.source,
+                        name=value_excerpt(key),
+                        first=lines[key],
+                        second=line,
+                    )
+                )
             lines[key] = line
         return super().construct_mapping(node, deep=deep)
 
@@ -113,7 +134,9 @@ def read_yaml(text: str, source: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         where = t("error.yaml_where", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
         problem = getattr(error, "problem", None) or " ".join(str(error).split())
-        raise ScenarioError(t("error.bad_yaml", path=source, problem=where + excerpt(problem, PROBLEM_CHARS))) from None
+        raise ScenarioError(
+            t("error.bad_yaml", path=source, problem=where + excerpt(problem, PROBLEM_CHARS))
+        ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -139,10 +162,16 @@ def read_scenario_text(path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line_start = data.rfind(b"\n", 0, error.start) + 1
-        raise ScenarioError(t(
-            "error.input.not_utf8", path=path, byte=f"0x{data[error.start]:02X}", offset=error.start,
-            line=data.count(b"\n", 0, error.start) + 1, column=len(data[line_start:error.start].decode("utf-8")) + 1,
-        )) from None
+        raise ScenarioError(
+            t(
+                "error.input.not_utf8",
+                path=path,
+                byte=f"0x{data[error.start]:02X}",
+                offset=error.start,
+                line=data.count(b"\n", 0, error.start) + 1,
+                column=len(data[line_start : error.start].decode("utf-8")) + 1,
+            )
+        ) from None
 
 
 def scenario_from_dict(data: Any, source: str = "scenario") -> Scenario:
@@ -169,7 +198,11 @@ def _scalar(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
         # YAML reads these as line breaks even inside quotes: keep them escaped
         return text.replace("\x85", "\\u0085").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6).removesuffix("...\n").strip()
+    return (
+        yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+        .removesuffix("...\n")
+        .strip()
+    )
 
 
 def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | None = None) -> None:
@@ -191,7 +224,9 @@ def _emit(model: BaseModel, indent: str, lines: list[str], first_prefix: str | N
             for item in value:
                 _emit(item, indent + "  ", lines, first_prefix=indent + "- ")
         else:
-            lines.append(f"{lead}{name}: {_scalar(value if not isinstance(value, BaseModel) else value.model_dump(mode='json'))}")
+            lines.append(
+                f"{lead}{name}: {_scalar(value if not isinstance(value, BaseModel) else value.model_dump(mode='json'))}"
+            )
 
 
 def model_to_yaml(model: BaseModel) -> str:

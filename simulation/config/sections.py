@@ -32,7 +32,9 @@ class Section(BaseModel):
     def _no_true_or_false_for_a_number(cls, value: typing.Any, info: ValidationInfo) -> typing.Any:
         annotation = cls.model_fields[info.field_name].annotation
         if (isinstance(value, bool) and _is_number(annotation)) or (
-            isinstance(value, list) and any(isinstance(item, bool) for item in value) and _is_list_of_numbers(annotation)
+            isinstance(value, list)
+            and any(isinstance(item, bool) for item in value)
+            and _is_list_of_numbers(annotation)
         ):
             # messages show the catalog's sentence for this kind (config.errors.ALLOWED)
             raise PydanticCustomError("number_not_bool", "input should be a number, not true or false")

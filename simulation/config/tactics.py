@@ -43,8 +43,12 @@ class ReferralReward(Section):
     a year, about a third of his sales). Satisfied customers tell more people about the firm."""
 
     enabled: bool = Field(False, description=N_("field.ReferralReward.enabled"))
-    reward_per_sale: float = Field(8.0, ge=0.0, le=1e6, description=N_("field.ReferralReward.reward_per_sale"))
-    talk_multiplier: float = Field(2.0, ge=1.0, le=20.0, description=N_("field.ReferralReward.talk_multiplier"))
+    reward_per_sale: float = Field(
+        8.0, ge=0.0, le=1e6, description=N_("field.ReferralReward.reward_per_sale")
+    )
+    talk_multiplier: float = Field(
+        2.0, ge=1.0, le=20.0, description=N_("field.ReferralReward.talk_multiplier")
+    )
 
 
 class Points(Section):
@@ -66,7 +70,9 @@ class Bundling(Section):
     take_up: float = Field(0.06, ge=0.0, le=1.0, description=N_("field.Bundling.take_up"))
     switching_cost: float = Field(1.2, ge=0.0, le=20.0, description=N_("field.Bundling.switching_cost"))
     basket_uplift: float = Field(0.1, ge=0.0, le=2.0, description=N_("field.Bundling.basket_uplift"))
-    cost_per_customer_week: float = Field(0.25, ge=0.0, le=1e6, description=N_("field.Bundling.cost_per_customer_week"))
+    cost_per_customer_week: float = Field(
+        0.25, ge=0.0, le=1e6, description=N_("field.Bundling.cost_per_customer_week")
+    )
 
 
 class ServicePlus(Section):
@@ -75,7 +81,9 @@ class ServicePlus(Section):
 
     enabled: bool = Field(False, description=N_("field.ServicePlus.enabled"))
     surprise: float = Field(0.12, ge=0.0, le=1.0, description=N_("field.ServicePlus.surprise"))
-    cost_per_purchase: float = Field(0.8, ge=0.0, le=1e6, description=N_("field.ServicePlus.cost_per_purchase"))
+    cost_per_purchase: float = Field(
+        0.8, ge=0.0, le=1e6, description=N_("field.ServicePlus.cost_per_purchase")
+    )
 
 
 class KeyAccounts(Section):
@@ -85,7 +93,9 @@ class KeyAccounts(Section):
     enabled: bool = Field(False, description=N_("field.KeyAccounts.enabled"))
     top_share: float = Field(0.2, gt=0.0, le=1.0, description=N_("field.KeyAccounts.top_share"))
     review_every_weeks: int = Field(13, ge=1, le=520, description=N_("field.KeyAccounts.review_every_weeks"))
-    cost_per_account_week: float = Field(0.5, ge=0.0, le=1e6, description=N_("field.KeyAccounts.cost_per_account_week"))
+    cost_per_account_week: float = Field(
+        0.5, ge=0.0, le=1e6, description=N_("field.KeyAccounts.cost_per_account_week")
+    )
     trust_gain: float = Field(0.02, ge=0.0, le=1.0, description=N_("field.KeyAccounts.trust_gain"))
     fix_chance: float = Field(0.6, ge=0.0, le=1.0, description=N_("field.KeyAccounts.fix_chance"))
 
@@ -96,14 +106,24 @@ class ContactPolicy(Section):
     the firm blocked), lost (only big promotions)."""
 
     enabled: bool = Field(False, description=N_("field.ContactPolicy.enabled"))
-    active_per_month: float = Field(1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.active_per_month"))
-    silent_per_month: float = Field(2.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.silent_per_month"))
-    forgotten_per_month: float = Field(1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.forgotten_per_month"))
+    active_per_month: float = Field(
+        1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.active_per_month")
+    )
+    silent_per_month: float = Field(
+        2.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.silent_per_month")
+    )
+    forgotten_per_month: float = Field(
+        1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.forgotten_per_month")
+    )
     lost_per_month: float = Field(0.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.lost_per_month"))
-    cost_per_contact: float = Field(0.3, ge=0.0, le=1e6, description=N_("field.ContactPolicy.cost_per_contact"))
+    cost_per_contact: float = Field(
+        0.3, ge=0.0, le=1e6, description=N_("field.ContactPolicy.cost_per_contact")
+    )
     pull: float = Field(0.4, ge=0.0, le=20.0, description=N_("field.ContactPolicy.pull"))
     prompt_chance: float = Field(0.08, ge=0.0, le=1.0, description=N_("field.ContactPolicy.prompt_chance"))
-    tolerated_per_month: float = Field(1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.tolerated_per_month"))
+    tolerated_per_month: float = Field(
+        1.0, ge=0.0, le=8.0, description=N_("field.ContactPolicy.tolerated_per_month")
+    )
     annoyance_pull: float = Field(0.3, ge=0.0, le=20.0, description=N_("field.ContactPolicy.annoyance_pull"))
     block_chance: float = Field(0.1, ge=0.0, le=1.0, description=N_("field.ContactPolicy.block_chance"))
 
@@ -114,7 +134,9 @@ class BroadContacts(Section):
 
     enabled: bool = Field(False, description=N_("field.BroadContacts.enabled"))
     people: int = Field(3, ge=1, le=20, description=N_("field.BroadContacts.people"))
-    cost_per_person_week: float = Field(0.3, ge=0.0, le=1e6, description=N_("field.BroadContacts.cost_per_person_week"))
+    cost_per_person_week: float = Field(
+        0.3, ge=0.0, le=1e6, description=N_("field.BroadContacts.cost_per_person_week")
+    )
 
 
 class RetentionOffers(Section):
@@ -124,7 +146,9 @@ class RetentionOffers(Section):
     enabled: bool = Field(False, description=N_("field.RetentionOffers.enabled"))
     only_in_price_war: bool = Field(True, description=N_("field.RetentionOffers.only_in_price_war"))
     top_share: float = Field(0.3, gt=0.0, le=1.0, description=N_("field.RetentionOffers.top_share"))
-    overdue_cycles: float = Field(1.5, ge=1.0, le=20.0, description=N_("field.RetentionOffers.overdue_cycles"))
+    overdue_cycles: float = Field(
+        1.5, ge=1.0, le=20.0, description=N_("field.RetentionOffers.overdue_cycles")
+    )
     depth: float = Field(0.15, ge=0.0, le=0.9, description=N_("field.RetentionOffers.depth"))
     uses: int = Field(2, ge=1, le=20, description=N_("field.RetentionOffers.uses"))
     cost_per_offer: float = Field(0.5, ge=0.0, le=1e6, description=N_("field.RetentionOffers.cost_per_offer"))
@@ -137,7 +161,9 @@ class RelationshipInvestment(Section):
     enabled: bool = Field(False, description=N_("field.RelationshipInvestment.enabled"))
     every_weeks: int = Field(4, ge=1, le=52, description=N_("field.RelationshipInvestment.every_weeks"))
     trust_gain: float = Field(0.05, ge=0.0, le=1.0, description=N_("field.RelationshipInvestment.trust_gain"))
-    cost_per_contact: float = Field(1.5, ge=0.0, le=1e6, description=N_("field.RelationshipInvestment.cost_per_contact"))
+    cost_per_contact: float = Field(
+        1.5, ge=0.0, le=1e6, description=N_("field.RelationshipInvestment.cost_per_contact")
+    )
 
 
 class QualityUpgrade(Section):
@@ -157,13 +183,25 @@ class Tactics(Section):
     referral: ReferralReward = Field(default_factory=ReferralReward, description=N_("field.Tactics.referral"))
     points: Points = Field(default_factory=Points, description=N_("field.Tactics.points"))
     bundling: Bundling = Field(default_factory=Bundling, description=N_("field.Tactics.bundling"))
-    service_plus: ServicePlus = Field(default_factory=ServicePlus, description=N_("field.Tactics.service_plus"))
-    key_accounts: KeyAccounts = Field(default_factory=KeyAccounts, description=N_("field.Tactics.key_accounts"))
+    service_plus: ServicePlus = Field(
+        default_factory=ServicePlus, description=N_("field.Tactics.service_plus")
+    )
+    key_accounts: KeyAccounts = Field(
+        default_factory=KeyAccounts, description=N_("field.Tactics.key_accounts")
+    )
     contacts: ContactPolicy = Field(default_factory=ContactPolicy, description=N_("field.Tactics.contacts"))
-    broad_contacts: BroadContacts = Field(default_factory=BroadContacts, description=N_("field.Tactics.broad_contacts"))
-    retention_offers: RetentionOffers = Field(default_factory=RetentionOffers, description=N_("field.Tactics.retention_offers"))
-    relationship: RelationshipInvestment = Field(default_factory=RelationshipInvestment, description=N_("field.Tactics.relationship"))
-    quality_upgrade: QualityUpgrade = Field(default_factory=QualityUpgrade, description=N_("field.Tactics.quality_upgrade"))
+    broad_contacts: BroadContacts = Field(
+        default_factory=BroadContacts, description=N_("field.Tactics.broad_contacts")
+    )
+    retention_offers: RetentionOffers = Field(
+        default_factory=RetentionOffers, description=N_("field.Tactics.retention_offers")
+    )
+    relationship: RelationshipInvestment = Field(
+        default_factory=RelationshipInvestment, description=N_("field.Tactics.relationship")
+    )
+    quality_upgrade: QualityUpgrade = Field(
+        default_factory=QualityUpgrade, description=N_("field.Tactics.quality_upgrade")
+    )
 
     def enabled(self) -> list[str]:
         """Names of the tactics switched on, in the order above."""

@@ -25,8 +25,12 @@ class ValueLostCustomers(Section):
     68% left for no reason, so many come back if simply invited (000)."""
 
     enabled: bool = Field(False, description=N_("field.ValueLostCustomers.enabled"))
-    budget_per_week: float = Field(400.0, ge=0.0, le=1e9, description=N_("field.ValueLostCustomers.budget_per_week"))
-    invitation_cost: float = Field(3.0, ge=0.0, le=1e6, description=N_("field.ValueLostCustomers.invitation_cost"))
+    budget_per_week: float = Field(
+        400.0, ge=0.0, le=1e9, description=N_("field.ValueLostCustomers.budget_per_week")
+    )
+    invitation_cost: float = Field(
+        3.0, ge=0.0, le=1e6, description=N_("field.ValueLostCustomers.invitation_cost")
+    )
     offer_weeks: int = Field(8, ge=1, le=104, description=N_("field.ValueLostCustomers.offer_weeks"))
 
 
@@ -37,8 +41,12 @@ class WinBackTeam(Section):
 
     enabled: bool = Field(False, description=N_("field.WinBackTeam.enabled"))
     weekly_cost: float = Field(100.0, ge=0.0, le=1e9, description=N_("field.WinBackTeam.weekly_cost"))
-    resolution_speedup: float = Field(1.6, ge=1.0, le=10.0, description=N_("field.WinBackTeam.resolution_speedup"))
-    service_learning: float = Field(0.002, ge=0.0, le=0.1, description=N_("field.WinBackTeam.service_learning"))
+    resolution_speedup: float = Field(
+        1.6, ge=1.0, le=10.0, description=N_("field.WinBackTeam.resolution_speedup")
+    )
+    service_learning: float = Field(
+        0.002, ge=0.0, le=0.1, description=N_("field.WinBackTeam.service_learning")
+    )
     service_cap: float = Field(0.95, ge=0.0, le=1.0, description=N_("field.WinBackTeam.service_cap"))
     coordination: float = Field(1.15, ge=1.0, le=5.0, description=N_("field.WinBackTeam.coordination"))
 
@@ -50,7 +58,9 @@ class EarlyIdentification(Section):
 
     enabled: bool = Field(False, description=N_("field.EarlyIdentification.enabled"))
     survey_cost: float = Field(0.1, ge=0.0, le=1e6, description=N_("field.EarlyIdentification.survey_cost"))
-    alert_after_cycles: float = Field(2.5, ge=1.0, le=20.0, description=N_("field.EarlyIdentification.alert_after_cycles"))
+    alert_after_cycles: float = Field(
+        2.5, ge=1.0, le=20.0, description=N_("field.EarlyIdentification.alert_after_cycles")
+    )
     rescue_pull: float = Field(0.8, ge=0.0, le=20.0, description=N_("field.EarlyIdentification.rescue_pull"))
     rescue_cost: float = Field(2.0, ge=0.0, le=1e6, description=N_("field.EarlyIdentification.rescue_cost"))
 
@@ -60,8 +70,13 @@ class Segmentation(Section):
     value (SLTV classes A/B/C/D = top 10/20/30/40%, Stauss & Friege 1999); pursue the worthwhile."""
 
     enabled: bool = Field(False, description=N_("field.Segmentation.enabled"))
-    target_classes: list[SltvClass] = Field(default_factory=lambda: ["A", "B"], description=N_("field.Segmentation.target_classes"))
-    target_motives: list[Motive] = Field(default_factory=lambda: ["complaint", "competitor", "natural_drifted"], description=N_("field.Segmentation.target_motives"))
+    target_classes: list[SltvClass] = Field(
+        default_factory=lambda: ["A", "B"], description=N_("field.Segmentation.target_classes")
+    )
+    target_motives: list[Motive] = Field(
+        default_factory=lambda: ["complaint", "competitor", "natural_drifted"],
+        description=N_("field.Segmentation.target_motives"),
+    )
 
 
 class LearnNeeds(Section):
@@ -110,14 +125,24 @@ class PilotAndMeasure(Section):
 class WinBack(Section):
     """The win-back programme, rule by rule (seed 000)."""
 
-    rule1_value: ValueLostCustomers = Field(default_factory=ValueLostCustomers, description=N_("field.WinBack.rule1_value"))
+    rule1_value: ValueLostCustomers = Field(
+        default_factory=ValueLostCustomers, description=N_("field.WinBack.rule1_value")
+    )
     rule2_team: WinBackTeam = Field(default_factory=WinBackTeam, description=N_("field.WinBack.rule2_team"))
-    rule3_early: EarlyIdentification = Field(default_factory=EarlyIdentification, description=N_("field.WinBack.rule3_early"))
-    rule4_segment: Segmentation = Field(default_factory=Segmentation, description=N_("field.WinBack.rule4_segment"))
+    rule3_early: EarlyIdentification = Field(
+        default_factory=EarlyIdentification, description=N_("field.WinBack.rule3_early")
+    )
+    rule4_segment: Segmentation = Field(
+        default_factory=Segmentation, description=N_("field.WinBack.rule4_segment")
+    )
     rule5_needs: LearnNeeds = Field(default_factory=LearnNeeds, description=N_("field.WinBack.rule5_needs"))
     rule6_mix: StrategyMix = Field(default_factory=StrategyMix, description=N_("field.WinBack.rule6_mix"))
-    rule7_aftercare: AfterCare = Field(default_factory=AfterCare, description=N_("field.WinBack.rule7_aftercare"))
-    rule8_pilot: PilotAndMeasure = Field(default_factory=PilotAndMeasure, description=N_("field.WinBack.rule8_pilot"))
+    rule7_aftercare: AfterCare = Field(
+        default_factory=AfterCare, description=N_("field.WinBack.rule7_aftercare")
+    )
+    rule8_pilot: PilotAndMeasure = Field(
+        default_factory=PilotAndMeasure, description=N_("field.WinBack.rule8_pilot")
+    )
 
     @property
     def active(self) -> bool:

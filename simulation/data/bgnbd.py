@@ -40,7 +40,9 @@ def _rfm(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bad = ~((x >= 0) & (x == np.round(x)) & (tx >= 0) & (tx <= age + 1e-9) & ((x > 0) | (tx == 0)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(tn("data.bad_rfm", int(bad.sum()), count=int(bad.sum()), frequency=x[i], recency=tx[i], T=age[i]))
+        raise ValueError(
+            tn("data.bad_rfm", int(bad.sum()), count=int(bad.sum()), frequency=x[i], recency=tx[i], T=age[i])
+        )
     return x, tx, age
 
 
@@ -53,7 +55,13 @@ class BGNBD:
     Time is in whatever unit recency and T are given in; :func:`customer_summary` uses weeks.
     """
 
-    def __init__(self, r: float | None = None, alpha: float | None = None, a: float | None = None, b: float | None = None):
+    def __init__(
+        self,
+        r: float | None = None,
+        alpha: float | None = None,
+        a: float | None = None,
+        b: float | None = None,
+    ):
         self.r, self.alpha, self.a, self.b = r, alpha, a, b
 
     @property
@@ -76,10 +84,14 @@ class BGNBD:
         x, tx, age = frequency, recency, T
         common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha) - special.betaln(a, b)
         alive = special.betaln(a, b + x) - (r + x) * np.log(alpha + age)
-        dropped = np.where(x > 0, special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx), -np.inf)
+        dropped = np.where(
+            x > 0,
+            special.betaln(a + 1, np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+            -np.inf,
+        )
         return common + np.logaddexp(alive, dropped)
 
-    def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> "BGNBD":
+    def fit(self, frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> BGNBD:
         """Maximum-likelihood estimates of r, alpha, a, b from each customer's frequency (repeat
         purchases), recency (time of the last purchase after the first) and T (time since the
         first purchase). Customers with identical histories are pooled, so large logs fit fast.
@@ -96,8 +108,12 @@ class BGNBD:
 
         result = optimize.minimize(objective, np.log(start), method="BFGS", options={"gtol": 1e-9})
         if not np.isfinite(result.fun) or not result.success:  # a rough surface: the simplex is sturdier
-            simplex = optimize.minimize(objective, result.x if np.isfinite(result.fun) else np.log(start), method="Nelder-Mead",
-                                        options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-12})
+            simplex = optimize.minimize(
+                objective,
+                result.x if np.isfinite(result.fun) else np.log(start),
+                method="Nelder-Mead",
+                options={"maxiter": 20000, "maxfev": 20000, "xatol": 1e-8, "fatol": 1e-12},
+            )
             result = simplex if not np.isfinite(result.fun) or simplex.fun <= result.fun else result
         self.r, self.alpha, self.a, self.b = (float(v) for v in np.exp(result.x))
         self.log_likelihood = float(-result.fun * scale)
@@ -143,7 +159,9 @@ class BGNBD:
         this history (eq. 10) — the basis of customer-lifetime-value scoring and of choosing whom
         a retention programme should call."""
         x, tx, age = _rfm(frequency, recency, T)
-        return self._expected_after(np.asarray(t, dtype=float), x, age) * special.expit(-self._log_odds_dropped(x, tx, age))
+        return self._expected_after(np.asarray(t, dtype=float), x, age) * special.expit(
+            -self._log_odds_dropped(x, tx, age)
+        )
 
     def cohort_cumulative(self, first_week, weeks: int) -> pd.Series:
         """Expected cumulative repeat purchases of a cohort by the end of each calendar week
@@ -156,7 +174,11 @@ class BGNBD:
         births, counts = np.unique(first_week, return_counts=True)
         ages = np.clip(edges[None, :] - (births[:, None] - 1.0), 0.0, None)
         cumulative = counts @ self.expected_purchases(ages)
-        return pd.Series(cumulative, index=pd.RangeIndex(1, weeks + 1, name="week"), name="expected_cumulative_repeat_purchases")
+        return pd.Series(
+            cumulative,
+            index=pd.RangeIndex(1, weeks + 1, name="week"),
+            name="expected_cumulative_repeat_purchases",
+        )
 
     def cohort_weekly(self, first_week, weeks: int) -> pd.Series:
         """Expected repeat purchases in each calendar week 1..``weeks`` of a cohort whose members
@@ -165,7 +187,9 @@ class BGNBD:
         Hardie's tracking forecast."""
         cumulative = self.cohort_cumulative(first_week, weeks).to_numpy()
         weekly = np.diff(np.concatenate([[0.0], cumulative]))
-        return pd.Series(weekly, index=pd.RangeIndex(1, weeks + 1, name="week"), name="expected_repeat_purchases")
+        return pd.Series(
+            weekly, index=pd.RangeIndex(1, weeks + 1, name="week"), name="expected_repeat_purchases"
+        )
 
 
 def first_weeks(summary: pd.DataFrame, start) -> np.ndarray:

@@ -41,7 +41,9 @@ def joining_weeks(summary: pd.DataFrame, start) -> pd.Series:
     return weeks[weeks >= 1].sort_values(kind="stable").rename("joins_week")
 
 
-def scenario_from_log(tx: pd.DataFrame, calibration_end, weeks: int, base: Scenario | None = None, start=None) -> tuple[Scenario, BGNBD]:
+def scenario_from_log(
+    tx: pd.DataFrame, calibration_end, weeks: int, base: Scenario | None = None, start=None
+) -> tuple[Scenario, BGNBD]:
     """A scenario whose focal firm holds the log's customers, calibrated on purchases up to
     ``calibration_end``; also the BG/NBD fit it was read from.
 
@@ -60,21 +62,23 @@ def scenario_from_log(tx: pd.DataFrame, calibration_end, weeks: int, base: Scena
     drop = fit.a / (fit.a + fit.b)
     base = base if base is not None else load_preset("baseline")
     others = {f"firms.{k}.initial_share": 0.0 for k in range(len(base.firms)) if k != base.focal_index}
-    scenario = base.with_changes({
-        "name": "your customers",
-        "customers.count": int(len(summary)),
-        "customers.purchase_rate_median": float(min(max(median_rate, 1e-6), 1.0)),
-        "customers.purchase_rate_spread": float(min(spread, 2.5)),
-        "customers.basket_median": float(np.exp(np.median(amounts))),
-        "customers.basket_spread": float(min(amounts.std(), 2.5)),
-        "customers.initial_unattached_share": 0.0,
-        "customers.joining_per_week": np.bincount(joins.to_numpy() - 1).tolist(),
-        "natural_churn.move_rate_per_year": float(min(1.0 - np.exp(-drop * mean_rate * 52), 1.0)),
-        f"firms.{base.focal_index}.initial_share": 1.0,
-        **others,
-        "run.burn_in_weeks": 0,
-        "run.weeks": int(weeks),
-    })
+    scenario = base.with_changes(
+        {
+            "name": "your customers",
+            "customers.count": int(len(summary)),
+            "customers.purchase_rate_median": float(min(max(median_rate, 1e-6), 1.0)),
+            "customers.purchase_rate_spread": float(min(spread, 2.5)),
+            "customers.basket_median": float(np.exp(np.median(amounts))),
+            "customers.basket_spread": float(min(amounts.std(), 2.5)),
+            "customers.initial_unattached_share": 0.0,
+            "customers.joining_per_week": np.bincount(joins.to_numpy() - 1).tolist(),
+            "natural_churn.move_rate_per_year": float(min(1.0 - np.exp(-drop * mean_rate * 52), 1.0)),
+            f"firms.{base.focal_index}.initial_share": 1.0,
+            **others,
+            "run.burn_in_weeks": 0,
+            "run.weeks": int(weeks),
+        }
+    )
     return scenario, fit
 
 
@@ -86,12 +90,16 @@ def simulated_weekly_purchases(scenario: Scenario, seed: int = 0) -> pd.Series:
     parts = model.records["purchases"]
     week = np.concatenate([p["week"] for p in parts])
     who = np.concatenate([p["customer_id"] for p in parts])
-    mine = np.flatnonzero((np.concatenate([p["firm"] for p in parts]) == model.focal) & (who < scenario.customers.count))
+    mine = np.flatnonzero(
+        (np.concatenate([p["firm"] for p in parts]) == model.focal) & (who < scenario.customers.count)
+    )
     joined = mine[who[mine] < sum(scenario.customers.joining_per_week)]  # slots of the joiners come first
     _, first = np.unique(who[joined], return_index=True)  # records are in time order: the first one
     repeat = np.ones(week.size, dtype=bool)
     repeat[joined[first]] = False
-    counts = np.bincount(week[mine[repeat[mine]]], minlength=scenario.run.weeks + 1)[1 : scenario.run.weeks + 1]
+    counts = np.bincount(week[mine[repeat[mine]]], minlength=scenario.run.weeks + 1)[
+        1 : scenario.run.weeks + 1
+    ]
     return pd.Series(counts, index=pd.RangeIndex(1, scenario.run.weeks + 1, name="week"), name="simulated")
 
 
@@ -110,7 +118,10 @@ def holdout(tx: pd.DataFrame, start, calibration_weeks: int, weeks: int, seed: i
     bgnbd = fit.cohort_weekly(first, weeks)
     simulated = simulated_weekly_purchases(scenario, seed)
     held = slice(calibration_weeks, weeks)
-    frame = pd.DataFrame({"actual": actual.to_numpy(), "simulation": simulated.to_numpy(), "bgnbd": bgnbd.to_numpy()}, index=actual.index)
+    frame = pd.DataFrame(
+        {"actual": actual.to_numpy(), "simulation": simulated.to_numpy(), "bgnbd": bgnbd.to_numpy()},
+        index=actual.index,
+    )
     return {
         "weekly": frame,
         "simulation_error": holdout_error(frame.actual.iloc[held], frame.simulation.iloc[held]),

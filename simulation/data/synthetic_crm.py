@@ -42,21 +42,53 @@ def build(seed: int = SEED, customers: int = CUSTOMERS) -> dict[str, pd.DataFram
         return frame[frame.firm == focal].drop(columns="firm")
 
     purchases = log("purchases")
-    purchases = pd.DataFrame({"customer_id": purchases.customer_id, "date": _date(purchases.week).strftime("%Y-%m-%d"), "amount": purchases.amount.round(2), "quantity": purchases.quantity.round(2)})
+    purchases = pd.DataFrame(
+        {
+            "customer_id": purchases.customer_id,
+            "date": _date(purchases.week).strftime("%Y-%m-%d"),
+            "amount": purchases.amount.round(2),
+            "quantity": purchases.quantity.round(2),
+        }
+    )
     complaints = log("complaints")
-    complaints = pd.DataFrame({"customer_id": complaints.customer_id, "date": _date(complaints.week).strftime("%Y-%m-%d")})
+    complaints = pd.DataFrame(
+        {"customer_id": complaints.customer_id, "date": _date(complaints.week).strftime("%Y-%m-%d")}
+    )
     rel = model.relationships()
     rel = rel[(rel.firm == scenario.firms[focal].name) & rel.ended & (rel.end_week >= 1)]
-    lost = pd.DataFrame({"customer_id": rel.customer_id, "left_on": _date(rel.end_week).strftime("%Y-%m-%d"), "true_motive": rel.motive, "second_lifetime": rel.lifetime == 2})
-    bought = purchases.groupby("customer_id").agg(first_purchase=("date", "min"), last_purchase=("date", "max"), purchases=("date", "size"), spend=("amount", "sum"))
+    lost = pd.DataFrame(
+        {
+            "customer_id": rel.customer_id,
+            "left_on": _date(rel.end_week).strftime("%Y-%m-%d"),
+            "true_motive": rel.motive,
+            "second_lifetime": rel.lifetime == 2,
+        }
+    )
+    bought = purchases.groupby("customer_id").agg(
+        first_purchase=("date", "min"),
+        last_purchase=("date", "max"),
+        purchases=("date", "size"),
+        spend=("amount", "sum"),
+    )
     pop = model.pop
-    traits = pd.DataFrame({"customer_id": pop.customer_id, "persona": np.where(pop.rational, "rational", "emotional"), "deal_seeker": pop.deal_seeker}).set_index("customer_id")
+    traits = pd.DataFrame(
+        {
+            "customer_id": pop.customer_id,
+            "persona": np.where(pop.rational, "rational", "emotional"),
+            "deal_seeker": pop.deal_seeker,
+        }
+    ).set_index("customer_id")
     customers_ = bought.join(traits, how="left").reset_index()
     # customers who moved away are no longer in the market: their traits are unknown (empty)
     customers_["persona"] = customers_.persona.fillna("")
     customers_["deal_seeker"] = customers_.deal_seeker.map({True: "True", False: "False"}).fillna("")
     customers_["spend"] = customers_.spend.round(2)
-    return {"customers": customers_.sort_values("customer_id"), "purchases": purchases.sort_values(["date", "customer_id"], kind="stable"), "complaints": complaints, "lost": lost.sort_values(["left_on", "customer_id"], kind="stable")}
+    return {
+        "customers": customers_.sort_values("customer_id"),
+        "purchases": purchases.sort_values(["date", "customer_id"], kind="stable"),
+        "complaints": complaints,
+        "lost": lost.sort_values(["left_on", "customer_id"], kind="stable"),
+    }
 
 
 def write(folder: Path = FOLDER, **options) -> list[Path]:
@@ -70,7 +102,9 @@ def write(folder: Path = FOLDER, **options) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m simulation.data.synthetic_crm", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m simulation.data.synthetic_crm", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--check", action="store_true", help="compare the shipped files with a rebuild")
     parser.add_argument("--out", type=Path, default=FOLDER)
     args = parser.parse_args(argv)
@@ -81,7 +115,10 @@ def main(argv=None) -> int:
             for path in write(Path(tmp)):
                 shipped = FOLDER / path.name
                 if not shipped.is_file() or shipped.read_bytes() != path.read_bytes():
-                    print(f"{shipped} differs from a rebuild: run python -m simulation.data.synthetic_crm", file=sys.stderr)
+                    print(
+                        f"{shipped} differs from a rebuild: run python -m simulation.data.synthetic_crm",
+                        file=sys.stderr,
+                    )
                     return 1
         print("the shipped synthetic CRM export matches a rebuild")
         return 0

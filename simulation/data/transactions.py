@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import functools
 import csv
 import datetime
+import functools
 import gzip
 import io
 import itertools
@@ -62,8 +62,19 @@ MAX_SHOWN = 10
 DELIMITERS = (",", ";", "\t", "|")
 #: Date formats tried, in this order, when no ``date_format`` is given; the one that reads the
 #: most rows is used for the whole file.
-DATE_FORMATS = ("ISO8601", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y",
-                "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M", "%d.%m.%Y %H:%M")
+DATE_FORMATS = (
+    "ISO8601",
+    "%Y%m%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+)
 DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 EARLIEST = pd.Timestamp.min.ceil("D")  # the first whole day a timestamp holds: 1677-09-22
 #: A time of day followed by a UTC offset (Z, +02:00, -0500): the end of an ISO date with a zone.
@@ -78,8 +89,15 @@ class TransactionFileError(ValueError):
 
 # --- reading the bytes ------------------------------------------------------------------------
 
-_SIGNATURES = ((b"PK\x03\x04", N_("data.kind_zip")), (b"\xd0\xcf\x11\xe0", N_("data.kind_xls")), (b"%PDF", N_("data.kind_pdf")))
-EXPECTED = {"amount": N_("data.expect_amount"), "quantity": N_("data.expect_quantity")}  # what a number column allows
+_SIGNATURES = (
+    (b"PK\x03\x04", N_("data.kind_zip")),
+    (b"\xd0\xcf\x11\xe0", N_("data.kind_xls")),
+    (b"%PDF", N_("data.kind_pdf")),
+)
+EXPECTED = {
+    "amount": N_("data.expect_amount"),
+    "quantity": N_("data.expect_quantity"),
+}  # what a number column allows
 #: The file is read and checked this many bytes at a time: the loader holds one piece of text at
 #: once, besides the compact columns it returns.
 BLOCK_BYTES = 1 << 20
@@ -99,7 +117,7 @@ class _Counted:
     def read(self, size: int = -1) -> bytes:
         if self.head:
             data = self.head if size < 0 else self.head[:size]
-            self.head = self.head[len(data):]
+            self.head = self.head[len(data) :]
         else:
             data = self.stream.read(size)
         self.count += len(data)
@@ -185,9 +203,13 @@ def _whole_lines(blocks: Iterator[str], name: str) -> Iterator[tuple[str, int]]:
         try:
             text = next(blocks, None)
         except UnicodeDecodeError as error:
-            raise TransactionFileError(t("data.encoding", source=name, line=seen + error.object[: error.start].count(b"\n") + 1)) from None
+            raise TransactionFileError(
+                t("data.encoding", source=name, line=seen + error.object[: error.start].count(b"\n") + 1)
+            ) from None
         except (EOFError, zlib.error, gzip.BadGzipFile) as error:  # a damaged .gz file
-            raise TransactionFileError(t("data.bad_csv", source=name, line=seen + 1, problem=str(error))) from None
+            raise TransactionFileError(
+                t("data.bad_csv", source=name, line=seen + 1, problem=str(error))
+            ) from None
         if text is None:
             break
         seen += text.count("\n")
@@ -216,7 +238,9 @@ def _header(text: str, name: str) -> tuple[list[str], str, str, int]:
     try:
         header = next(reader, None)
     except csv.Error as error:
-        raise TransactionFileError(t("data.bad_csv", source=name, line=reader.line_num, problem=str(error))) from None
+        raise TransactionFileError(
+            t("data.bad_csv", source=name, line=reader.line_num, problem=str(error))
+        ) from None
     if header is None or not any(cell.strip() for cell in header):
         raise TransactionFileError(t("data.empty", source=name))
     return header, delimiter, lines.read(), reader.line_num + 1
@@ -265,9 +289,19 @@ def _read_fast(text: str, first: int, delimiter: str, width: int, where: dict[st
 
     def read(as_numbers: bool) -> pd.DataFrame:
         dtype = {i: (np.float64 if as_numbers and c in numeric else object) for c, i in where.items()}
-        return pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(max(int(fields.max()), width)),
-                           usecols=sorted(where.values()), dtype=dtype, na_filter=False, skip_blank_lines=False,
-                           index_col=False, quoting=csv.QUOTE_NONE, engine="c")
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(max(int(fields.max()), width)),
+            usecols=sorted(where.values()),
+            dtype=dtype,
+            na_filter=False,
+            skip_blank_lines=False,
+            index_col=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
 
     try:
         frame, parsed = read(True), True
@@ -291,17 +325,26 @@ def _read_fast(text: str, first: int, delimiter: str, width: int, where: dict[st
     lines = np.arange(first, first + ends.size, dtype=np.int64)
     # an empty cell needs two delimiters in a row, one at the start or end of a line, a short
     # line, or white space; without any of them no cell is empty and none is looked at
-    gaps = strip or (fields < width).any() or text[0] == delimiter or text[-1] == delimiter or any(
-        s in text for s in (delimiter * 2, "\n" + delimiter, delimiter + "\n", delimiter + "\r"))
+    gaps = (
+        strip
+        or (fields < width).any()
+        or text[0] == delimiter
+        or text[-1] == delimiter
+        or any(s in text for s in (delimiter * 2, "\n" + delimiter, delimiter + "\n", delimiter + "\r"))
+    )
     piece = _Piece(cells, numbers, {} if gaps else None, lines, [])
     odd = fields != width
-    blank = np.logical_and.reduce([piece.is_empty(c) for c in where]) if gaps and not numbers else np.zeros(ends.size, dtype=bool)
+    blank = (
+        np.logical_and.reduce([piece.is_empty(c) for c in where])
+        if gaps and not numbers
+        else np.zeros(ends.size, dtype=bool)
+    )
     check = np.flatnonzero(blank | odd)
     if not check.size:
         return piece
     drop = np.zeros(ends.size, dtype=bool)
     for k in check:
-        line = data[starts[k]:starts[k] + length[k]].tobytes().decode("utf-8")
+        line = data[starts[k] : starts[k] + length[k]].tobytes().decode("utf-8")
         if not line.replace(delimiter, "").strip():
             drop[k] = True  # a blank line holds no purchase
         elif odd[k]:
@@ -330,10 +373,18 @@ def _read_csv(text: str, first: int, delimiter: str, width: int, where: dict[str
             rows.append(row)
             lines.append(first + reader.line_num - 1)
     except csv.Error as error:
-        raise TransactionFileError(t("data.bad_csv", source=name, line=first + reader.line_num - 1, problem=str(error))) from None
+        raise TransactionFileError(
+            t("data.bad_csv", source=name, line=first + reader.line_num - 1, problem=str(error))
+        ) from None
     take = operator.itemgetter(*where.values())
     columns = zip(*map(take, rows)) if rows else ([] for _ in where)
-    piece = _Piece({c: pd.Series(column, dtype=object).str.strip() for c, column in zip(where, columns)}, {}, {}, np.array(lines, dtype=np.int64), wrong)
+    piece = _Piece(
+        {c: pd.Series(column, dtype=object).str.strip() for c, column in zip(where, columns)},
+        {},
+        {},
+        np.array(lines, dtype=np.int64),
+        wrong,
+    )
     if rows:
         blank = np.logical_and.reduce([piece.is_empty(c) for c in where])
         if blank.any():
@@ -359,14 +410,20 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
                 break
     missing = [c for c in REQUIRED if c not in found]
     if missing:
-        raise TransactionFileError(t(
-            "data.missing_columns", source=source, missing=", ".join(missing),
-            found=", ".join(h.strip() for h in header) or "-",
-            allowed="; ".join(f"{c}: {', '.join(ALIASES[c])}" for c in REQUIRED)))
+        raise TransactionFileError(
+            t(
+                "data.missing_columns",
+                source=source,
+                missing=", ".join(missing),
+                found=", ".join(h.strip() for h in header) or "-",
+                allowed="; ".join(f"{c}: {', '.join(ALIASES[c])}" for c in REQUIRED),
+            )
+        )
     return found
 
 
 # --- checking the values ---------------------------------------------------------------------
+
 
 def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:37] + "..."
@@ -424,7 +481,7 @@ def _today(today) -> datetime.date:
     whichever is later (a time converted to UTC may already be tomorrow's date there)."""
     if today is not None:
         return pd.Timestamp(today).date()
-    return max(datetime.date.today(), datetime.datetime.now(datetime.timezone.utc).date())
+    return max(datetime.date.today(), datetime.datetime.now(datetime.UTC).date())
 
 
 def _is_a_date(value: str, fmt: str | None) -> bool:
@@ -467,7 +524,10 @@ class _Dates:
             dates = _read_dates(values, fmt).to_numpy()
             missing = np.isnat(dates)
             self.counts[fmt] += int((~missing & present).sum())
-            self.problems[fmt].add(np.flatnonzero(missing | (dates >= self.after)), functools.partial(self._problem, fmt, text, lines, dates))
+            self.problems[fmt].add(
+                np.flatnonzero(missing | (dates >= self.after)),
+                functools.partial(self._problem, fmt, text, lines, dates),
+            )
             self.parts[fmt].append(dates)
         self.rows += len(lines)
         best = max(self.counts[f] for f in self.candidates)
@@ -484,10 +544,24 @@ class _Dates:
         if value == "":
             return lines[k], 2, N_("data.blank"), where
         if not np.isnat(dates[k]):
-            return lines[k], 2, N_("data.input.dates.future"), {**where, "value": _shown(value), "today": self.latest.isoformat()}
+            return (
+                lines[k],
+                2,
+                N_("data.input.dates.future"),
+                {**where, "value": _shown(value), "today": self.latest.isoformat()},
+            )
         if _is_a_date(value, fmt):
-            return lines[k], 2, N_("data.input.dates.out_of_range"), {
-                **where, "value": _shown(value), "earliest": EARLIEST.date().isoformat(), "today": self.latest.isoformat()}
+            return (
+                lines[k],
+                2,
+                N_("data.input.dates.out_of_range"),
+                {
+                    **where,
+                    "value": _shown(value),
+                    "earliest": EARLIEST.date().isoformat(),
+                    "today": self.latest.isoformat(),
+                },
+            )
         return lines[k], 2, N_("data.not_a_date"), {**where, "value": _shown(value)}
 
     def chosen(self, name: str) -> tuple[str, str | None]:
@@ -495,10 +569,19 @@ class _Dates:
         ambiguous file."""
         fmt = max(self.candidates, key=lambda f: self.counts[f])  # ties: the first in DATE_FORMATS
         pair = ("%d/%m/%Y", "%m/%d/%Y")
-        if not self.given and fmt in pair and set(pair) <= set(self.candidates) and self.counts[pair[0]] == self.counts[pair[1]]:
+        if (
+            not self.given
+            and fmt in pair
+            and set(pair) <= set(self.candidates)
+            and self.counts[pair[0]] == self.counts[pair[1]]
+        ):
             raise TransactionFileError(t("data.ambiguous_dates", source=name, example=self.example))
         used = fmt if self.given or self.counts[fmt] > 0 else None
-        allowed = t("data.allowed_date_format", format=used) if used and used != "ISO8601" else t("data.allowed_date_any")
+        allowed = (
+            t("data.allowed_date_format", format=used)
+            if used and used != "ISO8601"
+            else t("data.allowed_date_any")
+        )
         return fmt, allowed
 
     def column(self, fmt: str) -> np.ndarray:
@@ -507,7 +590,9 @@ class _Dates:
         return np.concatenate(parts) if parts else np.empty(0, dtype="datetime64[ns]")
 
 
-def _number_problems(column: str, raw: pd.Series, values: np.ndarray, empty: np.ndarray, lines: np.ndarray, problems: _Problems) -> None:
+def _number_problems(
+    column: str, raw: pd.Series, values: np.ndarray, empty: np.ndarray, lines: np.ndarray, problems: _Problems
+) -> None:
     text = raw.to_numpy()
     bad = ~np.isfinite(values) | (values < 0)
     if column == "quantity":
@@ -538,7 +623,9 @@ def _progress_bar(progress: bool | None, size: int | None, name: str):
     return tqdm(total=size, unit="B", unit_scale=True, desc=Path(name).name, leave=False)
 
 
-def load_transactions(path_or_buffer, *, date_format: str | None = None, today=None, progress: bool | None = None) -> pd.DataFrame:
+def load_transactions(
+    path_or_buffer, *, date_format: str | None = None, today=None, progress: bool | None = None
+) -> pd.DataFrame:
     """A validated transaction log, one row per purchase, in file order.
 
     ``path_or_buffer``: a path, or an open file (text or bytes), holding a CSV with a header line.
@@ -574,7 +661,17 @@ def load_transactions(path_or_buffer, *, date_format: str | None = None, today=N
         bar = _progress_bar(progress, size, name)
         if bar is not None:
             stack.callback(bar.close)
-        return _check(itertools.chain([(text, line)], pieces), len(header), delimiter, where, name, date_format, today, bar, counted)
+        return _check(
+            itertools.chain([(text, line)], pieces),
+            len(header),
+            delimiter,
+            where,
+            name,
+            date_format,
+            today,
+            bar,
+            counted,
+        )
 
 
 def _check(pieces, width, delimiter, where, name, date_format, today, bar, counted) -> pd.DataFrame:
@@ -588,19 +685,34 @@ def _check(pieces, width, delimiter, where, name, date_format, today, bar, count
     for text, first in pieces:
         if not text:
             continue
-        piece = _read_fast(text, first, delimiter, width, where) or _read_csv(text, first, delimiter, width, where, name)
+        piece = _read_fast(text, first, delimiter, width, where) or _read_csv(
+            text, first, delimiter, width, where, name
+        )
         del text
         wrong, lines = piece.wrong, piece.lines
-        problems.add(np.arange(len(wrong)), lambda k: (wrong[k][0], 0, N_("data.bad_width"), {"line": wrong[k][0], "found": wrong[k][1], "expected": width}))
+        problems.add(
+            np.arange(len(wrong)),
+            lambda k, wrong=wrong: (
+                wrong[k][0],
+                0,
+                N_("data.bad_width"),
+                {"line": wrong[k][0], "found": wrong[k][1], "expected": width},
+            ),
+        )
         if bar is not None and counted is not None:
             bar.update(counted.count - bar.n)
         if not len(lines):
             continue
         rows_read += len(lines)
-        problems.add(np.flatnonzero(piece.is_empty("customer_id")), lambda k: (lines[k], 1, N_("data.blank"), {"line": lines[k], "column": "customer_id"}))
+        problems.add(
+            np.flatnonzero(piece.is_empty("customer_id")),
+            lambda k: (lines[k], 1, N_("data.blank"), {"line": lines[k], "column": "customer_id"}),  # noqa: B023 - called at once
+        )
         local, uniques = pd.factorize(piece.cells.pop("customer_id"))
         # a new id takes the number offered to it; a known one keeps its own (C speed, no loop here)
-        known = np.fromiter(map(ids.setdefault, uniques, itertools.count(numbered)), dtype=np.int64, count=len(uniques))
+        known = np.fromiter(
+            map(ids.setdefault, uniques, itertools.count(numbered)), dtype=np.int64, count=len(uniques)
+        )
         numbered += len(uniques)
         codes.append(known[local].astype(np.int32 if numbered < 2**31 else np.int64))
         empty = piece.is_empty("date")
@@ -621,10 +733,21 @@ def _check(pieces, width, delimiter, where, name, date_format, today, bar, count
     total = problems.count + dates.problems[fmt].count
     if total:
         problems.merge(dates.problems[fmt].first)
-        allowed = {1: t("data.allowed_id"), 2: allowed_date, 3: t(EXPECTED["amount"]), 4: t(EXPECTED["quantity"])}
-        texts = [tn(key, values["found"], **values) if rank == 0 else t(key, **{"allowed": allowed[rank], **values})
-                 for _, rank, key, values in problems.first]
-        raise TransactionFileError(tn("data.problems", total, source=name, count=total, shown="\n  ".join(texts)))
+        allowed = {
+            1: t("data.allowed_id"),
+            2: allowed_date,
+            3: t(EXPECTED["amount"]),
+            4: t(EXPECTED["quantity"]),
+        }
+        texts = [
+            tn(key, values["found"], **values)
+            if rank == 0
+            else t(key, **{"allowed": allowed[rank], **values})
+            for _, rank, key, values in problems.first
+        ]
+        raise TransactionFileError(
+            tn("data.problems", total, source=name, count=total, shown="\n  ".join(texts))
+        )
     index = np.empty(numbered, dtype=object)
     index[np.fromiter(ids.values(), dtype=np.int64, count=len(ids))] = list(ids)
     del ids
@@ -653,15 +776,18 @@ def load_cdnow(*, sample: bool = False) -> pd.DataFrame:
     if sample:
         ids = set(CDNOW_SAMPLE_IDS.read_text(encoding="ascii").split())
         raw = raw[raw.customer_id.isin(ids)].reset_index(drop=True)
-    return pd.DataFrame({
-        "customer_id": raw.customer_id,
-        "date": pd.to_datetime(raw.date, format="%Y%m%d"),
-        "amount": raw.dollar_value.astype(float),
-        "quantity": raw.number_of_cds.astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": raw.customer_id,
+            "date": pd.to_datetime(raw.date, format="%Y%m%d"),
+            "amount": raw.dollar_value.astype(float),
+            "quantity": raw.number_of_cds.astype(float),
+        }
+    )
 
 
 # --- summaries for calibration ------------------------------------------------------------------
+
 
 def _purchase_days(tx: pd.DataFrame) -> pd.DataFrame:
     """One row per customer and purchase day, amounts added: a purchase occasion."""
@@ -701,13 +827,15 @@ def customer_summary(tx: pd.DataFrame, calibration_end, observation_end=None, *,
     g = calibration.groupby("customer_id")
     first, last, frequency = g.date.min(), g.date.max(), g.size() - 1
     repeat_spend = g.amount.sum() - g.amount.first()  # days are sorted: first() is the first day
-    summary = pd.DataFrame({
-        "frequency": frequency.astype(int),
-        "recency": (last - first).dt.days / 7.0,
-        "T": (end - first).dt.days / 7.0,
-        "monetary": (repeat_spend / frequency.where(frequency > 0)).fillna(0.0),
-        "first": first,
-    })
+    summary = pd.DataFrame(
+        {
+            "frequency": frequency.astype(int),
+            "recency": (last - first).dt.days / 7.0,
+            "T": (end - first).dt.days / 7.0,
+            "monetary": (repeat_spend / frequency.where(frequency > 0)).fillna(0.0),
+            "first": first,
+        }
+    )
     summary.index.name = "customer_id"
     if observation_end is not None:
         stop = pd.Timestamp(observation_end)

@@ -17,7 +17,15 @@ import numpy as np
 from simulation.config.tactics import TACTICS
 
 TACTIC_COSTS = tuple(f"{name}_cost" for name in TACTICS)
-COSTS = ("cost_of_goods", "acquisition_cost", "retention_cost", "winback_cost", *TACTIC_COSTS, "research_cost", "fixed_cost")
+COSTS = (
+    "cost_of_goods",
+    "acquisition_cost",
+    "retention_cost",
+    "winback_cost",
+    *TACTIC_COSTS,
+    "research_cost",
+    "fixed_cost",
+)
 MOTIVES = ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")
 
 FLOWS = (
@@ -58,7 +66,16 @@ STOCKS = (
 )
 METRICS = FLOWS + STOCKS
 MONEY = ("revenue", *COSTS, "discounts", "profit")
-LEVELS = ("price", "brand", "satisfaction", "trust", "loyal_share", "reference_price", "deal_seeker_share", "market_share")
+LEVELS = (
+    "price",
+    "brand",
+    "satisfaction",
+    "trust",
+    "loyal_share",
+    "reference_price",
+    "deal_seeker_share",
+    "market_share",
+)
 COUNTS = tuple(m for m in METRICS if m not in MONEY and m not in LEVELS)
 
 
@@ -100,7 +117,9 @@ def close_week(model) -> None:
     supplier = np.add(pop.supplier, 1, dtype=np.intp)  # 0 = no supplier
     # count each supplier's customers by kind in one pass: kind 0-3 = deal-seeker (1) + loyal (2)
     loyal = pop.trust >= model.settings.trust.loyalty_threshold
-    by_kind = np.bincount(supplier * 4 + pop.deal_seeker + 2 * loyal, minlength=4 * (n_firms + 1)).reshape(n_firms + 1, 4)[1:]
+    by_kind = np.bincount(supplier * 4 + pop.deal_seeker + 2 * loyal, minlength=4 * (n_firms + 1)).reshape(
+        n_firms + 1, 4
+    )[1:]
     counts = by_kind.sum(axis=1)
     safe = np.maximum(counts, 1)
     data = ledger.data[ledger.week]
@@ -113,7 +132,11 @@ def close_week(model) -> None:
     data[:, idx["loyal_share"]] = (by_kind[:, 2] + by_kind[:, 3]) / safe
     for name in ("satisfaction", "trust", "reference_price"):
         data[:, idx[name]] = np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1)[1:] / safe
-    data[:, idx["retention_cost"]] += np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * counts
-    data[:, idx["fixed_cost"]] += np.array([firm.params.fixed_cost_per_week for firm in model.firms]) * model.present
+    data[:, idx["retention_cost"]] += (
+        np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * counts
+    )
+    data[:, idx["fixed_cost"]] += (
+        np.array([firm.params.fixed_cost_per_week for firm in model.firms]) * model.present
+    )
     costs = sum(data[:, idx[c]] for c in COSTS)
     data[:, idx["profit"]] = data[:, idx["revenue"]] - costs

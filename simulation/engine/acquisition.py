@@ -15,7 +15,9 @@ import numpy as np
 
 def reach_prospects(model) -> None:
     pop = model.pop
-    prospects = np.flatnonzero((pop.supplier < 0) if model.absent is None else (pop.supplier < 0) & ~model.absent)
+    prospects = np.flatnonzero(
+        (pop.supplier < 0) if model.absent is None else (pop.supplier < 0) & ~model.absent
+    )
     if prospects.size == 0:
         return
     draws = [model.chance(f"acquisition/{f}", prospects) for f in range(model.n_firms)]

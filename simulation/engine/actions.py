@@ -62,7 +62,11 @@ class FirmActions:
     def last_week(self, metric: str) -> float:
         """What the ledger counted for this firm last week (0 in the first week)."""
         model = self.model
-        return model.ledger.data[model.week - 1, self.index, model.ledger.index[metric]] if model.week > 0 else 0.0
+        return (
+            model.ledger.data[model.week - 1, self.index, model.ledger.index[metric]]
+            if model.week > 0
+            else 0.0
+        )
 
     def recent_buyers(self) -> np.ndarray:
         """Slots that bought from the firm last week and are still its customers."""
@@ -145,12 +149,16 @@ class FirmActions:
         pop.coupon_uses[idx] = uses
 
     # --- switching costs (001: the carrot and the stick) ----------------------------------
-    def credit_points(self, idx: np.ndarray, amount: np.ndarray, switching_cost: float, full_balance: float) -> None:
+    def credit_points(
+        self, idx: np.ndarray, amount: np.ndarray, switching_cost: float, full_balance: float
+    ) -> None:
         """Points worth ``amount`` are credited; the balance is a financial switching cost that
         grows to ``switching_cost`` at ``full_balance`` and is forfeited on leaving."""
         pop = self.model.pop
         pop.points[idx] += amount
-        pop.financial_cost[idx] = np.maximum(pop.financial_cost[idx], switching_cost * np.minimum(pop.points[idx] / full_balance, 1.0))
+        pop.financial_cost[idx] = np.maximum(
+            pop.financial_cost[idx], switching_cost * np.minimum(pop.points[idx] / full_balance, 1.0)
+        )
 
     def add_financial_cost(self, idx: np.ndarray, amount: float) -> None:
         """A financial switching cost of ``amount`` more (e.g. points given with a win-back offer)."""
@@ -171,7 +179,9 @@ class FirmActions:
         failure lifts satisfaction (the recovery paradox, ``engine.experience.resolve``)."""
         experience.resolve(self.model, idx, complaint=complaint)
 
-    def improve(self, quality: float | None = None, service: float | None = None, service_cap: float = 1.0) -> None:
+    def improve(
+        self, quality: float | None = None, service: float | None = None, service_cap: float = 1.0
+    ) -> None:
         """Better product or service for good: quality rises by ``quality`` (at most to 1);
         service rises by ``service`` and is then held at most at ``service_cap`` (a team that
         learns from complaints improves service only up to what it can reach)."""

@@ -47,7 +47,11 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
     # per firm and persona (column 0 emotional, 1 rational) and looked up per customer.
     w_quality = np.array([0.5 * p.quality_weight, p.quality_weight])
     w_service = np.array([p.service_weight, 0.5 * p.service_weight])
-    by_persona = model.quality[:, None] * w_quality + model.service[:, None] * w_service + p.brand_weight * model.brand[:, None]
+    by_persona = (
+        model.quality[:, None] * w_quality
+        + model.service[:, None] * w_service
+        + p.brand_weight * model.brand[:, None]
+    )
     v = np.take(by_persona, pop.rational[idx], axis=1)  # (firms, customers); True picks column 1
 
     # price against the reference price; a loss weighs ``loss_aversion`` times a gain
@@ -70,7 +74,12 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
     tied = np.flatnonzero(current >= 0)
     who = idx[tied]
     loyalty = np.where(pop.deal_seeker[who], model.settings.customers.deal_seeker_loyalty, 1.0)
-    v[current[tied], tied] += loyalty * (p.habit + p.relational_switching_cost * pop.trust[who]) + model.lock_in + pop.procedural_cost[who] + pop.financial_cost[who]
+    v[current[tied], tied] += (
+        loyalty * (p.habit + p.relational_switching_cost * pop.trust[who])
+        + model.lock_in
+        + pop.procedural_cost[who]
+        + pop.financial_cost[who]
+    )
     # a customer dropped by a firm (repositioning) cannot buy from it until the ban ends
     banned_by = pop.banned_by[idx]
     banned = np.flatnonzero((banned_by >= 0) & (pop.banned_until[idx] > model.week))
@@ -116,12 +125,20 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     idx = idx[~is_referred]
 
     current = pop.supplier[idx]
-    search = p.search_base + p.search_if_dissatisfied * (1.0 - pop.satisfaction[idx]) ** 2 + p.search_deal_seeker * pop.deal_seeker[idx]
+    search = (
+        p.search_base
+        + p.search_if_dissatisfied * (1.0 - pop.satisfaction[idx]) ** 2
+        + p.search_deal_seeker * pop.deal_seeker[idx]
+    )
     search += _price_alarm(model, idx, current)
     # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
     # habit look around; otherwise an open offer counts only when they look around by themselves
     # a reminder from their own supplier brings a purchase there without shopping around
-    habitual = (current >= 0) & ((model.chance("search", idx) >= search) | model.reminded[idx]) & ~model.prompted[idx]
+    habitual = (
+        (current >= 0)
+        & ((model.chance("search", idx) >= search) | model.reminded[idx])
+        & ~model.prompted[idx]
+    )
     buyers.append(idx[habitual])
     firms.append(current[habitual].astype(np.int64))
 

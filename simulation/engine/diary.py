@@ -48,8 +48,14 @@ class CustomerView:
         return [t("story.week", week=row.week, what=row.what) for row in self.story.itertuples() if row.what]
 
     def __str__(self) -> str:
-        head = t("story.customer_deal_seeker" if self.deal_seeker else "story.customer", customer=self.customer_id, persona=self.persona,
-                 supplier=self.supplier, satisfaction=self.satisfaction, trust=self.trust)
+        head = t(
+            "story.customer_deal_seeker" if self.deal_seeker else "story.customer",
+            customer=self.customer_id,
+            persona=self.persona,
+            supplier=self.supplier,
+            satisfaction=self.satisfaction,
+            trust=self.trust,
+        )
         return "\n".join([head, *self.narrative()])
 
 
@@ -58,7 +64,7 @@ class Diary:
 
     def __init__(self, model, follow):
         self.model = model
-        self.slots = np.asarray(sorted(set(int(s) for s in follow)), dtype=np.int64)
+        self.slots = np.asarray(sorted({int(s) for s in follow}), dtype=np.int64)
         if self.slots.size and (self.slots.min() < 0 or self.slots.max() >= model.pop.n):
             raise ValueError(f"follow: slots must be between 0 and {model.pop.n - 1}")
         self.rows: list[dict] = []
@@ -106,7 +112,11 @@ class Diary:
         left = ""
         if ev & P.EV_LEFT and pop.ended_week[slot] == m.week:
             firm, motive = m.firms[int(pop.ended_firm[slot])].name, int(pop.ended_motive[slot])
-            left = t("story.dropped", firm=firm) if motive == P.REPOSITIONED else t("story.left", firm=firm, motive=t(MOTIVE[P.MOTIVE_KEYS[motive]]))
+            left = (
+                t("story.dropped", firm=firm)
+                if motive == P.REPOSITIONED
+                else t("story.left", firm=firm, motive=t(MOTIVE[P.MOTIVE_KEYS[motive]]))
+            )
             # in the order of the week (model.step): dropped, moved, drifted or lured away before
             # the purchase; a complaint-driven exit after the failure and the complaint
             if motive != P.COMPLAINT:
@@ -131,7 +141,21 @@ class Diary:
         return "; ".join(parts)
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=["week", "slot", "customer_id", "supplier", "paid", "satisfaction", "trust", "complaint_open", "events", "what"])
+        return pd.DataFrame(
+            self.rows,
+            columns=[
+                "week",
+                "slot",
+                "customer_id",
+                "supplier",
+                "paid",
+                "satisfaction",
+                "trust",
+                "complaint_open",
+                "events",
+                "what",
+            ],
+        )
 
     def view(self, slot: int) -> CustomerView:
         m, pop = self.model, self.model.pop
@@ -151,7 +175,9 @@ class Diary:
         story = None
         if slot in set(self.slots.tolist()):
             frame = self.frame()
-            story = frame[(frame.slot == slot) & (frame.customer_id == pop.customer_id[slot])].reset_index(drop=True)
+            story = frame[(frame.slot == slot) & (frame.customer_id == pop.customer_id[slot])].reset_index(
+                drop=True
+            )
         return CustomerView(
             slot=slot,
             customer_id=int(pop.customer_id[slot]),

@@ -81,7 +81,11 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     # trust grows with a satisfying purchase, falls with a bad one
     satisfying = gap >= -e.tolerance
     trust = pop.trust[buyers]
-    trust = np.where(satisfying, trust + tr.gain_per_satisfying_purchase * (1.0 - trust), trust * (1.0 - tr.loss_per_bad_purchase))
+    trust = np.where(
+        satisfying,
+        trust + tr.gain_per_satisfying_purchase * (1.0 - trust),
+        trust * (1.0 - tr.loss_per_bad_purchase),
+    )
     pop.trust[buyers] = trust
     good = buyers[satisfying]
     pop.satisfying_purchases[good] += 1

@@ -24,7 +24,9 @@ def usual_interval(model, firm: int, idx=slice(None)) -> np.ndarray:
     pop = model.pop
     count = pop.crm_count[firm, idx]
     span = np.maximum(pop.crm_last[firm, idx] - pop.crm_first[firm, idx], 1)
-    return np.where(count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.settings.customers.purchase_rate_median)
+    return np.where(
+        count >= 2, span / np.maximum(count - 1, 1), 1.0 / model.settings.customers.purchase_rate_median
+    )
 
 
 def weekly_value(model, firm: int, idx: np.ndarray) -> np.ndarray:
@@ -82,10 +84,15 @@ class LifeCycle:
             who = slots[mover]
             self._ghosts.append(
                 {
-                    "firm": firm, "slot": who, "customer_id": pop.customer_id[who],
-                    "first": pop.crm_first[firm, who], "last": last[firm, mover],
-                    "spend": pop.crm_spend[firm, who], "complaint": pop.complaint_open[who],
-                    "was_customer": pop.supplier[who] == firm, "due": due,
+                    "firm": firm,
+                    "slot": who,
+                    "customer_id": pop.customer_id[who],
+                    "first": pop.crm_first[firm, who],
+                    "last": last[firm, mover],
+                    "spend": pop.crm_spend[firm, who],
+                    "complaint": pop.complaint_open[who],
+                    "was_customer": pop.supplier[who] == firm,
+                    "due": due,
                     "due_early": np.maximum(week + 1, np.minimum(due, last[firm, mover] + 13)),
                 }
             )

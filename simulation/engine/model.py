@@ -28,6 +28,7 @@ the policy, not from reshuffled luck, and comparisons need fewer replications.
 from __future__ import annotations
 
 import zlib
+from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
@@ -48,6 +49,10 @@ from simulation.engine.diary import CustomerView, Diary
 from simulation.engine.firms import Firm
 from simulation.engine.life_cycle import LifeCycle
 from simulation.engine.network import random_network
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from simulation.engine.population import (
     COMPETITOR,
     EV_ARRIVED,
@@ -73,9 +78,19 @@ class MarketModel(mesa.Model):
         >>> model = build_market(load_preset("baseline"), seed=1).run()
     """
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None, *, firms: list[Firm] | None = None, follow=(), record: bool = False):
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | np.random.SeedSequence | None = None,
+        *,
+        firms: list[Firm] | None = None,
+        follow=(),
+        record: bool = False,
+    ):
         if firms is None:
-            raise TypeError("MarketModel needs the firms with their strategies and policies: build the market with simulation.policies.build_market(scenario, seed)")
+            raise TypeError(
+                "MarketModel needs the firms with their strategies and policies: build the market with simulation.policies.build_market(scenario, seed)"
+            )
         if [f.params for f in firms] != list(scenario.firms):
             raise ValueError("firms: their parameters must be the scenario's firms, in the same order")
         if seed is None:
@@ -92,7 +107,9 @@ class MarketModel(mesa.Model):
         self.week = 0
         self.firms = list(firms)
         self.actions = [FirmActions(self, f) for f in range(self.n_firms)]  # what each firm's policies may do
-        self._event_firms = [scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events]
+        self._event_firms = [
+            scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events
+        ]
         self.quality = np.array([p.quality for p in scenario.firms])
         self.service = np.array([p.service for p in scenario.firms])
         self.brand = np.array([p.brand for p in scenario.firms])
@@ -116,9 +133,13 @@ class MarketModel(mesa.Model):
         # slots, in the order they join); None when everyone is there from the start. They have
         # no purchase occasions, are not reached by marketing or word of mouth and do not move.
         joining = scenario.customers.joining_per_week
-        self.joining_slots = np.concatenate([[0], np.cumsum(joining, dtype=np.int64)])  # week k: slots [k] to [k+1]
+        self.joining_slots = np.concatenate(
+            [[0], np.cumsum(joining, dtype=np.int64)]
+        )  # week k: slots [k] to [k+1]
         self.absent = np.arange(self.pop.n) < self.joining_slots[-1] if self.joining_slots[-1] else None
-        self.network = random_network(self.pop.n, scenario.customers.ties_per_customer, self.stream("network"))
+        self.network = random_network(
+            self.pop.n, scenario.customers.ties_per_customer, self.stream("network")
+        )
         self.next_id = self.pop.n
         self.prompted = np.zeros(self.pop.n, dtype=bool)  # look around at an occasion this week
         self.reminded = np.zeros(self.pop.n, dtype=bool)  # buy from the current supplier this week
@@ -148,7 +169,9 @@ class MarketModel(mesa.Model):
         rng = self._streams.get(name)
         if rng is None:
             key = (*self._root.spawn_key, zlib.crc32(name.encode()))
-            rng = self._streams[name] = np.random.default_rng(np.random.SeedSequence(self._root.entropy, spawn_key=key))
+            rng = self._streams[name] = np.random.default_rng(
+                np.random.SeedSequence(self._root.entropy, spawn_key=key)
+            )
         return rng
 
     def chance(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
@@ -167,7 +190,17 @@ class MarketModel(mesa.Model):
             return
         pop = self.pop
         self.book(f"defections_{MOTIVE_KEYS[motive]}", pop.supplier[idx])
-        self._ended.append((pop.customer_id[idx], pop.supplier[idx], pop.since_week[idx], np.full(idx.size, self.week), np.full(idx.size, motive), pop.lifetime[idx], pop.by_referral[idx].copy()))
+        self._ended.append(
+            (
+                pop.customer_id[idx],
+                pop.supplier[idx],
+                pop.since_week[idx],
+                np.full(idx.size, self.week),
+                np.full(idx.size, motive),
+                pop.lifetime[idx],
+                pop.by_referral[idx].copy(),
+            )
+        )
         end_relationship(pop, idx, motive, self.week)
 
     def archive_spend(self, slots: np.ndarray) -> None:
@@ -184,7 +217,7 @@ class MarketModel(mesa.Model):
         spend = np.concatenate(parts)
         return spend[spend > 0]
 
-    def relationships(self) -> "pd.DataFrame":
+    def relationships(self) -> pd.DataFrame:
         """Every relationship of the run: who, with which firm, from and to which week, why it
         ended (or still running: censored), whether it was a first or a second lifetime, and
         ``entry``: the weeks it had run before the model started watching (survival analyses
@@ -194,10 +227,29 @@ class MarketModel(mesa.Model):
         pop = self.pop
         open_ = np.flatnonzero(pop.supplier >= 0)
         now = self.week
-        parts = list(self._ended) + [(pop.customer_id[open_], pop.supplier[open_], pop.since_week[open_], np.full(open_.size, now), np.zeros(open_.size, dtype=np.int8), pop.lifetime[open_], pop.by_referral[open_])]
+        parts = list(self._ended) + [
+            (
+                pop.customer_id[open_],
+                pop.supplier[open_],
+                pop.since_week[open_],
+                np.full(open_.size, now),
+                np.zeros(open_.size, dtype=np.int8),
+                pop.lifetime[open_],
+                pop.by_referral[open_],
+            )
+        ]
         cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
         names = np.array([f.name for f in self.firms])
-        frame = pd.DataFrame({"customer_id": cols[0], "firm": names[cols[1].astype(np.intp)], "start_week": cols[2] - self.burn_in + 1, "end_week": cols[3] - self.burn_in + 1, "motive": np.array(["", *MOTIVE_KEYS.values()], dtype=object)[cols[4].astype(np.intp)], "lifetime": cols[5]})
+        frame = pd.DataFrame(
+            {
+                "customer_id": cols[0],
+                "firm": names[cols[1].astype(np.intp)],
+                "start_week": cols[2] - self.burn_in + 1,
+                "end_week": cols[3] - self.burn_in + 1,
+                "motive": np.array(["", *MOTIVE_KEYS.values()], dtype=object)[cols[4].astype(np.intp)],
+                "lifetime": cols[5],
+            }
+        )
         frame["referred"] = cols[6]  # the relationship began with a referral (word of mouth, 002)
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
@@ -210,13 +262,20 @@ class MarketModel(mesa.Model):
         a week per firm: the thank-yous, follow-ups and points of last week's buyers)."""
         if firm not in self._recent:
             pop = self.pop
-            self._recent[firm] = np.flatnonzero((pop.crm_last[firm] == self.week - 1) & (pop.supplier == firm))
+            self._recent[firm] = np.flatnonzero(
+                (pop.crm_last[firm] == self.week - 1) & (pop.supplier == firm)
+            )
         return self._recent[firm]
 
     def record(self, kind: str, **columns: np.ndarray) -> None:
         """Keep this week's ``kind`` events (reported weeks only) when the model records them."""
         if self.records is not None and self.week >= self.burn_in:
-            self.records[kind].append({"week": np.full(len(next(iter(columns.values()))), self.reported_week), **{k: np.array(v) for k, v in columns.items()}})
+            self.records[kind].append(
+                {
+                    "week": np.full(len(next(iter(columns.values()))), self.reported_week),
+                    **{k: np.array(v) for k, v in columns.items()},
+                }
+            )
 
     def touch(self, idx: np.ndarray) -> None:
         """A personal contact: the relationship does not fade this week."""
@@ -262,7 +321,7 @@ class MarketModel(mesa.Model):
             self.datacollector.collect(self)
         self.week += 1
 
-    def run(self, progress=None) -> "MarketModel":
+    def run(self, progress=None) -> MarketModel:
         """Run every remaining week (burn-in and reported)."""
         while self.week < self.total_weeks:
             self.step()
@@ -299,7 +358,9 @@ class MarketModel(mesa.Model):
         joiners = np.arange(self.joining_slots[k], self.joining_slots[k + 1])
         self.absent[joiners] = False
         self.pop.events[joiners] |= EV_ARRIVED
-        return np.concatenate([buyers, joiners]), np.concatenate([firms, np.full(joiners.size, self.focal, dtype=firms.dtype)])
+        return np.concatenate([buyers, joiners]), np.concatenate(
+            [firms, np.full(joiners.size, self.focal, dtype=firms.dtype)]
+        )
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
         pop, week = self.pop, self.week
@@ -309,7 +370,9 @@ class MarketModel(mesa.Model):
         self.defect(switching, COMPETITOR)
         newcomers, their_firm = buyers[changed], firms[changed]
         start_relationship(pop, newcomers, their_firm, week, self.settings.trust.initial)
-        referred = newcomers[np.isin(newcomers, self.referred_now)] if self.referred_now.size else newcomers[:0]
+        referred = (
+            newcomers[np.isin(newcomers, self.referred_now)] if self.referred_now.size else newcomers[:0]
+        )
         if referred.size:  # a referred prospect's first purchase: the referral reward is paid now
             pop.by_referral[referred] = True
             self.book("referral_sales", pop.supplier[referred])
@@ -329,7 +392,9 @@ class MarketModel(mesa.Model):
         basket = pop.basket[buyers] * pop.basket_boost[buyers]
         paid = basket * price
         pop.last_paid[buyers] = paid
-        self.record("purchases", customer_id=pop.customer_id[buyers], firm=firms, amount=paid, quantity=basket)
+        self.record(
+            "purchases", customer_id=pop.customer_id[buyers], firm=firms, amount=paid, quantity=basket
+        )
         self.paid_total += float(paid.sum())
         self.book("purchases", firms)
         self.book("revenue", firms, paid)
@@ -347,7 +412,9 @@ class MarketModel(mesa.Model):
         if week >= self.burn_in:
             flat(self._spend)[record] += paid
         pop.last_touch[buyers] = week
-        pop.reference_price[buyers] += self.settings.choice.reference_price_learning * (price - pop.reference_price[buyers])
+        pop.reference_price[buyers] += self.settings.choice.reference_price_learning * (
+            price - pop.reference_price[buyers]
+        )
         pop.events[buyers] |= EV_PURCHASE
 
         # this week's prompts, acquisition contacts and offers are used up
@@ -373,7 +440,9 @@ class MarketModel(mesa.Model):
             raise ValueError("firms: their parameters must be the scenario's firms, in the same order")
         self.settings = scenario
         self.firms = list(firms)
-        self._event_firms = [scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events]
+        self._event_firms = [
+            scenario.firm_index(e.firm) if e.kind == "price_change" else -1 for e in scenario.events
+        ]
         self.total_weeks = scenario.run.burn_in_weeks + scenario.run.weeks
         if self.ledger.data.shape[0] != self.total_weeks:
             self.ledger.resize(self.total_weeks)
@@ -389,9 +458,18 @@ class MarketModel(mesa.Model):
         new = firm.params
         if new.name != old.name or new.role != old.role:
             raise ValueError(f"firms[{index}]: name and role cannot change during a run")
-        if new.enters_week != old.enters_week and (self.present[index] or not new.enters_week or new.enters_week + self.burn_in - 1 <= self.week):
-            raise ValueError(f"firms[{index}]: enters_week can change only for a firm that has not entered yet, and only to a week still to come")
-        for attribute, array in (("price", self.regular_prices), ("unit_cost", self.unit_costs), ("quality", self.quality), ("service", self.service)):
+        if new.enters_week != old.enters_week and (
+            self.present[index] or not new.enters_week or new.enters_week + self.burn_in - 1 <= self.week
+        ):
+            raise ValueError(
+                f"firms[{index}]: enters_week can change only for a firm that has not entered yet, and only to a week still to come"
+            )
+        for attribute, array in (
+            ("price", self.regular_prices),
+            ("unit_cost", self.unit_costs),
+            ("quality", self.quality),
+            ("service", self.service),
+        ):
             if getattr(new, attribute) != getattr(old, attribute):
                 array[index] = getattr(new, attribute)
         if new.brand != old.brand:
@@ -404,7 +482,9 @@ class MarketModel(mesa.Model):
         weeks) to the run, e.g. a trainer's price cut for the next round of a classroom game."""
         firm = self.settings.firm_index(event.firm) if event.kind == "price_change" else -1
         if event.week + self.burn_in - 1 < self.week:
-            raise ValueError(f"events: week {event.week} has already passed (this is reported week {self.reported_week})")
+            raise ValueError(
+                f"events: week {event.week} has already passed (this is reported week {self.reported_week})"
+            )
         self.settings = self.settings.model_copy(update={"events": [*self.settings.events, event]})
         self._event_firms.append(firm)
 

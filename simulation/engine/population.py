@@ -175,7 +175,9 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     crm_spend[f, idx] = crm_count[f, idx] * traits["basket"][idx] * prices[f]
     return Population(
         customer_id=np.arange(n, dtype=np.int64),
-        arrived_week=np.concatenate([joins_in + scenario.run.burn_in_weeks, np.zeros(n - joins_in.size, dtype=np.int32)]),
+        arrived_week=np.concatenate(
+            [joins_in + scenario.run.burn_in_weeks, np.zeros(n - joins_in.size, dtype=np.int32)]
+        ),
         supplier=supplier,
         since_week=np.where(attached, -tenure, 0).astype(np.int32),
         satisfaction=np.where(attached, rng.beta(6, 3, size=n), 0.5),
@@ -220,7 +222,9 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     )
 
 
-def renew(pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random.Generator, week: int, next_id: int) -> int:
+def renew(
+    pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random.Generator, week: int, next_id: int
+) -> int:
     """Newcomers take the given slots (after their occupants moved away). Returns the next free id."""
     k = slots.size
     if k == 0:
@@ -262,7 +266,9 @@ def renew(pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random
     return next_id + k
 
 
-def start_relationship(pop: Population, idx: np.ndarray, firm: np.ndarray | int, week: int, trust0: float) -> None:
+def start_relationship(
+    pop: Population, idx: np.ndarray, firm: np.ndarray | int, week: int, trust0: float
+) -> None:
     """Customers ``idx`` become customers of ``firm``: a new relationship starts from scratch.
 
     It is a second lifetime if the firm's CRM already knows the customer (they came back)."""

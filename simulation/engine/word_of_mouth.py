@@ -16,7 +16,9 @@ import numpy as np
 from simulation.engine.population import EV_REFERRED, flat
 
 
-def _messages(model, senders: np.ndarray, per_year: float, talk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _messages(
+    model, senders: np.ndarray, per_year: float, talk: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """(sender, listener) pairs for this week's messages; ``talk``: a multiplier per sender."""
     rng, net = model.stream("word_of_mouth"), model.network
     senders = senders[net.degree[senders] > 0]
@@ -46,7 +48,12 @@ def spread(model) -> None:
     # np.add.at, not +=: one listener may hear several good words in a week, and each counts
     np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
-    converts = prospect & allowed & (pop.referred_to[listener] < 0) & (model.stream("word_of_mouth").random(listener.size) < p.referral_conversion)
+    converts = (
+        prospect
+        & allowed
+        & (pop.referred_to[listener] < 0)
+        & (model.stream("word_of_mouth").random(listener.size) < p.referral_conversion)
+    )
     if model.absent is not None:  # a prospect who has not joined the market yet does not buy
         converts &= ~model.absent[listener]
     new = listener[converts]

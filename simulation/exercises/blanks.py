@@ -37,9 +37,15 @@ def blank_source(cell) -> str:
         return cell.metadata["blank"]
     names: list[str] = []
     for node in ast.parse(cell.source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            else []
+        )
         for target in targets:
-            for leaf in (target.elts if isinstance(target, ast.Tuple) else [target]):
+            for leaf in target.elts if isinstance(target, ast.Tuple) else [target]:
                 if isinstance(leaf, ast.Name) and leaf.id not in names:
                     names.append(leaf.id)
     return "\n".join(f"{name} = ..." for name in names)
@@ -70,7 +76,9 @@ def main(argv: list[str] | None = None, folder: Path | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     folder = FOLDER if folder is None else Path(folder)
     built = build(folder)
-    stale = [path for path, text in built.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        path for path, text in built.items() if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     if "--check" in argv:
         for path in stale:
             print(t("files.blanks_stale", path=_shown(path, folder)))

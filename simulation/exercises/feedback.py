@@ -125,7 +125,17 @@ def question(name: str, *, title: str, hints: tuple[str, ...] = (), why: str | N
                 signature.bind(*answers, **named)
             except TypeError:
                 names = ", ".join(f"`{p}`" for p in signature.parameters)
-                return verdict(name, False, tn("ex.robust.arguments", len(signature.parameters), count=len(signature.parameters), names=names, given=len(answers) + len(named)))
+                return verdict(
+                    name,
+                    False,
+                    tn(
+                        "ex.robust.arguments",
+                        len(signature.parameters),
+                        count=len(signature.parameters),
+                        names=names,
+                        given=len(answers) + len(named),
+                    ),
+                )
             try:
                 outcome = judging(*answers, **named)
                 if isinstance(outcome, (bool, np.bool_)):
@@ -141,7 +151,11 @@ def question(name: str, *, title: str, hints: tuple[str, ...] = (), why: str | N
                 _errors[name] = error
                 return verdict(name, False, t("ex.robust.unreadable", kind=_kind(answers)))
 
-        check.__name__, check.__qualname__, check.__doc__ = judging.__name__, judging.__qualname__, judging.__doc__
+        check.__name__, check.__qualname__, check.__doc__ = (
+            judging.__name__,
+            judging.__qualname__,
+            judging.__doc__,
+        )
         check.__module__ = judging.__module__
         check.__signature__ = signature  # help() and tab completion show the answers' names
         check.question = name
@@ -189,7 +203,9 @@ def number(answer: object, name: str) -> float:
     except OverflowError:
         raise NotYet(t("ex.want_finite", name=name, value=_shown(answer))) from None
     except Exception:  # noqa: BLE001 - a number that cannot say what it is
-        raise NotYet(t("ex.want_number", name=name, kind=type(answer).__name__, value=_shown(answer))) from None
+        raise NotYet(
+            t("ex.want_number", name=name, kind=type(answer).__name__, value=_shown(answer))
+        ) from None
     if not math.isfinite(value):
         raise NotYet(t("ex.want_finite", name=name, value=value))
     return value
@@ -219,7 +235,9 @@ def choice(answer: object, name: str, allowed: Iterable[str]) -> str:
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
     if not isinstance(answer, str) or answer.strip().lower() not in allowed:
-        raise NotYet(t("ex.want_choice", name=name, value=_shown(answer), allowed=", ".join(repr(a) for a in allowed)))
+        raise NotYet(
+            t("ex.want_choice", name=name, value=_shown(answer), allowed=", ".join(repr(a) for a in allowed))
+        )
     return answer.strip().lower()
 
 

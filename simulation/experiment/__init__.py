@@ -1,8 +1,8 @@
 """Experiments: replications, side-by-side comparisons and sweeps, on any backend.
 
-    from simulation.experiment import compare
-    c = compare({"Baseline": base, "Rules 1-8": rules}, replications=10)
-    c.summary, c.differences, c.bands("customers")
+from simulation.experiment import compare
+c = compare({"Baseline": base, "Rules 1-8": rules}, replications=10)
+c.summary, c.differences, c.bands("customers")
 """
 
 from simulation.experiment.backends import execute

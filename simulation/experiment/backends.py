@@ -45,7 +45,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` processes, kept for the session: a lab's next slider move reuses it."""
     pool = _POOLS.get(workers)
     if pool is None or getattr(pool, "_broken", False):
-        pool = _POOLS[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_leave_interrupts_to_the_parent)
+        pool = _POOLS[workers] = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_context(), initializer=_leave_interrupts_to_the_parent
+        )
     return pool
 
 
@@ -98,7 +100,9 @@ def execute(
             else:
                 pool = _pool(n)
                 futures = [pool.submit(runner, task) for task in tasks]
-                _gather(as_completed(futures), {id(f): i for i, f in enumerate(futures)}, id, tasks, results, bar)
+                _gather(
+                    as_completed(futures), {id(f): i for i, f in enumerate(futures)}, id, tasks, results, bar
+                )
     finally:
         if bar is not None:
             bar.close()
@@ -124,12 +128,20 @@ def _require_dask(scheduler) -> None:
 
 
 def _on_dask(tasks, scheduler, results, bar, runner) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
 
     client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
     try:
         futures = client.map(runner, list(tasks), pure=False)
-        _gather(dask_completed(futures), {f.key: i for i, f in enumerate(futures)}, lambda f: f.key, tasks, results, bar)
+        _gather(
+            dask_completed(futures),
+            {f.key: i for i, f in enumerate(futures)},
+            lambda f: f.key,
+            tasks,
+            results,
+            bar,
+        )
     finally:
         if client is not scheduler:
             client.close()

@@ -15,9 +15,9 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
-from simulation.statistics.intervals import summarize, t_interval
 from simulation.experiment.tasks import TaskResult, plan, replication_seeds
 from simulation.messages import t
+from simulation.statistics.intervals import summarize, t_interval
 
 
 def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, Scenario]:
@@ -37,8 +37,14 @@ def _named(scenarios: Mapping[str, Scenario] | Sequence[Scenario]) -> dict[str, 
 
 def _collect(results: list[TaskResult], label: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     kpis = pd.DataFrame([{label: r.label, "replication": r.replication, **r.kpis} for r in results])
-    weekly = pd.concat([r.weekly.assign(**{label: r.label, "replication": r.replication}) for r in results], ignore_index=True)
-    lifetimes = pd.concat([r.lifetimes.assign(**{label: r.label, "replication": r.replication}) for r in results], ignore_index=True)
+    weekly = pd.concat(
+        [r.weekly.assign(**{label: r.label, "replication": r.replication}) for r in results],
+        ignore_index=True,
+    )
+    lifetimes = pd.concat(
+        [r.lifetimes.assign(**{label: r.label, "replication": r.replication}) for r in results],
+        ignore_index=True,
+    )
     front = [label, "replication"]
     return kpis, weekly[front + [c for c in weekly.columns if c not in front]], lifetimes
 
@@ -71,10 +77,18 @@ class Comparison:
 
         parts = []
         for name, group in self.lifetimes.groupby("scenario", sort=False):
-            curves = km_curves(group, group.firm.iloc[0], horizon=int(self.weekly.week.max())) if len(group) else None
+            curves = (
+                km_curves(group, group.firm.iloc[0], horizon=int(self.weekly.week.max()))
+                if len(group)
+                else None
+            )
             if curves is not None and len(curves):
                 parts.append(curves.assign(scenario=name))
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["scenario", "lifetime", "week", "survival", "low", "high"])
+        return (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(columns=["scenario", "lifetime", "week", "survival", "low", "high"])
+        )
 
     @property
     def kpi_names(self) -> list[str]:
@@ -132,7 +146,9 @@ def compare(
     if reference not in named:
         raise ValueError(t("error.reference", reference=reference, allowed=", ".join(named)))
     seeds = replication_seeds(seed, replications)
-    results = execute(plan(named, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="compare")
+    results = execute(
+        plan(named, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="compare"
+    )
     order = {name: i for i, name in enumerate(named)}
     results.sort(key=lambda r: (order[r.label], r.replication))
     kpis, weekly, lifetimes = _collect(results, "scenario")

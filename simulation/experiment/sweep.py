@@ -13,9 +13,9 @@ import pandas as pd
 from simulation.config.scenario import Scenario
 from simulation.experiment.backends import execute
 from simulation.experiment.compare import _collect, weekly_bands
-from simulation.statistics.intervals import summarize
 from simulation.experiment.tasks import plan, replication_seeds
 from simulation.messages import t, tn
+from simulation.statistics.intervals import summarize
 
 
 @dataclass
@@ -54,9 +54,17 @@ def sweep(
     if replications < 1:
         raise ValueError(t("error.at_least_one", option="replications", value=replications))
     points = list(itertools.product(*(list(grid[p]) for p in params)))
-    scenarios = [scenario.with_changes(dict(zip(params, point))) for point in points]  # validates every point first
+    scenarios = [
+        scenario.with_changes(dict(zip(params, point))) for point in points
+    ]  # validates every point first
     seeds = replication_seeds(seed, replications)
-    results = execute(plan({str(i): s for i, s in enumerate(scenarios)}, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="sweep")
+    results = execute(
+        plan({str(i): s for i, s in enumerate(scenarios)}, seeds),
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        desc="sweep",
+    )
     results.sort(key=lambda r: (int(r.label), r.replication))
     kpis, weekly, _ = _collect(results, "point")
     values = pd.DataFrame(points, columns=params)

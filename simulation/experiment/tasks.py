@@ -17,8 +17,8 @@ import pandas as pd
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
-from simulation.policies import adopt, build_market
 from simulation.metrics.outputs import summary, weekly_frame
+from simulation.policies import adopt, build_market
 
 
 def replication_seeds(seed: int, replications: int) -> list[np.random.SeedSequence]:

@@ -12,8 +12,9 @@ import copy
 
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
-from simulation.policies import adopt, build_market
 from simulation.experiment.tasks import market_key, replication_seeds
+from simulation.policies import adopt, build_market
+
 
 class WarmStart:
     """Burned-in markets for replications 0..R-1 of ``base`` (spawned from ``seed``)."""

@@ -41,24 +41,34 @@ def price_cutter(start: Decisions, round: int, history: list[dict]) -> Decisions
 
 
 def retention_minded(start: Decisions, round: int, history: list[dict]) -> Decisions:
-    return _with(start, {
-        "tactics.thank_you.enabled": True,
-        "tactics.follow_up.enabled": True,
-        "winback.rule1_value.enabled": True,
-        "winback.rule1_value.budget_per_week": 250.0,
-        "winback.rule3_early.enabled": True,
-        "winback.rule4_segment.enabled": True,
-        "winback.rule4_segment.target_classes": ["A", "B", "C"],
-        "winback.rule7_aftercare.enabled": True,
-        "research.lost_survey": 20,
-    })
+    return _with(
+        start,
+        {
+            "tactics.thank_you.enabled": True,
+            "tactics.follow_up.enabled": True,
+            "winback.rule1_value.enabled": True,
+            "winback.rule1_value.budget_per_week": 250.0,
+            "winback.rule3_early.enabled": True,
+            "winback.rule4_segment.enabled": True,
+            "winback.rule4_segment.target_classes": ["A", "B", "C"],
+            "winback.rule7_aftercare.enabled": True,
+            "research.lost_survey": 20,
+        },
+    )
 
 
 def reactive(start: Decisions, round: int, history: list[dict]) -> Decisions:
     if len(history) >= 2:
         share = [view["market"]["market_share"][view["firm"]] for view in history[-2:]]
         if share[1] < share[0] - 0.005:
-            return _with(start, {"service": min(start.service + 0.1, 1.0), "winback.rule1_value.enabled": True, "winback.rule7_aftercare.enabled": True})
+            return _with(
+                start,
+                {
+                    "service": min(start.service + 0.1, 1.0),
+                    "winback.rule1_value.enabled": True,
+                    "winback.rule7_aftercare.enabled": True,
+                },
+            )
     return start
 
 
@@ -70,7 +80,9 @@ BOTS: dict[str, Callable[[Decisions, int, list[dict]], Decisions]] = {
 }
 
 
-def play_with_bots(game, codes: dict, strategies: list[str], rounds: int | None = None, progress=None) -> None:
+def play_with_bots(
+    game, codes: dict, strategies: list[str], rounds: int | None = None, progress=None
+) -> None:
     """Play ``rounds`` rounds (default: all that are left) of ``game`` with a bot in every seat:
     team k plays ``strategies[k % len(strategies)]``; the trainer's code advances each round."""
     left = game.rounds - game.status()["round"]
@@ -80,7 +92,9 @@ def play_with_bots(game, codes: dict, strategies: list[str], rounds: int | None 
             team = game.store.team_for_code(seat["code"])
             history = [view for _, view in sorted(game.team_results(seat["code"]).items())]
             bot = strategies[k % len(strategies)]
-            game.submit(seat["code"], BOTS[bot](game.starting_decisions(team), next_round, history), by=f"bot:{bot}")
+            game.submit(
+                seat["code"], BOTS[bot](game.starting_decisions(team), next_round, history), by=f"bot:{bot}"
+            )
         game.advance(codes["trainer"])
         if progress is not None:
             progress(next_round, game.rounds)

@@ -44,24 +44,34 @@ def add_commands(sub, parser_class) -> None:
     new.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     new.add_argument("--json", action="store_true", help=t("game.cli.arg_json"))
 
-    actions.add_parser("decisions-template", help=t("game.cli.template_help"), description=t("game.cli.template_help"))
+    actions.add_parser(
+        "decisions-template", help=t("game.cli.template_help"), description=t("game.cli.template_help")
+    )
 
-    decide = actions.add_parser("decide", help=t("game.cli.decide_help"), description=t("game.cli.decide_help"))
+    decide = actions.add_parser(
+        "decide", help=t("game.cli.decide_help"), description=t("game.cli.decide_help")
+    )
     decide.add_argument("decisions", help=t("game.cli.arg_decisions"))
     decide.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     decide.add_argument("--team", required=True, help=t("game.cli.arg_team"))
     decide.add_argument("--round", help=t("game.cli.arg_round"))
 
-    status = actions.add_parser("status", help=t("game.cli.status_help"), description=t("game.cli.status_help"))
+    status = actions.add_parser(
+        "status", help=t("game.cli.status_help"), description=t("game.cli.status_help")
+    )
     status.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     status.add_argument("--game", help=t("game.cli.arg_game"))
     status.add_argument("--json", action="store_true", help=t("game.cli.arg_json"))
 
-    advance = actions.add_parser("advance", help=t("game.cli.advance_help"), description=t("game.cli.advance_help"))
+    advance = actions.add_parser(
+        "advance", help=t("game.cli.advance_help"), description=t("game.cli.advance_help")
+    )
     advance.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     advance.add_argument("--trainer", required=True, help=t("game.cli.arg_trainer"))
 
-    report = actions.add_parser("report", help=t("game.cli.report_help"), description=t("game.cli.report_help"))
+    report = actions.add_parser(
+        "report", help=t("game.cli.report_help"), description=t("game.cli.report_help")
+    )
     report.add_argument("--db", required=True, help=t("game.cli.arg_db"))
     report.add_argument("--game", help=t("game.cli.arg_game"))
     report.add_argument("--out", required=True, help=t("game.cli.arg_out"))
@@ -84,7 +94,14 @@ def _int(value: str, name: str, low: int = 0, high: int = 10**9) -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or not low <= number <= high:
-        raise ScenarioError(t("error.cli_number", option=name, value=repr(value), allowed=t("cli.allowed_whole_number", low=low, high=high)))
+        raise ScenarioError(
+            t(
+                "error.cli_number",
+                option=name,
+                value=repr(value),
+                allowed=t("cli.allowed_whole_number", low=low, high=high),
+            )
+        )
     return number
 
 
@@ -102,10 +119,22 @@ def _only_game(store, given: str | None) -> int:
     if given is not None:
         number = _int(given, "--game", 1)
         if number not in [g["id"] for g in games]:
-            raise ScenarioError(t("game.error.unknown_game", value=given, allowed=", ".join(str(g["id"]) for g in games) or "-"))
+            raise ScenarioError(
+                t(
+                    "game.error.unknown_game",
+                    value=given,
+                    allowed=", ".join(str(g["id"]) for g in games) or "-",
+                )
+            )
         return number
     if len(games) != 1:
-        raise ScenarioError(t("game.error.which_game", count=len(games), allowed=", ".join(str(g["id"]) for g in games) or "-"))
+        raise ScenarioError(
+            t(
+                "game.error.which_game",
+                count=len(games),
+                allowed=", ".join(str(g["id"]) for g in games) or "-",
+            )
+        )
     return games[0]["id"]
 
 
@@ -136,11 +165,29 @@ def _run(args: argparse.Namespace) -> int:
             scenario = scenario.with_changes({"customers.count": _int(args.customers, "--customers", 10)})
         store = _store(args.db, must_exist=False)
         _, codes = Game.create(
-            store, scenario, _int(args.teams, "--teams", 1), markets=_int(args.markets, "--markets", 1), rounds=_int(args.rounds, "--rounds", 1),
-            weeks_per_round=_int(args.weeks_per_round, "--weeks-per-round", 1), seed=_int(args.seed, "--seed"), score=args.score,
+            store,
+            scenario,
+            _int(args.teams, "--teams", 1),
+            markets=_int(args.markets, "--markets", 1),
+            rounds=_int(args.rounds, "--rounds", 1),
+            weeks_per_round=_int(args.weeks_per_round, "--weeks-per-round", 1),
+            seed=_int(args.seed, "--seed"),
+            score=args.score,
         )
         if args.json:
-            print(json.dumps({"game": codes["game"], "teams": [{"team": c["team"], "market": c["market"] + 1, "code": c["code"]} for c in codes["teams"]], "trainer": codes["trainer"]}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "game": codes["game"],
+                        "teams": [
+                            {"team": c["team"], "market": c["market"] + 1, "code": c["code"]}
+                            for c in codes["teams"]
+                        ],
+                        "trainer": codes["trainer"],
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(t("game.cli.created", game=codes["game"], db=args.db))
             for c in codes["teams"]:
@@ -157,7 +204,12 @@ def _run(args: argparse.Namespace) -> int:
 
         decisions = decisions_from_file(args.decisions)
         game, team = Game.for_team(store, args.team)
-        stored = game.submit(args.team, decisions, for_round=None if args.round is None else _int(args.round, "--round", 1), by="cli")
+        stored = game.submit(
+            args.team,
+            decisions,
+            for_round=None if args.round is None else _int(args.round, "--round", 1),
+            by="cli",
+        )
         if stored["moved"]:
             print(t("game.cli.moved", asked=stored["asked"], round=stored["round"]))
         print(t("game.cli.stored", team=team["name"], round=stored["round"]))
@@ -166,11 +218,29 @@ def _run(args: argparse.Namespace) -> int:
         game = Game(store, _only_game(store, args.game))
         status = game.status()
         if args.json:
-            print(json.dumps({"round": status["round"], "teams": status["teams"]}, ensure_ascii=False, default=str))
+            print(
+                json.dumps(
+                    {"round": status["round"], "teams": status["teams"]}, ensure_ascii=False, default=str
+                )
+            )
         else:
-            print(t("game.cli.status_line", round=status["round"], rounds=status["rounds"], status=status["status"]))
+            print(
+                t(
+                    "game.cli.status_line",
+                    round=status["round"],
+                    rounds=status["rounds"],
+                    status=status["status"],
+                )
+            )
             for team in status["teams"]:
-                print(t("game.cli.status_team", team=team["team"], market=team["market"], state=t("game.cli.submitted") if team["submitted"] else t("game.cli.waiting")))
+                print(
+                    t(
+                        "game.cli.status_team",
+                        team=team["team"],
+                        market=team["market"],
+                        state=t("game.cli.submitted") if team["submitted"] else t("game.cli.waiting"),
+                    )
+                )
         return 0
     if command == "advance":
         game = Game.for_trainer(store, args.trainer)
@@ -191,7 +261,12 @@ def _run(args: argparse.Namespace) -> int:
         from simulation.game.report import write_report
 
         game = Game(store, _only_game(store, args.game))
-        files = write_report(game, Path(args.out), replications=_int(args.replications, "--replications", 2), progress=sys.stderr.isatty())
+        files = write_report(
+            game,
+            Path(args.out),
+            replications=_int(args.replications, "--replications", 2),
+            progress=sys.stderr.isatty(),
+        )
         print(t("cli.wrote", files=", ".join(files), out=args.out))
         return 0
     raise ScenarioError(t("game.error.command", value=command))  # pragma: no cover

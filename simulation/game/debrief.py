@@ -41,7 +41,11 @@ def truth_table(game) -> pd.DataFrame:
     rows = []
     for team in game.teams:
         views = [results[r][team["id"]] for r in sorted(results) if team["id"] in results[r]]
-        row = {"team": team["name"], "market": team["market"] + 1, "crm_newly_lost": sum(v["crm"]["newly_lost"] for v in views)}
+        row = {
+            "team": team["name"],
+            "market": team["market"] + 1,
+            "crm_newly_lost": sum(v["crm"]["newly_lost"] for v in views),
+        }
         for motive in MOTIVES:
             row[motive] = sum(v["truth"]["defections"][motive] for v in views)
         asked = [v["research"] for v in views if v.get("research", {}).get("interviewed")]
@@ -61,17 +65,28 @@ def timeline(game) -> pd.DataFrame:
             if view is None:
                 continue
             d = decisions_from_dict(decisions[r][team["id"]])
-            rows.append({
-                "round": r, "team": team["name"], "market": team["market"] + 1,
-                "price": d.price, "service": d.service,
-                "winback_rules": "".join(str(k + 1) for k, rule in enumerate(CHOICES["winback"]) if getattr(d.winback, rule).enabled),
-                "tactics": ", ".join(name for name in CHOICES["tactics"] if getattr(d.tactics, name).enabled),
-                "survey": d.research.lost_survey,
-                "kept_last": bool(view.get("carried")),
-                "customers": view["crm"]["customers"],
-                "share": view["market"]["market_share"][view["firm"]],
-                "profit": view["pnl"]["profit"],
-            })
+            rows.append(
+                {
+                    "round": r,
+                    "team": team["name"],
+                    "market": team["market"] + 1,
+                    "price": d.price,
+                    "service": d.service,
+                    "winback_rules": "".join(
+                        str(k + 1)
+                        for k, rule in enumerate(CHOICES["winback"])
+                        if getattr(d.winback, rule).enabled
+                    ),
+                    "tactics": ", ".join(
+                        name for name in CHOICES["tactics"] if getattr(d.tactics, name).enabled
+                    ),
+                    "survey": d.research.lost_survey,
+                    "kept_last": bool(view.get("carried")),
+                    "customers": view["crm"]["customers"],
+                    "share": view["market"]["market_share"][view["firm"]],
+                    "profit": view["pnl"]["profit"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -83,18 +98,22 @@ def _families(history: list[Decisions], start: Decisions) -> dict[str, callable]
     if any(d.service != start.service for d in history):
         families["service"] = lambda d: d.model_copy(update={"service": start.service})
     if any(any(getattr(d.winback, rule).enabled for rule in CHOICES["winback"]) for d in history):
+
         def no_winback(d):
             data = d.model_dump()
             for rule in data["winback"].values():
                 rule["enabled"] = False
             return Decisions.model_validate(data)
+
         families["winback"] = no_winback
     for name in CHOICES["tactics"]:
         if any(getattr(d.tactics, name).enabled for d in history):
+
             def no_tactic(d, name=name):
                 data = d.model_dump()
                 data["tactics"][name]["enabled"] = False
                 return Decisions.model_validate(data)
+
             families[name] = no_tactic
     return families
 
@@ -108,7 +127,9 @@ class Replay:
     teams: list[int]
     rules: object
     weeks: int
-    decisions: dict[int, dict[int, dict]]  # round -> team -> decisions (plain data: jobs travel to worker processes)
+    decisions: dict[
+        int, dict[int, dict]
+    ]  # round -> team -> decisions (plain data: jobs travel to worker processes)
     events: dict[int, list[dict]]
     scenarios: tuple = ("replay",)  # one run, as experiment.backends counts progress
 
@@ -125,7 +146,9 @@ def replay(job: Replay) -> list[dict[int, float]]:
     return [profit]
 
 
-def decision_values(game, replications: int = 5, progress: bool = False, workers: int | None = None) -> pd.DataFrame:
+def decision_values(
+    game, replications: int = 5, progress: bool = False, workers: int | None = None
+) -> pd.DataFrame:
     """What each decision family of each team was worth: its profit with the decisions as made
     minus its profit with that family switched off (all else equal), paired by replication;
     mean and 95% interval. Columns: team, market, decision, mean, low, high, replications.
@@ -152,10 +175,12 @@ def decision_values(game, replications: int = 5, progress: bool = False, workers
             for family, switch_off in _families(history, game.starting_decisions(team)).items():
                 families.append((m, team, family, switch_off))
     jobs = [job(m, seed, made) for m in range(game.n_markets) for seed in seeds]
-    for m, team, family, switch_off in families:
+    for m, team, _family, switch_off in families:
         changed = {r: {**made[r], team["id"]: switch_off(made[r][team["id"]])} for r in made}
         jobs += [job(m, seed, changed) for seed in seeds]
-    profits = execute(jobs, workers=workers, progress=progress, desc=t("game.report.replaying"), runner=replay)
+    profits = execute(
+        jobs, workers=workers, progress=progress, desc=t("game.report.replaying"), runner=replay
+    )
     actual = {m: profits[m * replications : (m + 1) * replications] for m in range(game.n_markets)}
     rows = []
     for k, (m, team, family, _) in enumerate(families):
@@ -163,7 +188,17 @@ def decision_values(game, replications: int = 5, progress: bool = False, workers
         without = [p[team["id"]] for p in profits[start : start + replications]]
         gains = paired_differences([p[team["id"]] for p in actual[m]], without)
         mean, low, high = mean_interval(gains)
-        rows.append({"team": team["name"], "market": m + 1, "decision": family, "mean": mean, "low": low, "high": high, "replications": replications})
+        rows.append(
+            {
+                "team": team["name"],
+                "market": m + 1,
+                "decision": family,
+                "mean": mean,
+                "low": low,
+                "high": high,
+                "replications": replications,
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -174,14 +209,39 @@ def questions(game, truth: pd.DataFrame, values: pd.DataFrame, board: pd.DataFra
         reasons = {m: row[m] for m in MOTIVES}
         top = max(reasons, key=reasons.get)
         if sum(reasons.values()):
-            out.append(t("game.q.truth", team=row["team"], lost=int(row["crm_newly_lost"]), reason=t(MOTIVE[top]), count=int(reasons[top]), interviewed=int(row["interviewed"])))
+            out.append(
+                t(
+                    "game.q.truth",
+                    team=row["team"],
+                    lost=int(row["crm_newly_lost"]),
+                    reason=t(MOTIVE[top]),
+                    count=int(reasons[top]),
+                    interviewed=int(row["interviewed"]),
+                )
+            )
     tl = timeline(game)
     for team, rows in tl.groupby("team", sort=False):
         first, last = rows.iloc[0], rows.iloc[-1]
         if last["price"] < first["price"] - 1e-9 or rows["price"].min() < 1.0 - 1e-9:
-            out.append(t("game.q.price_cut", team=team, price=float(rows["price"].min()), share_from=float(first["share"]), share_to=float(last["share"]), profit_from=float(first["profit"]), profit_to=float(last["profit"])))
+            out.append(
+                t(
+                    "game.q.price_cut",
+                    team=team,
+                    price=float(rows["price"].min()),
+                    share_from=float(first["share"]),
+                    share_to=float(last["share"]),
+                    profit_from=float(first["profit"]),
+                    profit_to=float(last["profit"]),
+                )
+            )
     for _, row in values.iterrows():
-        values_of = {"team": row["team"], "decision": t(DECISION_TEXT[row["decision"]]), "mean": float(row["mean"]), "low": float(row["low"]), "high": float(row["high"])}
+        values_of = {
+            "team": row["team"],
+            "decision": t(DECISION_TEXT[row["decision"]]),
+            "mean": float(row["mean"]),
+            "low": float(row["low"]),
+            "high": float(row["high"]),
+        }
         real = row["low"] > 0 or row["high"] < 0
         out.append(t("game.q.value_real", **values_of) if real else t("game.q.value_unclear", **values_of))
     if len(board) > 1:

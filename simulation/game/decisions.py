@@ -50,7 +50,13 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
         "bundling": ("enabled",),
         "service_plus": ("enabled",),
         "key_accounts": ("enabled", "top_share"),
-        "contacts": ("enabled", "active_per_month", "silent_per_month", "forgotten_per_month", "lost_per_month"),
+        "contacts": (
+            "enabled",
+            "active_per_month",
+            "silent_per_month",
+            "forgotten_per_month",
+            "lost_per_month",
+        ),
         "broad_contacts": ("enabled", "people"),
         "retention_offers": ("enabled", "only_in_price_war", "top_share", "depth", "uses"),
         "relationship": ("enabled", "every_weeks"),
@@ -88,7 +94,11 @@ def _choice_model(group: str, name: str):
 
 def _group_model(group: str):
     described = SECTIONS[group].model_fields
-    fields = {name: (model, Field(default_factory=model, description=described[name].description)) for name in CHOICES[group] for model in [_choice_model(group, name)]}
+    fields = {
+        name: (model, Field(default_factory=model, description=described[name].description))
+        for name in CHOICES[group]
+        for model in [_choice_model(group, name)]
+    }
     return create_model(f"{group.capitalize()}Choices", __base__=Section, **fields)
 
 
@@ -115,8 +125,12 @@ class Decisions(Section):
 class GameRules(Section):
     """What things cost in the game's market (the same for every team)."""
 
-    cost_per_interview: float = Field(6.0, ge=0.0, le=1e6, description=N_("field.GameRules.cost_per_interview"))
-    service_cost_power: float = Field(2.0, ge=1.0, le=5.0, description=N_("field.GameRules.service_cost_power"))
+    cost_per_interview: float = Field(
+        6.0, ge=0.0, le=1e6, description=N_("field.GameRules.cost_per_interview")
+    )
+    service_cost_power: float = Field(
+        2.0, ge=1.0, le=5.0, description=N_("field.GameRules.service_cost_power")
+    )
 
 
 def decisions_from_dict(data: Any, source: str = "decisions") -> Decisions:
@@ -149,7 +163,9 @@ def decisions_from_file(path) -> Decisions:
     return decisions_from_yaml(read_scenario_text(path), str(path))
 
 
-def firm_with(params: FirmParams, market_firm: FirmParams, decisions: Decisions, rules: GameRules) -> FirmParams:
+def firm_with(
+    params: FirmParams, market_firm: FirmParams, decisions: Decisions, rules: GameRules
+) -> FirmParams:
     """``params`` (the firm as the scenario has it, ``market_firm``) run with ``decisions``: the
     chosen price, service (and its serving cost), programme and tactics."""
     winback = params.winback.model_dump()
@@ -161,7 +177,13 @@ def firm_with(params: FirmParams, market_firm: FirmParams, decisions: Decisions,
     ratio = decisions.service / market_firm.service if market_firm.service > 0 else 1.0
     serving = market_firm.serve_cost_per_customer_week * ratio**rules.service_cost_power
     data = params.model_dump()
-    data.update(price=decisions.price, service=decisions.service, serve_cost_per_customer_week=serving, winback=winback, tactics=tactics)
+    data.update(
+        price=decisions.price,
+        service=decisions.service,
+        serve_cost_per_customer_week=serving,
+        winback=winback,
+        tactics=tactics,
+    )
     return FirmParams.model_validate(data)
 
 

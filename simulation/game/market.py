@@ -26,7 +26,9 @@ def game_scenario(scenario: Scenario, team_names: list[str], rounds: int, weeks_
     changes: dict[str, object] = {f"firms.{i}.name": name for i, name in enumerate(team_names)}
     changes["run.weeks"] = rounds * weeks_per_round
     if scenario.customers.joining_per_week:
-        changes["customers.joining_per_week"] = scenario.customers.joining_per_week[: rounds * weeks_per_round]
+        changes["customers.joining_per_week"] = scenario.customers.joining_per_week[
+            : rounds * weeks_per_round
+        ]
     return scenario.with_changes(changes)
 
 
@@ -39,7 +41,12 @@ def event_from(spec: dict, scenario: Scenario, week: int, weeks: int):
     kind = spec.get("kind")
     if kind == "price_cut":
         firm = scenario.firms[int(spec["firm"])]
-        return PriceChange(week=week, firm=firm.name, price=firm.price * (1.0 - float(spec.get("depth", 0.2))), weeks=int(spec.get("weeks", weeks)))
+        return PriceChange(
+            week=week,
+            firm=firm.name,
+            price=firm.price * (1.0 - float(spec.get("depth", 0.2))),
+            weeks=int(spec.get("weeks", weeks)),
+        )
     if kind == "portability":
         return SwitchingCostShock(week=week, lock_in=float(spec.get("lock_in", 0.0)))
     raise ValueError(f"event kind: {kind!r} is not allowed: price_cut, portability or entrant")
@@ -48,7 +55,9 @@ def event_from(spec: dict, scenario: Scenario, week: int, weeks: int):
 class GameMarket:
     """Market ``index`` of a game, with ``teams`` (team ids) playing its first firms in order."""
 
-    def __init__(self, scenario: Scenario, seed: int, teams: list[int], rules: GameRules, weeks_per_round: int):
+    def __init__(
+        self, scenario: Scenario, seed: int, teams: list[int], rules: GameRules, weeks_per_round: int
+    ):
         self.scenario, self.seed, self.teams = scenario, seed, list(teams)
         self.rules, self.weeks = rules, weeks_per_round
         self.model: MarketModel | None = None
@@ -88,15 +97,21 @@ class GameMarket:
         self.round = round
         views = {}
         for f, team in enumerate(self.teams):
-            survey = self.research[f].survey(model.actions[f], decisions[team].research.lost_survey, self.rules.cost_per_interview)
+            survey = self.research[f].survey(
+                model.actions[f], decisions[team].research.lost_survey, self.rules.cost_per_interview
+            )
             views[team] = round_view(model, f, round, self.weeks, survey)
         return views
 
     def _let_in_entrant(self, week: int) -> None:
         model = self.model
-        waiting = [f for f, firm in enumerate(model.firms) if not model.present[f] and firm.params.enters_week]
+        waiting = [
+            f for f, firm in enumerate(model.firms) if not model.present[f] and firm.params.enters_week
+        ]
         if not waiting:
-            raise ValueError("event entrant: this market has no firm waiting to enter (start the game from a scenario with one, e.g. --preset low_price_entrant)")
+            raise ValueError(
+                "event entrant: this market has no firm waiting to enter (start the game from a scenario with one, e.g. --preset low_price_entrant)"
+            )
         f = waiting[0]
         params = model.firms[f].params.model_copy(update={"enters_week": week})
         replan(model, f, params)

@@ -38,7 +38,12 @@ def rounds_frame(game) -> pd.DataFrame:
     for r in sorted(results):
         for team_id, view in results[r].items():
             name, market = names[team_id]
-            row = {"team": name, "market": market, "round": r, "kept_last_decisions": bool(view.get("carried"))}
+            row = {
+                "team": name,
+                "market": market,
+                "round": r,
+                "kept_last_decisions": bool(view.get("carried")),
+            }
             row.update({f"crm_{k}": v for k, v in view["crm"].items() if k != "winback"})
             row.update({f"winback_{k}": v for k, v in view["crm"]["winback"].items()})
             row.update({f"pnl_{k}": v for k, v in view["pnl"].items()})
@@ -52,7 +57,17 @@ def rounds_frame(game) -> pd.DataFrame:
 
 def decisions_frame(game) -> pd.DataFrame:
     names = {team["id"]: team["name"] for team in game.teams}
-    rows = [{"team": names[row["team"]], "round": row["round"], "carried": row["carried"], "submitted_at": row["submitted_at"], "by": row["by"], "decisions": json.dumps(row["decisions"], sort_keys=True)} for row in game.store.history(game.id)]
+    rows = [
+        {
+            "team": names[row["team"]],
+            "round": row["round"],
+            "carried": row["carried"],
+            "submitted_at": row["submitted_at"],
+            "by": row["by"],
+            "decisions": json.dumps(row["decisions"], sort_keys=True),
+        }
+        for row in game.store.history(game.id)
+    ]
     return pd.DataFrame(rows, columns=["team", "round", "carried", "submitted_at", "by", "decisions"])
 
 
@@ -77,7 +92,10 @@ def _write(game, folder: OutputFolder, replications: int, progress: bool) -> Non
     motive_labels = {m: t(MOTIVE[m]) for m in MOTIVES}
     decision_labels = {d: t(DECISION_TEXT[d]) for d in values.get("decision", pd.Series(dtype=str)).unique()}
     score = board.attrs["score"]
-    sections = [Section(t("game.report.leaderboard"), board), Section(t("game.report.leaderboard"), leaderboard_bars(board, score, t(SCORE_TEXT[score])))]
+    sections = [
+        Section(t("game.report.leaderboard"), board),
+        Section(t("game.report.leaderboard"), leaderboard_bars(board, score, t(SCORE_TEXT[score]))),
+    ]
     if len(timeline):
         sections += [
             Section(t("game.report.profit"), over_rounds(timeline, "profit", t("game.chart.profit"))),
@@ -86,10 +104,18 @@ def _write(game, folder: OutputFolder, replications: int, progress: bool) -> Non
             Section(t("game.report.truth"), truth.rename(columns=motive_labels)),
         ]
     if len(values):
-        sections += [Section(t("game.report.values"), decision_value_bars(values, decision_labels)), Section(t("game.report.values"), values.assign(decision=values.decision.map(decision_labels)))]
+        sections += [
+            Section(t("game.report.values"), decision_value_bars(values, decision_labels)),
+            Section(t("game.report.values"), values.assign(decision=values.decision.map(decision_labels))),
+        ]
     sections.append(Section(t("game.report.timeline"), timeline))
-    sections += [Section(t("game.report.questions") if k == 0 else "", q) for k, q in enumerate(debrief.questions(game, truth, values, board))]
-    save_report(folder.path("debrief.html"), t("game.report.title", name=game.info["definition"]["name"]), sections, t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications))
-
-
-
+    sections += [
+        Section(t("game.report.questions") if k == 0 else "", q)
+        for k, q in enumerate(debrief.questions(game, truth, values, board))
+    ]
+    save_report(
+        folder.path("debrief.html"),
+        t("game.report.title", name=game.info["definition"]["name"]),
+        sections,
+        t("game.report.intro", rounds=game.store.game(game.id)["round"], replications=replications),
+    )

@@ -16,7 +16,11 @@ import pandas as pd
 from simulation.messages import N_, t
 
 SCORES = ("profit", "equity", "share")
-SCORE_TEXT = {"profit": N_("game.score.profit"), "equity": N_("game.score.equity"), "share": N_("game.score.share")}
+SCORE_TEXT = {
+    "profit": N_("game.score.profit"),
+    "equity": N_("game.score.equity"),
+    "share": N_("game.score.share"),
+}
 YEARLY_DISCOUNT = 0.10
 WEEKLY_DISCOUNT = (1.0 + YEARLY_DISCOUNT) ** (1.0 / 52.0) - 1.0
 
@@ -34,7 +38,9 @@ def weekly_churn(view: dict, weeks: int) -> float:
     return ended / (held * weeks)
 
 
-def leaderboard(teams: list[dict], results: dict[int, dict[int, dict]], weeks: int, score: str = "profit") -> pd.DataFrame:
+def leaderboard(
+    teams: list[dict], results: dict[int, dict[int, dict]], weeks: int, score: str = "profit"
+) -> pd.DataFrame:
     """One row per team: ``team``, ``market``, ``profit`` (cumulative), ``equity`` (at the last
     round), ``share`` (market share at the last round), ``rank`` by ``score`` within the game."""
     if score not in SCORES:
@@ -46,11 +52,22 @@ def leaderboard(teams: list[dict], results: dict[int, dict[int, dict]], weeks: i
         profit = sum(v["pnl"]["profit"] for v in views)
         if views:
             end = views[-1]
-            equity = customer_equity(end["crm"]["customers"], end["truth"]["weekly_margin_per_customer"], weekly_churn(end, weeks))
+            equity = customer_equity(
+                end["crm"]["customers"], end["truth"]["weekly_margin_per_customer"], weekly_churn(end, weeks)
+            )
             share = end["market"]["market_share"][end["firm"]]
         else:
             equity = share = 0.0
-        rows.append({"team": team["name"], "market": team["market"] + 1, "profit": profit, "equity": equity, "share": share, "rounds": len(views)})
+        rows.append(
+            {
+                "team": team["name"],
+                "market": team["market"] + 1,
+                "profit": profit,
+                "equity": equity,
+                "share": share,
+                "rounds": len(views),
+            }
+        )
     table = pd.DataFrame(rows, columns=["team", "market", "profit", "equity", "share", "rounds"])
     table["rank"] = table[score].rank(ascending=False, method="min").astype(int)
     table = table.sort_values(["rank", "team"]).reset_index(drop=True)

@@ -13,6 +13,7 @@ Font Awesome links to a CDN (Voilà's own bundle carries the icons), and charts 
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -46,10 +47,8 @@ def notebooks_folder() -> Path:
 def machine_addresses() -> list[str]:
     """This machine's IPv4 addresses other than loopback (no packet is sent to find them)."""
     found: list[str] = []
-    try:
+    with contextlib.suppress(OSError):
         found += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)]
-    except OSError:
-        pass
     try:  # the address of the default route: a UDP "connection" sends nothing
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.connect(("10.255.255.255", 1))
@@ -85,8 +84,16 @@ def store_for_kernels(where: str) -> str:
 
 def voila_command(folder: Path, ip: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}", f"--Voila.ip={ip}",
-        f"--template={TEMPLATE}", "--theme=light", "--VoilaConfiguration.show_tracebacks=False",
+        sys.executable,
+        "-m",
+        "voila",
+        str(folder),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={ip}",
+        f"--template={TEMPLATE}",
+        "--theme=light",
+        "--VoilaConfiguration.show_tracebacks=False",
     ]
 
 
@@ -95,7 +102,9 @@ def voila_environment(store: str, bases: list[str]) -> dict[str, str]:
     env[STORE_VARIABLE] = store
     env[ADDRESS_VARIABLE] = " ".join(bases)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT.parent), env.get("PYTHONPATH", "")) if p)  # kernels import this package
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(PACKAGE_ROOT.parent), env.get("PYTHONPATH", "")) if p
+    )  # kernels import this package
     return env
 
 

@@ -32,7 +32,9 @@ from simulation.game.scores import SCORES, leaderboard
 from simulation.game.store import GameStore
 from simulation.messages import t
 
-_MARKETS: dict[tuple, tuple[str, GameMarket]] = {}  # (store, game, market) -> (digest of what was played, market)
+_MARKETS: dict[
+    tuple, tuple[str, GameMarket]
+] = {}  # (store, game, market) -> (digest of what was played, market)
 _LOCK = threading.Lock()
 
 
@@ -45,7 +47,10 @@ def decisions_of(params) -> Decisions:
     data = {"price": min(max(params.price, 0.5), 2.0), "service": min(max(params.service, 0.3), 1.0)}
     for group in CHOICES:
         section = getattr(params, group)
-        data[group] = {name: {f: getattr(getattr(section, name), f) for f in fields} for name, fields in CHOICES[group].items()}
+        data[group] = {
+            name: {f: getattr(getattr(section, name), f) for f in fields}
+            for name, fields in CHOICES[group].items()
+        }
     return Decisions.model_validate(data)
 
 
@@ -69,7 +74,20 @@ class Game:
 
     # --- making a game -------------------------------------------------------------------
     @classmethod
-    def create(cls, store: GameStore, scenario: Scenario, teams: int, *, markets: int = 1, rounds: int = 8, weeks_per_round: int = 13, seed: int = 1, score: str = "profit", name: str = "", team_names: list[str] | None = None) -> tuple["Game", dict]:
+    def create(
+        cls,
+        store: GameStore,
+        scenario: Scenario,
+        teams: int,
+        *,
+        markets: int = 1,
+        rounds: int = 8,
+        weeks_per_round: int = 13,
+        seed: int = 1,
+        score: str = "profit",
+        name: str = "",
+        team_names: list[str] | None = None,
+    ) -> tuple[Game, dict]:
         """A new game; returns it and its codes ``{"teams": [{"team", "market", "code"}], "trainer": code}``."""
         if markets < 1:
             raise GameSetupError(t("game.error.markets", value=markets))
@@ -77,7 +95,15 @@ class Game:
             raise GameSetupError(t("game.error.teams", value=teams, markets=markets))
         per_market = math.ceil(teams / markets)
         if per_market > len(scenario.firms):
-            raise GameSetupError(t("game.error.teams_per_market", value=per_market, firms=len(scenario.firms), teams=teams, markets=markets))
+            raise GameSetupError(
+                t(
+                    "game.error.teams_per_market",
+                    value=per_market,
+                    firms=len(scenario.firms),
+                    teams=teams,
+                    markets=markets,
+                )
+            )
         if not 1 <= rounds <= 40:
             raise GameSetupError(t("game.error.rounds", value=rounds))
         if not 1 <= weeks_per_round <= 52:
@@ -92,35 +118,50 @@ class Game:
             market, firm = divmod(k, per_market)
             rows.append({"name": team_name, "market": market, "firm": firm})
         for m in range(markets):
-            game_scenario(scenario, [r["name"] for r in rows if r["market"] == m], rounds, weeks_per_round)  # validates each market now
+            game_scenario(
+                scenario, [r["name"] for r in rows if r["market"] == m], rounds, weeks_per_round
+            )  # validates each market now
         definition = {
             "name": name or scenario.name,
             "scenario": scenario.model_dump(mode="json"),
-            "teams": teams, "markets": markets, "rounds": rounds, "weeks_per_round": weeks_per_round,
-            "seed": seed, "score": score, "rules": GameRules().model_dump(),
+            "teams": teams,
+            "markets": markets,
+            "rounds": rounds,
+            "weeks_per_round": weeks_per_round,
+            "seed": seed,
+            "score": score,
+            "rules": GameRules().model_dump(),
         }
         made = store.create_game(definition, rows)
-        return cls(store, made["game"]), {"game": made["game"], "teams": made["teams"], "trainer": made["trainer"]}
+        return cls(store, made["game"]), {
+            "game": made["game"],
+            "teams": made["teams"],
+            "trainer": made["trainer"],
+        }
 
     @classmethod
-    def for_trainer(cls, store: GameStore, code: str) -> "Game":
+    def for_trainer(cls, store: GameStore, code: str) -> Game:
         return cls(store, store.game_for_trainer(code)["id"])
 
     @classmethod
-    def for_team(cls, store: GameStore, code: str) -> tuple["Game", dict]:
+    def for_team(cls, store: GameStore, code: str) -> tuple[Game, dict]:
         team = store.team_for_code(code)
         return cls(store, team["game"]), team
 
     # --- the markets ---------------------------------------------------------------------
     def market_teams(self, market: int) -> list[dict]:
-        return sorted((team for team in self.teams if team["market"] == market), key=lambda team: team["firm"])
+        return sorted(
+            (team for team in self.teams if team["market"] == market), key=lambda team: team["firm"]
+        )
 
     @property
     def n_markets(self) -> int:
         return self.info["definition"]["markets"]
 
     def market_scenario(self, market: int) -> Scenario:
-        return game_scenario(self.base, [team["name"] for team in self.market_teams(market)], self.rounds, self.weeks)
+        return game_scenario(
+            self.base, [team["name"] for team in self.market_teams(market)], self.rounds, self.weeks
+        )
 
     def starting_decisions(self, team: dict) -> Decisions:
         return decisions_of(self.base.firms[team["firm"]])
@@ -140,7 +181,9 @@ class Game:
                 if team["id"] in found:
                     previous = decisions_from_dict(found[team["id"]])
                     break
-            chosen[team["id"]] = carried[team["id"]] = previous if previous is not None else self.starting_decisions(team)
+            chosen[team["id"]] = carried[team["id"]] = (
+                previous if previous is not None else self.starting_decisions(team)
+            )
         return chosen, carried
 
     def _digest(self, market: int, upto: int) -> str:
@@ -175,7 +218,9 @@ class Game:
         return played
 
     # --- playing -------------------------------------------------------------------------
-    def submit(self, team_code: str, decisions: Decisions | dict, *, for_round: int | None = None, by: str = "") -> dict:
+    def submit(
+        self, team_code: str, decisions: Decisions | dict, *, for_round: int | None = None, by: str = ""
+    ) -> dict:
         """Store a team's decisions for the open round (validated first)."""
         if not isinstance(decisions, Decisions):
             decisions = decisions_from_dict(decisions)
@@ -185,8 +230,22 @@ class Game:
         info = self.store.game(self.id)
         open_round = info["round"] + 1
         submitted = self.store.submitted(self.id, open_round)
-        teams = [{"team": team["name"], "market": team["market"] + 1, "submitted": bool(submitted.get(team["id"], False))} for team in self.teams]
-        return {"game": self.id, "round": info["round"], "rounds": self.rounds, "status": info["status"], "deadline": info["deadline"], "teams": teams}
+        teams = [
+            {
+                "team": team["name"],
+                "market": team["market"] + 1,
+                "submitted": bool(submitted.get(team["id"], False)),
+            }
+            for team in self.teams
+        ]
+        return {
+            "game": self.id,
+            "round": info["round"],
+            "rounds": self.rounds,
+            "status": info["status"],
+            "deadline": info["deadline"],
+            "teams": teams,
+        }
 
     def advance(self, trainer_code: str, progress=None) -> dict[int, dict]:
         """Run the open round in every market (the trainer's code is checked first)."""
@@ -212,7 +271,9 @@ class Game:
         for team, view in results.items():
             view["carried"] = team in carried
         try:
-            self.store.record_round(self.id, round, results, {team: d.model_dump(mode="json") for team, d in carried.items()})
+            self.store.record_round(
+                self.id, round, results, {team: d.model_dump(mode="json") for team, d in carried.items()}
+            )
         except Exception:
             with _LOCK:  # the markets in memory ran a round the store did not take
                 for m in played:

@@ -74,7 +74,6 @@ _CODE_NOISE = re.compile(r"[\s\-]+")
 _LOCK_KEY = 7_402_651_153  # pg_advisory_xact_lock key for making the tables
 
 
-
 class GameError(Exception):
     """Anything the store refuses; ``str(error)`` is a one-line message for a person."""
 
@@ -123,12 +122,14 @@ class UTCDateTime(TypeDecorator):
 metadata = MetaData()
 
 meta_table = Table(
-    "store_meta", metadata,
+    "store_meta",
+    metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
 games = Table(
-    "games", metadata,
+    "games",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("definition", Text, nullable=False),
     Column("status", String(10), nullable=False),
@@ -137,7 +138,8 @@ games = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 teams_table = Table(
-    "teams", metadata,
+    "teams",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("name", String(100), nullable=False),
@@ -147,13 +149,15 @@ teams_table = Table(
     UniqueConstraint("game_id", "market", "firm", name="uq_teams_firm"),
 )
 codes = Table(  # one table for trainer and team codes: the primary key makes every code unique
-    "codes", metadata,
+    "codes",
+    metadata,
     Column("code", String(CODE_LENGTH), primary_key=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("team_id", Integer, ForeignKey("teams.id"), unique=True),  # NULL: the trainer's code
 )
 decisions_table = Table(
-    "decisions", metadata,
+    "decisions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
@@ -166,7 +170,8 @@ decisions_table = Table(
     Index("ix_decisions_game_round", "game_id", "round"),
 )
 results_table = Table(
-    "results", metadata,
+    "results",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("team_id", Integer, ForeignKey("teams.id"), nullable=False),
@@ -176,7 +181,8 @@ results_table = Table(
     Index("ix_results_game_round", "game_id", "round"),
 )
 market_info_table = Table(
-    "market_info", metadata,
+    "market_info",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("round", Integer, nullable=False),
@@ -185,7 +191,8 @@ market_info_table = Table(
     UniqueConstraint("game_id", "round", "market", name="uq_market_info"),
 )
 events_table = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("round", Integer, nullable=False),
@@ -194,7 +201,8 @@ events_table = Table(
     Index("ix_events_game", "game_id"),
 )
 audit_table = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("game_id", Integer, ForeignKey("games.id"), nullable=False),
     Column("at", UTCDateTime, nullable=False),
@@ -318,9 +326,17 @@ class GameStore:
             raise
         except (exc.SQLAlchemyError, sqlite3.Error, OSError) as error:
             self._dispose()
-            if self._sqlite and isinstance(getattr(error, "orig", error), sqlite3.DatabaseError) and "not a database" in str(error):
-                raise BadStore(t("game.store.store_not_database", path=self._shown, reason=_reason(error))) from None
-            raise BadStore(t("game.store.store_cannot_open", where=self._shown, reason=_reason(error))) from None
+            if (
+                self._sqlite
+                and isinstance(getattr(error, "orig", error), sqlite3.DatabaseError)
+                and "not a database" in str(error)
+            ):
+                raise BadStore(
+                    t("game.store.store_not_database", path=self._shown, reason=_reason(error))
+                ) from None
+            raise BadStore(
+                t("game.store.store_cannot_open", where=self._shown, reason=_reason(error))
+            ) from None
 
     def _dispose(self) -> None:
         engine = getattr(self, "_engine", None)
@@ -329,8 +345,15 @@ class GameStore:
 
     def _make_engine(self, url: URL) -> Engine:
         if not self._sqlite:
-            return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=15, connect_args={"connect_timeout": 10})
-        engine = create_engine(url, pool_size=10, max_overflow=30, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+            return create_engine(
+                url, pool_pre_ping=True, pool_size=5, max_overflow=15, connect_args={"connect_timeout": 10}
+            )
+        engine = create_engine(
+            url,
+            pool_size=10,
+            max_overflow=30,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        )
 
         @event.listens_for(engine, "connect")
         def _configure(dbapi_connection, _record):
@@ -389,7 +412,9 @@ class GameStore:
             if found is None:
                 conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif found != str(SCHEMA_VERSION):
-                raise BadStore(t("game.store.store_version", where=self._shown, found=found, wanted=SCHEMA_VERSION))
+                raise BadStore(
+                    t("game.store.store_version", where=self._shown, found=found, wanted=SCHEMA_VERSION)
+                )
 
     def _upsert(self):
         if self._sqlite:
@@ -403,7 +428,9 @@ class GameStore:
     def _game_row(self, conn: Connection, game_id: Any, lock: str | None = None):
         query = select(games).where(games.c.id == game_id)
         if lock == "share":
-            query = query.with_for_update(read=True)  # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+            query = query.with_for_update(
+                read=True
+            )  # PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
         elif lock == "update":
             query = query.with_for_update()
         row = None
@@ -433,7 +460,9 @@ class GameStore:
         row = None
         if cleaned is not None:
             row = conn.execute(
-                select(teams_table).join(codes, codes.c.team_id == teams_table.c.id).where(codes.c.code == cleaned)
+                select(teams_table)
+                .join(codes, codes.c.team_id == teams_table.c.id)
+                .where(codes.c.code == cleaned)
             ).first()
         if row is None:
             raise UnknownCode(t("game.store.unknown_team_code", code=code))
@@ -444,7 +473,9 @@ class GameStore:
         found = None
         if cleaned is not None:
             found = conn.scalar(
-                select(codes.c.code).where(and_(codes.c.code == cleaned, codes.c.game_id == game_id, codes.c.team_id.is_(None)))
+                select(codes.c.code).where(
+                    and_(codes.c.code == cleaned, codes.c.game_id == game_id, codes.c.team_id.is_(None))
+                )
             )
         if found is None:
             raise UnknownCode(t("game.store.unknown_trainer_code", code=code, game=game_id))
@@ -507,14 +538,19 @@ class GameStore:
     def _create_game(self, definition_text: str, teams: list[dict]) -> dict:
         with self._write() as conn:
             game_id = conn.execute(
-                insert(games).values(definition=definition_text, status="open", round=0, deadline=None, created_at=_now())
+                insert(games).values(
+                    definition=definition_text, status="open", round=0, deadline=None, created_at=_now()
+                )
             ).inserted_primary_key[0]
             drawn: set[str] = set()
 
             def fresh_code() -> str:
                 while True:
                     code = _new_code()
-                    if code not in drawn and conn.scalar(select(codes.c.code).where(codes.c.code == code)) is None:
+                    if (
+                        code not in drawn
+                        and conn.scalar(select(codes.c.code).where(codes.c.code == code)) is None
+                    ):
                         drawn.add(code)
                         return code
 
@@ -522,18 +558,42 @@ class GameStore:
             conn.execute(insert(codes).values(code=trainer, game_id=game_id, team_id=None))
             out = []
             for team in teams:
-                team_id = conn.execute(insert(teams_table).values(game_id=game_id, **team)).inserted_primary_key[0]
+                team_id = conn.execute(
+                    insert(teams_table).values(game_id=game_id, **team)
+                ).inserted_primary_key[0]
                 code = fresh_code()
                 conn.execute(insert(codes).values(code=code, game_id=game_id, team_id=team_id))
-                out.append({"team": team["name"], "id": team_id, "market": team["market"], "firm": team["firm"], "code": code})
-            self._audit(conn, game_id, "trainer", "create_game", {"teams": [{k: t[k] for k in ("id", "team", "market", "firm")} for t in out]})
+                out.append(
+                    {
+                        "team": team["name"],
+                        "id": team_id,
+                        "market": team["market"],
+                        "firm": team["firm"],
+                        "code": code,
+                    }
+                )
+            self._audit(
+                conn,
+                game_id,
+                "trainer",
+                "create_game",
+                {"teams": [{k: t[k] for k in ("id", "team", "market", "firm")} for t in out]},
+            )
         return {"game": game_id, "trainer": trainer, "teams": out}
 
     def games(self) -> list[dict]:
         """Every game in the store, oldest first (``id``, ``name``, ``status``, ``round``)."""
         with self._read() as conn:
             rows = conn.execute(select(games).order_by(games.c.id)).all()
-            return [{"id": row.id, "name": json.loads(row.definition).get("name", ""), "status": row.status, "round": row.round} for row in rows]
+            return [
+                {
+                    "id": row.id,
+                    "name": json.loads(row.definition).get("name", ""),
+                    "status": row.status,
+                    "round": row.round,
+                }
+                for row in rows
+            ]
 
     def game(self, game_id: int) -> dict:
         """The game: id, definition, status, round (completed), deadline (aware UTC or None), created_at."""
@@ -546,7 +606,9 @@ class GameStore:
         with self._read() as conn:
             game_id = None
             if cleaned is not None:
-                game_id = conn.scalar(select(codes.c.game_id).where(and_(codes.c.code == cleaned, codes.c.team_id.is_(None))))
+                game_id = conn.scalar(
+                    select(codes.c.game_id).where(and_(codes.c.code == cleaned, codes.c.team_id.is_(None)))
+                )
             if game_id is None:
                 raise UnknownCode(t("game.store.unknown_any_trainer_code", code=code))
             return self._game_dict(self._game_row(conn, game_id))
@@ -560,7 +622,9 @@ class GameStore:
         """The game's teams (without their codes), in the order they were given."""
         with self._read() as conn:
             self._game_row(conn, game_id)
-            rows = conn.execute(select(teams_table).where(teams_table.c.game_id == game_id).order_by(teams_table.c.id))
+            rows = conn.execute(
+                select(teams_table).where(teams_table.c.game_id == game_id).order_by(teams_table.c.id)
+            )
             return [self._team_dict(row) for row in rows]
 
     def team_codes(self, game_id: int, trainer_code: str) -> list[dict]:
@@ -569,8 +633,10 @@ class GameStore:
             self._game_row(conn, game_id)
             self._check_trainer(conn, game_id, trainer_code)
             rows = conn.execute(
-                select(teams_table, codes.c.code).join(codes, codes.c.team_id == teams_table.c.id)
-                .where(teams_table.c.game_id == game_id).order_by(teams_table.c.id)
+                select(teams_table, codes.c.code)
+                .join(codes, codes.c.team_id == teams_table.c.id)
+                .where(teams_table.c.game_id == game_id)
+                .order_by(teams_table.c.id)
             )
             return [{**self._team_dict(row), "code": row.code} for row in rows]
 
@@ -601,11 +667,19 @@ class GameStore:
             raise GameClosed(t("game.store.all_rounds_run", game=game.id, rounds=last))
         open_round = game.round + 1
         if for_round is not None and for_round > open_round:
-            raise RoundConflict(t("game.store.round_not_open", asked=for_round, game=game.id, open=open_round))
+            raise RoundConflict(
+                t("game.store.round_not_open", asked=for_round, game=game.id, open=open_round)
+            )
         moved = for_round is not None and for_round < open_round
         now, by = _now(), str(by)[:200]
         upsert = self._upsert()(decisions_table).values(
-            game_id=game.id, team_id=team.id, round=open_round, decisions=payload, carried=False, submitted_at=now, submitted_by=by
+            game_id=game.id,
+            team_id=team.id,
+            round=open_round,
+            decisions=payload,
+            carried=False,
+            submitted_at=now,
+            submitted_by=by,
         )
         conn.execute(
             upsert.on_conflict_do_update(
@@ -621,8 +695,19 @@ class GameStore:
         answer = {"round": open_round, "moved": moved}
         if moved:
             answer["asked"] = for_round
-        self._audit(conn, game.id, by, "submit", {"team": team.id, "round": open_round, "decisions": decisions, "moved": moved,
-                                                   **({"asked": for_round} if moved else {})})
+        self._audit(
+            conn,
+            game.id,
+            by,
+            "submit",
+            {
+                "team": team.id,
+                "round": open_round,
+                "decisions": decisions,
+                "moved": moved,
+                **({"asked": for_round} if moved else {}),
+            },
+        )
         return answer
 
     def decisions(self, game_id: int, round: int) -> dict[int, dict]:
@@ -630,7 +715,9 @@ class GameStore:
         with self._read() as conn:
             self._game_row(conn, game_id)
             rows = conn.execute(
-                select(decisions_table.c.team_id, decisions_table.c.decisions).where(and_(decisions_table.c.game_id == game_id, decisions_table.c.round == round))
+                select(decisions_table.c.team_id, decisions_table.c.decisions).where(
+                    and_(decisions_table.c.game_id == game_id, decisions_table.c.round == round)
+                )
             )
             return {row.team_id: json.loads(row.decisions) for row in rows}
 
@@ -638,9 +725,17 @@ class GameStore:
         """Team id -> True if the team itself submitted for ``round`` (carried rows count False), for every team."""
         with self._read() as conn:
             self._game_row(conn, game_id)
-            done = set(conn.scalars(
-                select(decisions_table.c.team_id).where(and_(decisions_table.c.game_id == game_id, decisions_table.c.round == round, decisions_table.c.carried.is_(False)))
-            ))
+            done = set(
+                conn.scalars(
+                    select(decisions_table.c.team_id).where(
+                        and_(
+                            decisions_table.c.game_id == game_id,
+                            decisions_table.c.round == round,
+                            decisions_table.c.carried.is_(False),
+                        )
+                    )
+                )
+            )
             return {team_id: team_id in done for team_id in sorted(self._team_ids(conn, game_id))}
 
     def history(self, game_id: int) -> list[dict]:
@@ -651,17 +746,35 @@ class GameStore:
 
     @staticmethod
     def _history(conn: Connection, game_id: int) -> list[dict]:
-        rows = conn.execute(select(decisions_table).where(decisions_table.c.game_id == game_id).order_by(decisions_table.c.round, decisions_table.c.team_id))
+        rows = conn.execute(
+            select(decisions_table)
+            .where(decisions_table.c.game_id == game_id)
+            .order_by(decisions_table.c.round, decisions_table.c.team_id)
+        )
         return [
-            {"team": r.team_id, "round": r.round, "decisions": json.loads(r.decisions), "submitted_at": r.submitted_at,
-             "by": r.submitted_by, "carried": bool(r.carried)}
+            {
+                "team": r.team_id,
+                "round": r.round,
+                "decisions": json.loads(r.decisions),
+                "submitted_at": r.submitted_at,
+                "by": r.submitted_by,
+                "carried": bool(r.carried),
+            }
             for r in rows
         ]
 
     # --- rounds --------------------------------------------------------------------------------
 
-    def record_round(self, game_id: int, round: int, results: dict[int, dict], carried: dict[int, dict],
-                     market_info: dict | None = None, *, by: str = "") -> None:
+    def record_round(
+        self,
+        game_id: int,
+        round: int,
+        results: dict[int, dict],
+        carried: dict[int, dict],
+        market_info: dict | None = None,
+        *,
+        by: str = "",
+    ) -> None:
         """Store a round that has run, in one transaction (all or nothing).
 
         ``round`` must be the open round (else :class:`RoundConflict`: somebody else advanced the
@@ -679,7 +792,15 @@ class GameStore:
             if game.status == "finished":
                 raise GameClosed(t("game.store.game_finished", game=game.id))
             if round != game.round + 1:
-                raise RoundConflict(t("game.store.round_conflict", round=round, game=game.id, done=game.round, expected=game.round + 1))
+                raise RoundConflict(
+                    t(
+                        "game.store.round_conflict",
+                        round=round,
+                        game=game.id,
+                        done=game.round,
+                        expected=game.round + 1,
+                    )
+                )
             last = self._last_round(json.loads(game.definition))
             if last is not None and round > last:
                 raise RoundConflict(t("game.store.round_past_last", round=round, game=game.id, rounds=last))
@@ -688,27 +809,58 @@ class GameStore:
                 for team_id in given:
                     if team_id not in team_ids:
                         raise GameError(t("game.store.unknown_team", field=field, team=team_id, game=game.id))
-            already = set(conn.scalars(select(decisions_table.c.team_id).where(and_(decisions_table.c.game_id == game.id, decisions_table.c.round == round))))
+            already = set(
+                conn.scalars(
+                    select(decisions_table.c.team_id).where(
+                        and_(decisions_table.c.game_id == game.id, decisions_table.c.round == round)
+                    )
+                )
+            )
             now = _now()
             for team_id, chosen in carried.items():
                 if team_id in already:
-                    raise RoundConflict(t("game.store.carried_submitted", team=team_id, round=round, game=game.id))
-                conn.execute(insert(decisions_table).values(
-                    game_id=game.id, team_id=team_id, round=round, decisions=_dump(_dict(chosen, f"carried[{team_id}]"), f"carried[{team_id}]"),
-                    carried=True, submitted_at=now, submitted_by="",
-                ))
+                    raise RoundConflict(
+                        t("game.store.carried_submitted", team=team_id, round=round, game=game.id)
+                    )
+                conn.execute(
+                    insert(decisions_table).values(
+                        game_id=game.id,
+                        team_id=team_id,
+                        round=round,
+                        decisions=_dump(_dict(chosen, f"carried[{team_id}]"), f"carried[{team_id}]"),
+                        carried=True,
+                        submitted_at=now,
+                        submitted_by="",
+                    )
+                )
             for team_id, values in results.items():
-                conn.execute(insert(results_table).values(
-                    game_id=game.id, team_id=team_id, round=round, results=_dump(_dict(values, f"results[{team_id}]"), f"results[{team_id}]"),
-                ))
+                conn.execute(
+                    insert(results_table).values(
+                        game_id=game.id,
+                        team_id=team_id,
+                        round=round,
+                        results=_dump(_dict(values, f"results[{team_id}]"), f"results[{team_id}]"),
+                    )
+                )
             for market, info in market_info.items():
                 if isinstance(market, bool) or not isinstance(market, int) or market < 0:
                     raise GameError(t("game.store.market_value", value=market))
-                conn.execute(insert(market_info_table).values(
-                    game_id=game.id, round=round, market=market, info=_dump(_dict(info, f"market_info[{market}]"), f"market_info[{market}]"),
-                ))
+                conn.execute(
+                    insert(market_info_table).values(
+                        game_id=game.id,
+                        round=round,
+                        market=market,
+                        info=_dump(_dict(info, f"market_info[{market}]"), f"market_info[{market}]"),
+                    )
+                )
             conn.execute(update(games).where(games.c.id == game.id).values(round=round, deadline=None))
-            self._audit(conn, game.id, by, "record_round", {"round": round, "carried": sorted(carried), "results": sorted(results)})
+            self._audit(
+                conn,
+                game.id,
+                by,
+                "record_round",
+                {"round": round, "carried": sorted(carried), "results": sorted(results)},
+            )
 
     def results(self, game_id: int, round: int | None = None) -> dict:
         """``{round: {team id: results}}`` for every round, or for ``round`` only (trainer's view)."""
@@ -726,7 +878,11 @@ class GameStore:
         """``{round: results}`` of the team whose code this is, and nobody else's."""
         with self._read() as conn:
             team = self._team_row_for_code(conn, team_code)
-            rows = conn.execute(select(results_table).where(results_table.c.team_id == team.id).order_by(results_table.c.round))
+            rows = conn.execute(
+                select(results_table)
+                .where(results_table.c.team_id == team.id)
+                .order_by(results_table.c.round)
+            )
             return {row.round: json.loads(row.results) for row in rows}
 
     def market_info(self, game_id: int, round: int | None = None) -> dict:
@@ -752,26 +908,54 @@ class GameStore:
             if game.round == 0:
                 raise RoundConflict(t("game.store.nothing_to_undo", game=game.id))
             last = game.round
-            gone = conn.execute(delete(results_table).where(and_(results_table.c.game_id == game.id, results_table.c.round == last))).rowcount
-            conn.execute(delete(market_info_table).where(and_(market_info_table.c.game_id == game.id, market_info_table.c.round == last)))
-            uncarried = conn.execute(delete(decisions_table).where(
-                and_(decisions_table.c.game_id == game.id, decisions_table.c.round == last, decisions_table.c.carried.is_(True))
-            )).rowcount
+            gone = conn.execute(
+                delete(results_table).where(
+                    and_(results_table.c.game_id == game.id, results_table.c.round == last)
+                )
+            ).rowcount
+            conn.execute(
+                delete(market_info_table).where(
+                    and_(market_info_table.c.game_id == game.id, market_info_table.c.round == last)
+                )
+            )
+            uncarried = conn.execute(
+                delete(decisions_table).where(
+                    and_(
+                        decisions_table.c.game_id == game.id,
+                        decisions_table.c.round == last,
+                        decisions_table.c.carried.is_(True),
+                    )
+                )
+            ).rowcount
             conn.execute(update(games).where(games.c.id == game.id).values(round=last - 1, deadline=None))
-            self._audit(conn, game.id, "trainer", "undo_round", {"round": last, "results_removed": gone, "carried_removed": uncarried})
+            self._audit(
+                conn,
+                game.id,
+                "trainer",
+                "undo_round",
+                {"round": last, "results_removed": gone, "carried_removed": uncarried},
+            )
             return last - 1
 
     # --- trainer controls ----------------------------------------------------------------------
 
     def set_deadline(self, game_id: int, trainer_code: str, when: datetime | None) -> None:
         """The open round's deadline (an aware datetime, kept in UTC), or None for none."""
-        if when is not None and (not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None):
+        if when is not None and (
+            not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None
+        ):
             raise GameError(t("game.store.bad_deadline", when=when))
         with self._write() as conn:
             game = self._game_row(conn, game_id, lock="update")
             self._check_trainer(conn, game.id, trainer_code)
             conn.execute(update(games).where(games.c.id == game.id).values(deadline=when))
-            self._audit(conn, game.id, "trainer", "set_deadline", {"deadline": _iso(when.astimezone(UTC) if when else None)})
+            self._audit(
+                conn,
+                game.id,
+                "trainer",
+                "set_deadline",
+                {"deadline": _iso(when.astimezone(UTC) if when else None)},
+            )
 
     def set_status(self, game_id: int, trainer_code: str, status: str) -> None:
         """``open``, ``paused`` or ``finished`` (see the module's docstring for what each allows)."""
@@ -793,14 +977,18 @@ class GameStore:
             if game.status == "finished":
                 raise GameClosed(t("game.store.game_finished", game=game.id))
             if round <= game.round:
-                raise RoundConflict(t("game.store.round_has_run", round=round, game=game.id, open=game.round + 1))
+                raise RoundConflict(
+                    t("game.store.round_has_run", round=round, game=game.id, open=game.round + 1)
+                )
             last = self._last_round(json.loads(game.definition))
             if last is not None and round > last:
                 raise RoundConflict(t("game.store.round_past_last", round=round, game=game.id, rounds=last))
             event_id = conn.execute(
                 insert(events_table).values(game_id=game.id, round=round, event=payload, created_at=_now())
             ).inserted_primary_key[0]
-            self._audit(conn, game.id, "trainer", "add_event", {"id": event_id, "round": round, "event": event})
+            self._audit(
+                conn, game.id, "trainer", "add_event", {"id": event_id, "round": round, "event": event}
+            )
             return event_id
 
     def events(self, game_id: int) -> dict[int, list[dict]]:
@@ -808,7 +996,11 @@ class GameStore:
         with self._read() as conn:
             self._game_row(conn, game_id)
             out: dict[int, list[dict]] = {}
-            for row in conn.execute(select(events_table).where(events_table.c.game_id == game_id).order_by(events_table.c.round, events_table.c.id)):
+            for row in conn.execute(
+                select(events_table)
+                .where(events_table.c.game_id == game_id)
+                .order_by(events_table.c.round, events_table.c.id)
+            ):
                 out.setdefault(row.round, []).append(json.loads(row.event))
             return out
 
@@ -820,26 +1012,46 @@ class GameStore:
 
     @staticmethod
     def _audit_rows(conn: Connection, game_id: int) -> list[dict]:
-        rows = conn.execute(select(audit_table).where(audit_table.c.game_id == game_id).order_by(audit_table.c.id))
-        return [{"id": r.id, "at": r.at, "who": r.who, "action": r.action, "detail": json.loads(r.detail)} for r in rows]
+        rows = conn.execute(
+            select(audit_table).where(audit_table.c.game_id == game_id).order_by(audit_table.c.id)
+        )
+        return [
+            {"id": r.id, "at": r.at, "who": r.who, "action": r.action, "detail": json.loads(r.detail)}
+            for r in rows
+        ]
 
     def export(self, game_id: int) -> dict:
         """Everything about the game as plain JSON-able data (times as ISO text), without any code."""
         with self._read() as conn:
             game = self._game_dict(self._game_row(conn, game_id))
-            teams = [self._team_dict(r) for r in conn.execute(select(teams_table).where(teams_table.c.game_id == game_id).order_by(teams_table.c.id))]
+            teams = [
+                self._team_dict(r)
+                for r in conn.execute(
+                    select(teams_table).where(teams_table.c.game_id == game_id).order_by(teams_table.c.id)
+                )
+            ]
             history = self._history(conn, game_id)
             results = [
                 {"team": r.team_id, "round": r.round, "results": json.loads(r.results)}
-                for r in conn.execute(select(results_table).where(results_table.c.game_id == game_id).order_by(results_table.c.round, results_table.c.team_id))
+                for r in conn.execute(
+                    select(results_table)
+                    .where(results_table.c.game_id == game_id)
+                    .order_by(results_table.c.round, results_table.c.team_id)
+                )
             ]
             info = [
                 {"round": r.round, "market": r.market, "info": json.loads(r.info)}
-                for r in conn.execute(select(market_info_table).where(market_info_table.c.game_id == game_id).order_by(market_info_table.c.round, market_info_table.c.market))
+                for r in conn.execute(
+                    select(market_info_table)
+                    .where(market_info_table.c.game_id == game_id)
+                    .order_by(market_info_table.c.round, market_info_table.c.market)
+                )
             ]
             events = [
                 {"id": r.id, "round": r.round, "event": json.loads(r.event), "created_at": _iso(r.created_at)}
-                for r in conn.execute(select(events_table).where(events_table.c.game_id == game_id).order_by(events_table.c.id))
+                for r in conn.execute(
+                    select(events_table).where(events_table.c.game_id == game_id).order_by(events_table.c.id)
+                )
             ]
             audit = self._audit_rows(conn, game_id)
         for row in history:
@@ -866,6 +1078,12 @@ class GameStore:
             self._game_row(conn, game_id)
             return {
                 name: conn.scalar(select(func.count()).select_from(table).where(table.c.game_id == game_id))
-                for name, table in (("teams", teams_table), ("decisions", decisions_table), ("results", results_table),
-                                    ("market_info", market_info_table), ("events", events_table), ("audit", audit_table))
+                for name, table in (
+                    ("teams", teams_table),
+                    ("decisions", decisions_table),
+                    ("results", results_table),
+                    ("market_info", market_info_table),
+                    ("events", events_table),
+                    ("audit", audit_table),
+                )
             }

@@ -94,9 +94,15 @@ SETTINGS: dict[str, tuple[str, float | None, str | None]] = {
 }
 # the words for the values of a setting that picks from a list
 OPTION_TEXT = {
-    "A": N_("game.app.class.A"), "B": N_("game.app.class.B"), "C": N_("game.app.class.C"), "D": N_("game.app.class.D"),
-    "communication": N_("game.app.offer.communication"), "personalisation": N_("game.app.offer.personalisation"),
-    "learning": N_("game.app.offer.learning"), "promotion": N_("game.app.offer.promotion"), "brand": N_("game.app.offer.brand"),
+    "A": N_("game.app.class.A"),
+    "B": N_("game.app.class.B"),
+    "C": N_("game.app.class.C"),
+    "D": N_("game.app.class.D"),
+    "communication": N_("game.app.offer.communication"),
+    "personalisation": N_("game.app.offer.personalisation"),
+    "learning": N_("game.app.offer.learning"),
+    "promotion": N_("game.app.offer.promotion"),
+    "brand": N_("game.app.offer.brand"),
     **{m: MOTIVE[m] for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")},
 }
 CRM_CARDS = (  # a card per count of the team's CRM at the end of the round (or over it)
@@ -115,10 +121,17 @@ FUNNEL_CARDS = (
     ("contacted", N_("game.app.funnel.contacted")),
     ("came_back", N_("game.app.funnel.came_back")),
 )
-PNL_TEXT = {"revenue": LABEL["revenue"], "profit": LABEL["profit"], "research_cost": N_("game.app.pnl.research_cost"),
-            **{line: LABEL[f"costs_{line}"] for line in COSTS if line != "research_cost"}}
-ANSWER_TEXT = {**{m: MOTIVE[m] for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")},
-               "still_buying": MOTIVE["not_lost"], "unknown": N_("game.app.research.unknown")}
+PNL_TEXT = {
+    "revenue": LABEL["revenue"],
+    "profit": LABEL["profit"],
+    "research_cost": N_("game.app.pnl.research_cost"),
+    **{line: LABEL[f"costs_{line}"] for line in COSTS if line != "research_cost"},
+}
+ANSWER_TEXT = {
+    **{m: MOTIVE[m] for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")},
+    "still_buying": MOTIVE["not_lost"],
+    "unknown": N_("game.app.research.unknown"),
+}
 
 
 # --- the decision form ---------------------------------------------------------------------
@@ -145,9 +158,15 @@ class Toggles:
 
     def __init__(self, options: tuple[str, ...], description: str):
         self.options = options
-        self.buttons = {o: w.ToggleButton(description=t(OPTION_TEXT[o]), layout=w.Layout(width="auto")) for o in options}
-        self.widget = w.VBox([w.HTML(f"<span style='font-size:13px'>{html.escape(description)}</span>"),
-                              w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap"))])
+        self.buttons = {
+            o: w.ToggleButton(description=t(OPTION_TEXT[o]), layout=w.Layout(width="auto")) for o in options
+        }
+        self.widget = w.VBox(
+            [
+                w.HTML(f"<span style='font-size:13px'>{html.escape(description)}</span>"),
+                w.HBox(list(self.buttons.values()), layout=w.Layout(flex_flow="row wrap")),
+            ]
+        )
 
         self._order: list[str] = []
 
@@ -176,7 +195,12 @@ class Setting:
             self.control = w.Checkbox(description=label, indent=False, layout=w.Layout(width="340px"))
             shown = self.control
         elif get_origin(annotation) is Literal:
-            self.control = w.Dropdown(options=[(t(OPTION_TEXT[o]), o) for o in get_args(annotation)], description=label, style=style, layout=w.Layout(width="340px"))
+            self.control = w.Dropdown(
+                options=[(t(OPTION_TEXT[o]), o) for o in get_args(annotation)],
+                description=label,
+                style=style,
+                layout=w.Layout(width="340px"),
+            )
             shown = self.control
         elif get_origin(annotation) is list:
             self.control = Toggles(get_args(get_args(annotation)[0]), label)
@@ -186,7 +210,14 @@ class Setting:
             kind = "int" if annotation is int else "float"
             if readout is None:  # limits too wide for a slider: a number box within them
                 box = w.BoundedIntText if kind == "int" else w.BoundedFloatText
-                self.control = box(min=low, max=high, step=step, description=label, style=style, layout=w.Layout(width="340px"))
+                self.control = box(
+                    min=low,
+                    max=high,
+                    step=step,
+                    description=label,
+                    style=style,
+                    layout=w.Layout(width="340px"),
+                )
             else:
                 start = math.ceil(low / step - 1e-9) * step  # a slider's values are start + k * step
                 if open_low and start <= low:
@@ -220,7 +251,11 @@ class Switch:
         label_key, hint_key = SWITCH_TEXT[group][name]
         self.box = w.Checkbox(description=t(label_key), indent=False, layout=w.Layout(width="340px"))
         source = SECTIONS[group].model_fields[name].annotation
-        self.settings = {f: Setting(f"{group}.{name}.{f}", source.model_fields[f]) for f in CHOICES[group][name] if f != "enabled"}
+        self.settings = {
+            f: Setting(f"{group}.{name}.{f}", source.model_fields[f])
+            for f in CHOICES[group][name]
+            if f != "enabled"
+        }
         self.details = w.VBox([s.widget for s in self.settings.values()])
         self.widget = w.VBox([self.box, hint(t(hint_key)), self.details])
         self.box.observe(lambda _: self._show_details(), names="value")
@@ -250,11 +285,17 @@ class DecisionForm:
         self.survey = self._number(survey, t("game.app.survey"), 5, "d", kind="int")
         self.widgets = [
             heading(t("game.app.form.price_heading")),
-            self.price, hint(t(fields["price"].description)),
-            self.service, hint(t(fields["service"].description)),
-            heading(t("game.app.form.winback_heading")), *[s.widget for s in self.switches["winback"].values()],
-            heading(t("game.app.form.tactics_heading")), *[s.widget for s in self.switches["tactics"].values()],
-            heading(t("game.app.form.research_heading")), self.survey, hint(t(survey.description)),
+            self.price,
+            hint(t(fields["price"].description)),
+            self.service,
+            hint(t(fields["service"].description)),
+            heading(t("game.app.form.winback_heading")),
+            *[s.widget for s in self.switches["winback"].values()],
+            heading(t("game.app.form.tactics_heading")),
+            *[s.widget for s in self.switches["tactics"].values()],
+            heading(t("game.app.form.research_heading")),
+            self.survey,
+            hint(t(survey.description)),
         ]
 
     @staticmethod
@@ -270,7 +311,11 @@ class DecisionForm:
 
     def decisions(self) -> Decisions:
         """The decisions the controls show, validated (a bad value is one clear line)."""
-        data: dict[str, Any] = {"price": float(self.price.value), "service": float(self.service.value), "research": {"lost_survey": int(self.survey.value)}}
+        data: dict[str, Any] = {
+            "price": float(self.price.value),
+            "service": float(self.service.value),
+            "research": {"lost_survey": int(self.survey.value)},
+        }
         for group, switches in self.switches.items():
             data[group] = {name: s.read() for name, s in switches.items()}
         return decisions_from_dict(data, t("game.app.form.source"))
@@ -324,16 +369,32 @@ class TeamApp:
         self.open_round = 0
         self.seen: dict[int, dict] = {}
         self.notice = Notice()
-        self.code_box = w.Text(placeholder=t("game.app.team.code_placeholder"), description=t("game.app.team.code"), style={"description_width": "110px"}, layout=w.Layout(width="360px"))
-        self.join_button = button(t("game.app.team.join"), self.join, self.notice, icon="sign-in", style="primary")
+        self.code_box = w.Text(
+            placeholder=t("game.app.team.code_placeholder"),
+            description=t("game.app.team.code"),
+            style={"description_width": "110px"},
+            layout=w.Layout(width="360px"),
+        )
+        self.join_button = button(
+            t("game.app.team.join"), self.join, self.notice, icon="sign-in", style="primary"
+        )
         self.join_row = w.HBox([self.code_box, self.join_button])
         self.title = w.HTML()  # the notebook has the page's title; the team's name shows here once joined
         self.status = w.HTML()
         self.form = DecisionForm()
-        self.submit_button = button(t("game.app.team.submit"), self.submit, self.notice, icon="paper-plane", style="success")
-        self.round_choice = w.Dropdown(description=t("game.app.team.round_shown"), options=[], style={"description_width": "110px"}, layout=w.Layout(width="260px"))
+        self.submit_button = button(
+            t("game.app.team.submit"), self.submit, self.notice, icon="paper-plane", style="success"
+        )
+        self.round_choice = w.Dropdown(
+            description=t("game.app.team.round_shown"),
+            options=[],
+            style={"description_width": "110px"},
+            layout=w.Layout(width="260px"),
+        )
         self._quiet = False  # True while the page itself changes the round shown
-        self.round_choice.observe(guarded(self.notice, lambda _: self._quiet or self._draw_round()), names="value")
+        self.round_choice.observe(
+            guarded(self.notice, lambda _: self._quiet or self._draw_round()), names="value"
+        )
         self.kept = w.HTML()
         self.crm = Cards()
         self.funnel = Cards()
@@ -342,20 +403,31 @@ class TeamApp:
         self.research = w.HTML()
         self.history = w.HTML()
         self.waiting = w.HTML()
-        self.results = w.VBox([
-            self.round_choice, self.kept,
-            heading(t("game.app.team.crm_heading")), self.crm.widget,
-            heading(t("game.app.team.funnel_heading")), self.funnel.widget,
-            heading(t("game.app.team.pnl_heading")), self.pnl,
-            heading(t("game.app.team.market_heading")), self.market.widget,
-            heading(t("game.app.team.research_heading")), self.research,
-            heading(t("game.app.team.history_heading")), self.history,
-        ])
+        self.results = w.VBox(
+            [
+                self.round_choice,
+                self.kept,
+                heading(t("game.app.team.crm_heading")),
+                self.crm.widget,
+                heading(t("game.app.team.funnel_heading")),
+                self.funnel.widget,
+                heading(t("game.app.team.pnl_heading")),
+                self.pnl,
+                heading(t("game.app.team.market_heading")),
+                self.market.widget,
+                heading(t("game.app.team.research_heading")),
+                self.research,
+                heading(t("game.app.team.history_heading")),
+                self.history,
+            ]
+        )
         self.results.add_class("rl-results")
         self.body = w.VBox([])
         self.body.layout.display = "none"
         self.panel = w.VBox([w.HTML(STYLE), self.title, self.join_row, self.notice.widget, self.body])
-        self.watcher = Watcher(self._snapshot, guarded(self.notice, self._moved_on), self.notice, poll_seconds)
+        self.watcher = Watcher(
+            self._snapshot, guarded(self.notice, self._moved_on), self.notice, poll_seconds
+        )
 
     # --- joining -------------------------------------------------------------------------
     def join(self, code: str | None = None) -> None:
@@ -371,8 +443,15 @@ class TeamApp:
         self.form.load(last_decisions(self.game, self.team))
         self.title.value = f"<h2 style='margin:4px 0'>{html.escape(t('game.app.team.joined_title', team=self.team['name'], market=self.team['market'] + 1))}</h2>"
         self.body.children = [
-            w.HBox([self.status, self.submit_button], layout=w.Layout(align_items="center", justify_content="space-between")),
-            layout([heading(t("game.app.team.form_heading")), *self.form.widgets], [self.waiting, self.results], ""),
+            w.HBox(
+                [self.status, self.submit_button],
+                layout=w.Layout(align_items="center", justify_content="space-between"),
+            ),
+            layout(
+                [heading(t("game.app.team.form_heading")), *self.form.widgets],
+                [self.waiting, self.results],
+                "",
+            ),
         ]
         self.join_row.layout.display = "none"
         self.body.layout.display = ""
@@ -401,7 +480,13 @@ class TeamApp:
     def _snapshot(self) -> tuple:
         info = self.store.game(self.game.id)
         submitted = self.store.submitted(self.game.id, info["round"] + 1).get(self.team["id"], False)
-        return info["round"], info["status"], info["deadline"], submitted, deadline_text(info["deadline"])  # the last: minutes left
+        return (
+            info["round"],
+            info["status"],
+            info["deadline"],
+            submitted,
+            deadline_text(info["deadline"]),
+        )  # the last: minutes left
 
     def refresh(self) -> None:
         """Read the game now and redraw (the watcher does this by itself when the game moves on)."""
@@ -429,7 +514,9 @@ class TeamApp:
             finally:
                 self._quiet = False
             self.results.layout.display = "" if rounds else "none"
-            self.waiting.value = "" if rounds else f"<div class='rl-status'>{html.escape(t('game.app.team.no_results'))}</div>"
+            self.waiting.value = (
+                "" if rounds else f"<div class='rl-status'>{html.escape(t('game.app.team.no_results'))}</div>"
+            )
             self._draw_round()
 
     def _draw_status(self, done: int, status: str, deadline, submitted: bool) -> None:
@@ -457,14 +544,23 @@ class TeamApp:
         view = self.seen[r]
         crm, pnl = view["crm"], view["pnl"]
         if view.get("carried"):
-            self.kept.value = f"<div class='rl-notice rl-note'>{html.escape(t('game.app.team.kept', round=r))}</div>"
+            self.kept.value = (
+                f"<div class='rl-notice rl-note'>{html.escape(t('game.app.team.kept', round=r))}</div>"
+            )
         else:
             self.kept.value = ""
         resolved = t("game.app.crm.resolved", count=fmt(crm["complaints_resolved"]))
-        self.crm.show([card(t(label), fmt(crm[key]), resolved if key == "complaints" else "") for key, label in CRM_CARDS])
+        self.crm.show(
+            [
+                card(t(label), fmt(crm[key]), resolved if key == "complaints" else "")
+                for key, label in CRM_CARDS
+            ]
+        )
         funnel = crm["winback"]
-        self.funnel.show([card(t(label), fmt(funnel[key])) for key, label in FUNNEL_CARDS]
-                         + [card(t("game.app.funnel.cost"), fmt(funnel["cost"], "money"))])
+        self.funnel.show(
+            [card(t(label), fmt(funnel[key])) for key, label in FUNNEL_CARDS]
+            + [card(t("game.app.funnel.cost"), fmt(funnel["cost"], "money"))]
+        )
         self.pnl.value = self._pnl_table(pnl)
         self.market.show(market_chart(view["market"], view["firm"]))
         self.research.value = self._research(view.get("research") or {})
@@ -473,10 +569,18 @@ class TeamApp:
     @staticmethod
     def _pnl_table(pnl: dict) -> str:
         rows = [(t(PNL_TEXT["revenue"]), fmt(pnl["revenue"], "money"))]
-        rows += [(t(PNL_TEXT[line]), fmt(-pnl[line], "money")) for line in COSTS if abs(pnl.get(line, 0.0)) >= 0.5]
+        rows += [
+            (t(PNL_TEXT[line]), fmt(-pnl[line], "money")) for line in COSTS if abs(pnl.get(line, 0.0)) >= 0.5
+        ]
         rows.append((t(PNL_TEXT["profit"]), fmt(pnl["profit"], "money")))
         classes = [""] * (len(rows) - 1) + ["rl-total"]
-        return table([t("game.app.pnl.line"), t("game.app.pnl.amount")], rows, numeric=[1], css="rl-pnl", row_classes=classes)
+        return table(
+            [t("game.app.pnl.line"), t("game.app.pnl.amount")],
+            rows,
+            numeric=[1],
+            css="rl-pnl",
+            row_classes=classes,
+        )
 
     @staticmethod
     def _research(research: dict) -> str:
@@ -484,17 +588,37 @@ class TeamApp:
             return f"<div class='rl-status'>{html.escape(t('game.app.research.none'))}</div>"
         intro = t("game.app.research.asked", interviewed=research["interviewed"], lost=research["lost"])
         rows = [(t(ANSWER_TEXT[a]), n) for a, n in research["answers"].items() if n]
-        return f"<div class='rl-status'>{html.escape(intro)}</div>" + table([t("game.app.research.answer"), t("game.app.research.count")], rows, numeric=[1], css="rl-research")
+        return f"<div class='rl-status'>{html.escape(intro)}</div>" + table(
+            [t("game.app.research.answer"), t("game.app.research.count")],
+            rows,
+            numeric=[1],
+            css="rl-research",
+        )
 
     def _history(self) -> str:
         rows = []
         for r, view in sorted(self.seen.items()):
             own = view["firm"]
-            rows.append((r, fmt(view["crm"]["customers"]), fmt(view["crm"]["newly_lost"]), fmt(view["market"]["price"][own], "ratio"),
-                         fmt(view["market"]["market_share"][own], "percent"), fmt(view["pnl"]["profit"], "money"),
-                         t("game.app.yes") if view.get("carried") else ""))
-        header = [t("game.app.history.round"), t("game.app.history.customers"), t("game.app.history.newly_lost"), t("game.app.history.price"),
-                  t("game.app.history.share"), t("game.app.history.profit"), t("game.app.history.kept")]
+            rows.append(
+                (
+                    r,
+                    fmt(view["crm"]["customers"]),
+                    fmt(view["crm"]["newly_lost"]),
+                    fmt(view["market"]["price"][own], "ratio"),
+                    fmt(view["market"]["market_share"][own], "percent"),
+                    fmt(view["pnl"]["profit"], "money"),
+                    t("game.app.yes") if view.get("carried") else "",
+                )
+            )
+        header = [
+            t("game.app.history.round"),
+            t("game.app.history.customers"),
+            t("game.app.history.newly_lost"),
+            t("game.app.history.price"),
+            t("game.app.history.share"),
+            t("game.app.history.profit"),
+            t("game.app.history.kept"),
+        ]
         return table(header, rows, numeric=[0, 1, 2, 3, 4, 5], css="rl-history")
 
     # --- showing -------------------------------------------------------------------------

@@ -14,7 +14,19 @@ import numpy as np
 from simulation.engine.accounting import COSTS, MOTIVES
 from simulation.engine.life_cycle import STAGES
 
-CRM_COUNTS = ("purchases", "acquisitions", "returns", "newly_lost", "complaints", "complaints_resolved", "failures", "prospects_reached", "prospects_converted", "referral_sales", "blocked")
+CRM_COUNTS = (
+    "purchases",
+    "acquisitions",
+    "returns",
+    "newly_lost",
+    "complaints",
+    "complaints_resolved",
+    "failures",
+    "prospects_reached",
+    "prospects_converted",
+    "referral_sales",
+    "blocked",
+)
 PNL = ("revenue", *COSTS, "profit")
 
 
@@ -41,14 +53,25 @@ def round_view(model, firm: int, round: int, weeks: int, survey: dict | None = N
         "market_share": [float(s) for s in all_rows[-1, :, idx["market_share"]]],
         "present": [bool(p) for p in model.present],
     }
-    levels = {name: float(end[idx[name]]) for name in ("satisfaction", "trust", "reference_price", "loyal_share", "brand")}
+    levels = {
+        name: float(end[idx[name]])
+        for name in ("satisfaction", "trust", "reference_price", "loyal_share", "brand")
+    }
     margin = weekly_margin(model, firm, rows)
     truth = {
         "defections": {m: int(round_half(rows[:, idx[f"defections_{m}"]].sum())) for m in MOTIVES},
         "levels": levels,
         "weekly_margin_per_customer": margin,
     }
-    return {"round": round, "firm": firm, "crm": crm, "pnl": pnl, "market": market, "research": survey or {}, "truth": truth}
+    return {
+        "round": round,
+        "firm": firm,
+        "crm": crm,
+        "pnl": pnl,
+        "market": market,
+        "research": survey or {},
+        "truth": truth,
+    }
 
 
 def round_half(x: float) -> float:
@@ -61,7 +84,11 @@ def weekly_margin(model, firm: int, rows: np.ndarray) -> float:
     customer_weeks = rows[:, idx["customers"]].sum()
     if customer_weeks <= 0:
         return 0.0
-    margin = rows[:, idx["revenue"]].sum() - rows[:, idx["cost_of_goods"]].sum() - rows[:, idx["retention_cost"]].sum()
+    margin = (
+        rows[:, idx["revenue"]].sum()
+        - rows[:, idx["cost_of_goods"]].sum()
+        - rows[:, idx["retention_cost"]].sum()
+    )
     return float(margin / customer_weeks)
 
 

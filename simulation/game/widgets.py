@@ -114,9 +114,16 @@ def guarded(notice: Notice, action: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def button(text: str, action: Callable[[], Any], notice: Notice, *, icon: str = "", style: str = "", width: str = "") -> w.Button:
+def button(
+    text: str, action: Callable[[], Any], notice: Notice, *, icon: str = "", style: str = "", width: str = ""
+) -> w.Button:
     """A button whose click runs ``action`` (errors go to ``notice``)."""
-    made = w.Button(description=text, icon=icon, button_style=style, layout=w.Layout(width=width) if width else w.Layout(width="auto"))
+    made = w.Button(
+        description=text,
+        icon=icon,
+        button_style=style,
+        layout=w.Layout(width=width) if width else w.Layout(width="auto"),
+    )
     made.on_click(guarded(notice, lambda _: action()))
     return made
 
@@ -125,7 +132,14 @@ def heading(text: str) -> w.HTML:
     return w.HTML(f"<div class='rl-heading'>{html.escape(text)}</div>")
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, numeric: Iterable[int] = (), css: str = "", row_classes: Sequence[str] | None = None) -> str:
+def table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    numeric: Iterable[int] = (),
+    css: str = "",
+    row_classes: Sequence[str] | None = None,
+) -> str:
     """An HTML table (class ``rl-table``): ``numeric`` columns align right; texts are escaped."""
     numeric = set(numeric)
     cell = lambda k, v, tag: f"<{tag}{' class=rl-num' if k in numeric else ''}>{html.escape(str(v))}</{tag}>"  # noqa: E731
@@ -134,7 +148,9 @@ def table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, numeric: Iter
     for n, row in enumerate(rows):
         klass = f" class='{row_classes[n]}'" if row_classes and row_classes[n] else ""
         body.append(f"<tr{klass}>" + "".join(cell(k, v, "td") for k, v in enumerate(row)) + "</tr>")
-    return f"<table class='rl-table {css}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (
+        f"<table class='rl-table {css}'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 class Watcher:
@@ -146,7 +162,13 @@ class Watcher:
     is started; :meth:`check` does one round by hand. The task ends with the kernel, or on
     :meth:`stop`."""
 
-    def __init__(self, read: Callable[[], Any], changed: Callable[[Any], None], notice: Notice, seconds: float = POLL_SECONDS):
+    def __init__(
+        self,
+        read: Callable[[], Any],
+        changed: Callable[[Any], None],
+        notice: Notice,
+        seconds: float = POLL_SECONDS,
+    ):
         self.read, self.changed, self.notice, self.seconds = read, changed, notice, seconds
         self.last: Any = None
         self.task: asyncio.Task | None = None

@@ -57,7 +57,15 @@ class PolicyLab:
     title_key = ""
     compare_kpis: tuple[str, ...] = ("profit_gain", "profit", "annual_churn_rate")
 
-    def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
+    def __init__(
+        self,
+        base: Scenario | None = None,
+        *,
+        customers: int = 3000,
+        replications: int = 3,
+        seed: int = 0,
+        save_folder: str | Path = "my_scenarios",
+    ):
         base = base if base is not None else load_preset("baseline")
         self.base = base.with_changes({"customers.count": customers})
         self.replications, self.seed = replications, seed
@@ -71,7 +79,13 @@ class PolicyLab:
         self.shelf = Shelf(save_folder, self.compare)
         self.shelf.current = self.scenario
         self.controls = self.build_controls()
-        right = [self.cards.widget, *self.build_charts(), w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"), self.shelf.widget, self.comparison.widget]
+        right = [
+            self.cards.widget,
+            *self.build_charts(),
+            w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"),
+            self.shelf.widget,
+            self.comparison.widget,
+        ]
         self.panel = layout(self.controls + [self.status], right, t(self.title_key))
         self.update()
 
@@ -111,12 +125,21 @@ class PolicyLab:
         runs = []
         for model in self._warm[key].run(scenario):
             weekly = weekly_frame(model)
-            runs.append({"kpis": flat_kpis(summary(model, weekly)), "weekly": weekly, "scenario": scenario, **self.measure(model, weekly)})
+            runs.append(
+                {
+                    "kpis": flat_kpis(summary(model, weekly)),
+                    "weekly": weekly,
+                    "scenario": scenario,
+                    **self.measure(model, weekly),
+                }
+            )
         return runs
 
     def gains(self, runs: list[dict], key: str = "profit", against: list[dict] | None = None) -> np.ndarray:
         """``key`` of ``runs`` minus the baseline's (or ``against``'s), one per replication."""
-        return paired_differences(kpi_values(runs, key), kpi_values(self.baseline if against is None else against, key))
+        return paired_differences(
+            kpi_values(runs, key), kpi_values(self.baseline if against is None else against, key)
+        )
 
     def update(self, *_):
         with self.timer:
@@ -132,10 +155,15 @@ class PolicyLab:
             runs = self.run(scenario)
             gains = self.gains(runs)
             self.saved_results[name] = {"gain": mean_interval(gains)}
-            rows += [{"scenario": name, "replication": k, **r["kpis"], "profit_gain": gain} for k, (r, gain) in enumerate(zip(runs, gains))]
+            rows += [
+                {"scenario": name, "replication": k, **r["kpis"], "profit_gain": gain}
+                for k, (r, gain) in enumerate(zip(runs, gains))
+            ]
         kpis = pd.DataFrame(rows)
         columns = [c for c in self.compare_kpis if c in kpis]
-        self.comparison.show(kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=self.compare_title()))
+        self.comparison.show(
+            kpi_bars(summarize(kpis, ["scenario"], columns), columns, title=self.compare_title())
+        )
 
     def show(self):
         from IPython.display import display

@@ -21,7 +21,17 @@ from simulation.labs.panel import ChartSlot, card, fmt, hint, slider
 from simulation.messages import N_, t
 from simulation.metrics import loyalty as metrics
 
-CHOICES = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
+CHOICES = (
+    "thank_you",
+    "follow_up",
+    "referral",
+    "points",
+    "bundling",
+    "service_plus",
+    "key_accounts",
+    "contacts",
+    "relationship",
+)
 CHOICE_TEXT = {  # the tactic's switch, and its one-line hint
     "thank_you": (N_("loyalty.thank_you"), N_("loyalty.thank_you_hint")),
     "follow_up": (N_("loyalty.follow_up"), N_("loyalty.follow_up_hint")),
@@ -45,14 +55,21 @@ class LoyaltyLab(PolicyLab):
     def build_controls(self) -> list[w.Widget]:
         """A switch per tactic with its hint; the points switch carries "rivals copy", the contact
         policy its forgotten-stage frequency; the weekly budget last."""
-        box = lambda key: w.Checkbox(value=False, description=t(key), indent=False, layout=w.Layout(width="340px"))  # noqa: E731
+        box = lambda key: w.Checkbox(
+            value=False, description=t(key), indent=False, layout=w.Layout(width="340px")
+        )  # noqa: E731
         self.switch = {name: box(CHOICE_TEXT[name][0]) for name in CHOICES}
         self.switch["thank_you"].value = True
         self.rivals_copy = box(N_("loyalty.rivals_copy_points"))
         default = self.base.firms[self.base.focal_index].tactics.contacts.forgotten_per_month
-        self.forgotten = slider("float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f")  # the schema allows up to 8 per month
+        self.forgotten = slider(
+            "float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f"
+        )  # the schema allows up to 8 per month
         self.budget = slider("int", t("loyalty.budget"), 300, 0, 2000, 50)
-        extra = {"points": [self.rivals_copy], "contacts": [self.forgotten, hint(t("loyalty.contacts_forgotten_hint"))]}
+        extra = {
+            "points": [self.rivals_copy],
+            "contacts": [self.forgotten, hint(t("loyalty.contacts_forgotten_hint"))],
+        }
         controls = [w.HTML(f"<b>{t('loyalty.tactics_heading')}</b>")]
         for name in CHOICES:
             controls += [self.switch[name], hint(t(CHOICE_TEXT[name][1])), *extra.get(name, [])]
@@ -62,7 +79,11 @@ class LoyaltyLab(PolicyLab):
 
     def build_charts(self) -> list[w.Widget]:
         self.bridge, self.costs, self.trust, self.churn = ChartSlot(), ChartSlot(), ChartSlot(), ChartSlot()
-        return [self.bridge.widget, self.costs.widget, w.HBox([self.trust.widget, self.churn.widget], layout=w.Layout(flex_flow="row wrap"))]
+        return [
+            self.bridge.widget,
+            self.costs.widget,
+            w.HBox([self.trust.widget, self.churn.widget], layout=w.Layout(flex_flow="row wrap")),
+        ]
 
     def scenario(self) -> Scenario:
         """The scenario the controls describe: the focal firm's tactics; points for every rival too
@@ -101,9 +122,15 @@ class LoyaltyLab(PolicyLab):
         self.bridge.show(charts.profit_bridge(metrics.bridge_steps(kpis, base)))
         self.costs.show(charts.tactic_costs(metrics.tactic_costs(kpis, weeks), float(self.budget.value)))
         named = {t("loyalty.no_tactics"): self.baseline, t("loyalty.these_tactics"): runs}
-        values = metrics.end_distribution({name: [(r["pop"], r["focal"]) for r in rs] for name, rs in named.items()})
+        values = metrics.end_distribution(
+            {name: [(r["pop"], r["focal"]) for r in rs] for name, rs in named.items()}
+        )
         self.trust.show(charts.distribution(metrics.histogram(values)))
-        self.churn.show(charts.churn_by_motive(metrics.churn_table({name: [r["weekly"] for r in rs] for name, rs in named.items()}, weeks)))
+        self.churn.show(
+            charts.churn_by_motive(
+                metrics.churn_table({name: [r["weekly"] for r in rs] for name, rs in named.items()}, weeks)
+            )
+        )
 
     def _cards(self, runs: list[dict], kpis: list[dict], weeks: int) -> list[str]:
         focal = [metrics.focal_rows(r["weekly"]) for r in runs]
@@ -123,10 +150,18 @@ class LoyaltyLab(PolicyLab):
         budget = float(self.budget.value)
         over = float(per_week.mean()) > budget
         note = t("loyalty.over_budget" if over else "loyalty.of_budget", budget=fmt(budget, "money"))
-        return card(t("loyalty.kpi.cost_per_week"), fmt(float(per_week.mean()), "money"), note, "bad" if over else "")
+        return card(
+            t("loyalty.kpi.cost_per_week"), fmt(float(per_week.mean()), "money"), note, "bad" if over else ""
+        )
 
     def _referral_card(self, runs: list[dict]) -> str:
         """Referred customers against the others: still customers after 26 weeks (Kaplan-Meier, runs pooled)."""
         firm = self.base.firms[self.base.focal_index].name
-        kept = metrics.referral_retention(pd.concat([r["relationships"] for r in runs], ignore_index=True), firm)
-        return card(t("loyalty.kpi.referred_kept"), fmt(kept["referred"], "percent"), t("loyalty.others_kept", share=fmt(kept["others"], "percent")))
+        kept = metrics.referral_retention(
+            pd.concat([r["relationships"] for r in runs], ignore_index=True), firm
+        )
+        return card(
+            t("loyalty.kpi.referred_kept"),
+            fmt(kept["referred"], "percent"),
+            t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
+        )

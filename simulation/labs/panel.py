@@ -91,12 +91,22 @@ class Shelf:
         self.saved: dict[str, Scenario] = {}
         self.files: dict[str, tuple[Path, str]] = {}  # name -> the file this shelf wrote, its sha256
         self.on_compare = on_compare
-        self.name = w.Text(placeholder=t("lab.save_name_placeholder"), description=t("lab.save_name"), layout=w.Layout(width="260px"))
+        self.name = w.Text(
+            placeholder=t("lab.save_name_placeholder"),
+            description=t("lab.save_name"),
+            layout=w.Layout(width="260px"),
+        )
         self.save_button = w.Button(description=t("lab.save"), icon="save", button_style="info")
         self.compare_button = w.Button(description=t("lab.compare"), icon="columns", disabled=True)
         self.clear_button = w.Button(description=t("lab.clear"), icon="trash")
         self.status = w.HTML()
-        self.widget = w.VBox([w.HBox([self.name, self.save_button]), w.HBox([self.compare_button, self.clear_button]), self.status])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.name, self.save_button]),
+                w.HBox([self.compare_button, self.clear_button]),
+                self.status,
+            ]
+        )
         self.clear_button.on_click(lambda _: self.clear())
         self.compare_button.on_click(lambda _: self.on_compare(dict(self.saved)))
         self.current: Callable[[], Scenario] | None = None
@@ -113,9 +123,18 @@ class Shelf:
         except ScenarioError as error:
             self._error(t("files.shelf_not_saved", name=_short(typed), problem=str(error)))
         except OSError as error:
-            self._error(t("files.shelf_cannot_write", name=_short(typed), folder=str(self.folder), problem=error.strerror or str(error)))
+            self._error(
+                t(
+                    "files.shelf_cannot_write",
+                    name=_short(typed),
+                    folder=str(self.folder),
+                    problem=error.strerror or str(error),
+                )
+            )
         except Exception as error:  # noqa: BLE001 - a button callback: whatever it is, the learner sees it
-            self._error(t("files.shelf_not_saved", name=_short(typed), problem=f"{type(error).__name__}: {error}"))
+            self._error(
+                t("files.shelf_not_saved", name=_short(typed), problem=f"{type(error).__name__}: {error}")
+            )
 
     def _save(self, typed: str) -> None:
         if typed and len(typed) > self.NAME_LIMIT:
@@ -134,7 +153,14 @@ class Shelf:
         self.saved[name] = scenario
         self.files[name] = (path, sha256(path))
         if typed and name != typed:
-            text = t("files.shelf_renamed", asked=typed, name=name, path=str(path), count=len(self.saved), limit=self.LIMIT)
+            text = t(
+                "files.shelf_renamed",
+                asked=typed,
+                name=name,
+                path=str(path),
+                count=len(self.saved),
+                limit=self.LIMIT,
+            )
         else:
             text = t("lab.saved", name=name, path=str(path), count=len(self.saved), limit=self.LIMIT)
         self.status.value = html.escape(text)
@@ -215,7 +241,9 @@ def layout(controls: list[w.Widget], right: list[w.Widget], title: str) -> w.Wid
     """The lab panel: a title (none if empty), controls left, results right."""
     left = w.VBox(controls, layout=w.Layout(width="360px", min_width="320px", padding="0 12px 0 0"))
     columns = w.HBox([left, w.VBox(right, layout=w.Layout(flex="1"))])
-    return w.VBox([w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), columns] if title else [columns])
+    return w.VBox(
+        [w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>"), columns] if title else [columns]
+    )
 
 
 def hint(text: str) -> w.HTML:
@@ -226,7 +254,16 @@ def hint(text: str) -> w.HTML:
 def slider(kind, description, value, low, high, step, fmt_=None):
     """A labelled slider that updates on release (``kind``: "int" or "float")."""
     cls = w.IntSlider if kind == "int" else w.FloatSlider
-    options = dict(value=value, min=low, max=high, step=step, description=description, continuous_update=False, style={"description_width": "150px"}, layout=w.Layout(width="340px"))
+    options = {
+        "value": value,
+        "min": low,
+        "max": high,
+        "step": step,
+        "description": description,
+        "continuous_update": False,
+        "style": {"description_width": "150px"},
+        "layout": w.Layout(width="340px"),
+    }
     if fmt_ and kind == "float":
         options["readout_format"] = fmt_
     return cls(**options)

@@ -42,7 +42,14 @@ RESPONSES = {
     "switching_costs": {"tactics.points.enabled": True, "tactics.bundling.enabled": True},
     "quality": {"tactics.quality_upgrade.enabled": True},
 }
-ANSWER_KPIS = ["profit_gain", "share_end_of_war", "share_end", "deal_seeker_share_during", "market_share_came_back", "rival_profit"]
+ANSWER_KPIS = [
+    "profit_gain",
+    "share_end_of_war",
+    "share_end",
+    "deal_seeker_share_during",
+    "market_share_came_back",
+    "rival_profit",
+]
 CACHE_LIMIT = 48  # finished runs kept (a few MB each at 3000 customers)
 
 
@@ -54,21 +61,46 @@ def rival_move(base: Scenario, move: str, depth: float, start: int, weeks: int) 
     the rival's lasting cut of ``depth``); or a steady rival."""
     depth, keep = round(float(depth), 4), {"customers.count": base.customers.count}
     if move == "entrant":
-        return load_preset("low_price_entrant").with_changes({**keep, "firms.3.enters_week": start, "firms.3.price": round(1.0 - depth, 4)})
+        return load_preset("low_price_entrant").with_changes(
+            {**keep, "firms.3.enters_week": start, "firms.3.price": round(1.0 - depth, 4)}
+        )
     if move == "portability":
-        return load_preset("number_portability").with_changes({**keep, "events.0.week": start, "firms.1.strategy.start_week": start, "firms.1.strategy.depth": depth})
+        return load_preset("number_portability").with_changes(
+            {
+                **keep,
+                "events.0.week": start,
+                "firms.1.strategy.start_week": start,
+                "firms.1.strategy.depth": depth,
+            }
+        )
     if move == "tit_for_tat":
         you = base.firms[base.focal_index]
-        return base.with_changes({"firms.1.strategy.kind": "tit_for_tat", "events": [{"week": start, "firm": you.name, "price": round(you.price * (1.0 - depth), 4), "weeks": weeks}]})
+        return base.with_changes(
+            {
+                "firms.1.strategy.kind": "tit_for_tat",
+                "events": [
+                    {
+                        "week": start,
+                        "firm": you.name,
+                        "price": round(you.price * (1.0 - depth), 4),
+                        "weeks": weeks,
+                    }
+                ],
+            }
+        )
     if move == "cut":
-        return base.with_changes({"firms.1.strategy": {"kind": "cut", "depth": depth, "start_week": start, "weeks": weeks}})
+        return base.with_changes(
+            {"firms.1.strategy": {"kind": "cut", "depth": depth, "start_week": start, "weeks": weeks}}
+        )
     return base
 
 
 def respond(market: Scenario, response: str) -> Scenario:
     """``market`` with the focal firm's answer (a pricing strategy or a tactic)."""
     focal = market.focal_index
-    return market.with_changes({f"firms.{focal}.{path}": value for path, value in RESPONSES[response].items()})
+    return market.with_changes(
+        {f"firms.{focal}.{path}": value for path, value in RESPONSES[response].items()}
+    )
 
 
 def hold_version(scenario: Scenario) -> Scenario:
@@ -93,45 +125,102 @@ class PriceWarLab(PolicyLab):
 
     title_key = N_("war.title")
 
-    def __init__(self, base: Scenario | None = None, *, customers: int = 3000, replications: int = 3, seed: int = 0, save_folder: str | Path = "my_scenarios"):
+    def __init__(
+        self,
+        base: Scenario | None = None,
+        *,
+        customers: int = 3000,
+        replications: int = 3,
+        seed: int = 0,
+        save_folder: str | Path = "my_scenarios",
+    ):
         self._cache: dict[str, list[dict]] = {}
         self.answers: pd.DataFrame | None = None
-        super().__init__(base, customers=customers, replications=replications, seed=seed, save_folder=save_folder)
+        super().__init__(
+            base, customers=customers, replications=replications, seed=seed, save_folder=save_folder
+        )
 
     # --- controls ------------------------------------------------------------------------
     def build_controls(self):
         style = {"style": {"description_width": "150px"}, "layout": w.Layout(width="340px")}
-        self.move = w.Dropdown(options=[(t(WAR_MOVE[m]), m) for m in MOVES], value=DEFAULT_MOVE["move"], description=t("war.rival_move"), **style)
+        self.move = w.Dropdown(
+            options=[(t(WAR_MOVE[m]), m) for m in MOVES],
+            value=DEFAULT_MOVE["move"],
+            description=t("war.rival_move"),
+            **style,
+        )
         self.depth = slider("float", t("war.depth"), DEFAULT_MOVE["depth"], 0.05, 0.5, 0.05, ".0%")
         self.start = slider("int", t("war.start"), DEFAULT_MOVE["start"], 1, 52, 1)
         self.weeks = slider("int", t("war.weeks"), DEFAULT_MOVE["weeks"], 4, 80, 2)
-        self.response = w.Dropdown(options=[(t(WAR_RESPONSE[r]), r) for r in RESPONSES], value="hold", description=t("war.your_response"), **style)
-        self.all_button = w.Button(description=t("war.compare_all"), icon="columns", button_style="primary", layout=w.Layout(width="240px"))
+        self.response = w.Dropdown(
+            options=[(t(WAR_RESPONSE[r]), r) for r in RESPONSES],
+            value="hold",
+            description=t("war.your_response"),
+            **style,
+        )
+        self.all_button = w.Button(
+            description=t("war.compare_all"),
+            icon="columns",
+            button_style="primary",
+            layout=w.Layout(width="240px"),
+        )
         self.all_button.on_click(lambda _: self.compare_responses())
         self.all_status = w.HTML()
         self.watch([self.move, self.depth, self.start, self.weeks, self.response])
         hint = lambda key: w.HTML(f"<div style='font-size:11px;color:#555;margin:2px 0 6px 0'>{t(key)}</div>")  # noqa: E731
-        return [w.HTML(f"<b>{t('war.rival_heading')}</b>"), self.move, hint(N_("war.move_hints")), self.depth, self.start, self.weeks,
-                w.HTML(f"<b>{t('war.you_heading')}</b>"), self.response, hint(N_("war.response_hint")), self.all_button, self.all_status]
+        return [
+            w.HTML(f"<b>{t('war.rival_heading')}</b>"),
+            self.move,
+            hint(N_("war.move_hints")),
+            self.depth,
+            self.start,
+            self.weeks,
+            w.HTML(f"<b>{t('war.you_heading')}</b>"),
+            self.response,
+            hint(N_("war.response_hint")),
+            self.all_button,
+            self.all_status,
+        ]
 
     def build_charts(self):
         self.timeline, self.seekers, self.recovery = ChartSlot(), ChartSlot(), ChartSlot()
         self.responses, self.responses_recovery = ChartSlot(), ChartSlot()
         self.note = w.HTML()
-        return [self.timeline.widget, w.HBox([self.seekers.widget, self.recovery.widget], layout=w.Layout(flex_flow="row wrap")), self.note,
-                self.responses.widget, self.responses_recovery.widget]
+        return [
+            self.timeline.widget,
+            w.HBox([self.seekers.widget, self.recovery.widget], layout=w.Layout(flex_flow="row wrap")),
+            self.note,
+            self.responses.widget,
+            self.responses_recovery.widget,
+        ]
 
     def market(self) -> Scenario:
         """The market with the rival's move and your price held."""
-        return rival_move(self.base, self.move.value, float(self.depth.value), int(self.start.value), int(self.weeks.value))
+        return rival_move(
+            self.base, self.move.value, float(self.depth.value), int(self.start.value), int(self.weeks.value)
+        )
 
     def scenario(self) -> Scenario:
         scenario = respond(self.market(), self.response.value)
-        return scenario.with_changes({"name": t("war.scenario_name", move=t(WAR_MOVE[self.move.value]), response=t(WAR_RESPONSE[self.response.value]))})
+        return scenario.with_changes(
+            {
+                "name": t(
+                    "war.scenario_name",
+                    move=t(WAR_MOVE[self.move.value]),
+                    response=t(WAR_RESPONSE[self.response.value]),
+                )
+            }
+        )
 
     def baseline_scenario(self) -> Scenario:
         """The default move answered by holding: the first holding run, computed once."""
-        return rival_move(self.base, DEFAULT_MOVE["move"], DEFAULT_MOVE["depth"], DEFAULT_MOVE["start"], DEFAULT_MOVE["weeks"])
+        return rival_move(
+            self.base,
+            DEFAULT_MOVE["move"],
+            DEFAULT_MOVE["depth"],
+            DEFAULT_MOVE["start"],
+            DEFAULT_MOVE["weeks"],
+        )
 
     # --- running ---------------------------------------------------------------------------
     def run(self, scenario: Scenario) -> list[dict]:
@@ -148,7 +237,9 @@ class PriceWarLab(PolicyLab):
 
     @staticmethod
     def weekly(runs: list[dict], **columns) -> pd.DataFrame:
-        return pd.concat([r["weekly"].assign(replication=k, **columns) for k, r in enumerate(runs)], ignore_index=True)
+        return pd.concat(
+            [r["weekly"].assign(replication=k, **columns) for k, r in enumerate(runs)], ignore_index=True
+        )
 
     def focal_kpis(self, runs: list[dict]) -> pd.DataFrame:
         """Per replication: your war KPIs, your profit vs holding and the attacker's profit."""
@@ -156,7 +247,9 @@ class PriceWarLab(PolicyLab):
         kpis = replication_kpis(self.weekly(runs), war_window(scenario))
         mine = kpis[kpis.role == "focal"].sort_values("replication").reset_index(drop=True)
         mine["profit_gain"] = self.gains(runs, against=self.holding(scenario))  # against holding your price
-        mine["rival_profit"] = kpis[kpis.firm == attacker(scenario)].sort_values("replication").profit.to_numpy()
+        mine["rival_profit"] = (
+            kpis[kpis.firm == attacker(scenario)].sort_values("replication").profit.to_numpy()
+        )
         return mine
 
     # --- drawing ---------------------------------------------------------------------------
@@ -164,25 +257,36 @@ class PriceWarLab(PolicyLab):
         scenario = runs[0]["scenario"]
         window = war_window(scenario)
         mine = self.focal_kpis(runs)
-        self.cards.show([
-            kpi_card(t("war.kpi.profit_vs_hold"), mine.profit_gain, "money", tone_if_positive=True),
-            kpi_card(t("war.kpi.share_end_of_war"), mine.share_end_of_war, "percent"),
-            kpi_card(t("war.kpi.share_last_weeks"), mine.share_end, "percent"),
-            kpi_card(t("war.kpi.deal_seekers_war"), mine.deal_seeker_share_during, "percent"),
-            kpi_card(t("war.kpi.reference_price_war"), mine.reference_price_during, "ratio"),
-            kpi_card(t("war.kpi.rival_profit", rival=attacker(scenario)), mine.rival_profit, "money"),
-        ])
+        self.cards.show(
+            [
+                kpi_card(t("war.kpi.profit_vs_hold"), mine.profit_gain, "money", tone_if_positive=True),
+                kpi_card(t("war.kpi.share_end_of_war"), mine.share_end_of_war, "percent"),
+                kpi_card(t("war.kpi.share_last_weeks"), mine.share_end, "percent"),
+                kpi_card(t("war.kpi.deal_seekers_war"), mine.deal_seeker_share_during, "percent"),
+                kpi_card(t("war.kpi.reference_price_war"), mine.reference_price_during, "ratio"),
+                kpi_card(t("war.kpi.rival_profit", rival=attacker(scenario)), mine.rival_profit, "money"),
+            ]
+        )
         weekly = self.weekly(runs)
         self.timeline.show(charts.timeline(weekly, window))
         self.seekers.show(charts.deal_seekers(weekly, window))
-        both = {"hold": self.holding(scenario), self.response.value: runs} if self.response.value != "hold" else {"hold": runs}
+        both = (
+            {"hold": self.holding(scenario), self.response.value: runs}
+            if self.response.value != "hold"
+            else {"hold": runs}
+        )
         self.recovery.show(self._recovery_chart(both, scenario))
         never_ends = window is not None and window[1] >= scenario.run.weeks
-        self.note.value = f"<div style='font-size:11px;color:#555'>{t('war.no_after')}</div>" if never_ends else ""
+        self.note.value = (
+            f"<div style='font-size:11px;color:#555'>{t('war.no_after')}</div>" if never_ends else ""
+        )
 
     def _recovery_chart(self, answers: dict[str, list[dict]], scenario: Scenario):
         """Share and profit before, during and after the war for each answer (code -> its runs)."""
-        weekly = pd.concat([self.weekly(runs, scenario=t(WAR_RESPONSE[answer])) for answer, runs in answers.items()], ignore_index=True)
+        weekly = pd.concat(
+            [self.weekly(runs, scenario=t(WAR_RESPONSE[answer])) for answer, runs in answers.items()],
+            ignore_index=True,
+        )
         you = scenario.firms[scenario.focal_index].name
         return charts.recovery(period_intervals(weekly, war_window(scenario), you))
 
@@ -191,7 +295,11 @@ class PriceWarLab(PolicyLab):
         as ``self.answers``: scenario (the answer's code, e.g. "hold"), kpi, mean, low, high,
         replications)."""
         started = time.perf_counter()
-        self.all_status.value = t("war.running_all", answers=tn("count.answers", len(RESPONSES)), replications=tn("count.replications", self.replications))
+        self.all_status.value = t(
+            "war.running_all",
+            answers=tn("count.answers", len(RESPONSES)),
+            replications=tn("count.replications", self.replications),
+        )
         market, named, rows = self.market(), {}, []
         for response in RESPONSES:
             named[response] = self.run(respond(market, response))
@@ -209,4 +317,8 @@ class PriceWarLab(PolicyLab):
         rows = [self.focal_kpis(self.run(scenario)).assign(scenario=name) for name, scenario in saved.items()]
         kpis = pd.concat(rows, ignore_index=True)
         columns = ["profit_gain", "share_end_of_war", "share_end", "rival_profit"]
-        self.comparison.show(charts.response_bars(summarize(kpis, ["scenario"], columns), columns, title=t("war.chart.saved_title")))
+        self.comparison.show(
+            charts.response_bars(
+                summarize(kpis, ["scenario"], columns), columns, title=t("war.chart.saved_title")
+            )
+        )

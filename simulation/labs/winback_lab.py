@@ -22,7 +22,16 @@ from simulation.metrics.winback import entries, motive_class_counts, second_life
 from simulation.statistics.intervals import mean_interval, t_interval
 from simulation.vocabulary import LIFETIME
 
-RULES = ("rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot")
+RULES = (
+    "rule1_value",
+    "rule2_team",
+    "rule3_early",
+    "rule4_segment",
+    "rule5_needs",
+    "rule6_mix",
+    "rule7_aftercare",
+    "rule8_pilot",
+)
 RULE_TEXT = {  # the rule's switch, and its one-line hint
     "rule1_value": (N_("winback_lab.rule1_value"), N_("winback_lab.rule1_value_hint")),
     "rule2_team": (N_("winback_lab.rule2_team"), N_("winback_lab.rule2_team_hint")),
@@ -34,7 +43,12 @@ RULE_TEXT = {  # the rule's switch, and its one-line hint
     "rule8_pilot": (N_("winback_lab.rule8_pilot"), N_("winback_lab.rule8_pilot_hint")),
 }
 CLASS_CHOICES = {"A": ["A"], "AB": ["A", "B"], "ABC": ["A", "B", "C"], "ABCD": ["A", "B", "C", "D"]}
-CLASS_TEXT = {"A": N_("winback_lab.classes_A"), "AB": N_("winback_lab.classes_AB"), "ABC": N_("winback_lab.classes_ABC"), "ABCD": N_("winback_lab.classes_ABCD")}
+CLASS_TEXT = {
+    "A": N_("winback_lab.classes_A"),
+    "AB": N_("winback_lab.classes_AB"),
+    "ABC": N_("winback_lab.classes_ABC"),
+    "ABCD": N_("winback_lab.classes_ABCD"),
+}
 FUNNEL = ("lost", "targeted", "contacted", "won_back", "still_active_26w")
 CARDS = (  # KPI, how it reads, the card's title
     ("winback_win_back_rate", "percent", N_("winback_lab.kpi.winback_win_back_rate")),
@@ -50,15 +64,32 @@ class WinbackLab(PolicyLab):
     """The lab panel. ``WinbackLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
     title_key = N_("winback_lab.title")
-    compare_kpis = ("profit_gain", "winback_win_back_rate", "winback_won_back", "winback_program_cost", "annual_churn_rate")
+    compare_kpis = (
+        "profit_gain",
+        "winback_win_back_rate",
+        "winback_won_back",
+        "winback_program_cost",
+        "annual_churn_rate",
+    )
 
     # ------------------------------------------------------------------ controls
     def build_controls(self) -> list[w.Widget]:
-        self.switch = {r: w.Checkbox(value=False, description=t(RULE_TEXT[r][0]), indent=False, layout=w.Layout(width="340px")) for r in RULES}
+        self.switch = {
+            r: w.Checkbox(
+                value=False, description=t(RULE_TEXT[r][0]), indent=False, layout=w.Layout(width="340px")
+            )
+            for r in RULES
+        }
         self.switch["rule1_value"].value = True
         self.budget = slider("int", t("winback_lab.budget"), 400, 0, 2000, 50)
         self.alert = slider("float", t("winback_lab.alert_after"), 2.5, 1.5, 6.0, 0.5, ".1f")
-        self.classes_choice = w.Dropdown(options=[(t(CLASS_TEXT[k]), k) for k in CLASS_CHOICES], value="AB", description=t("winback_lab.classes"), style={"description_width": "150px"}, layout=w.Layout(width="340px"))
+        self.classes_choice = w.Dropdown(
+            options=[(t(CLASS_TEXT[k]), k) for k in CLASS_CHOICES],
+            value="AB",
+            description=t("winback_lab.classes"),
+            style={"description_width": "150px"},
+            layout=w.Layout(width="340px"),
+        )
         self.depth = slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
         self.staged = w.Checkbox(value=True, description=t("winback_lab.staged"), indent=False)
         self.aftercare_weeks = slider("int", t("winback_lab.aftercare_weeks"), 16, 4, 52, 2)
@@ -74,7 +105,18 @@ class WinbackLab(PolicyLab):
         controls = [w.HTML(f"<b>{t('winback_lab.rules_heading')}</b>")]
         for rule in RULES:
             controls += [self.switch[rule], hint(t(RULE_TEXT[rule][1])), *params.get(rule, [])]
-        self.watch([*self.switch.values(), self.budget, self.alert, self.classes_choice, self.depth, self.staged, self.aftercare_weeks, self.pilot_share])
+        self.watch(
+            [
+                *self.switch.values(),
+                self.budget,
+                self.alert,
+                self.classes_choice,
+                self.depth,
+                self.staged,
+                self.aftercare_weeks,
+                self.pilot_share,
+            ]
+        )
         return controls
 
     def build_charts(self) -> list[w.Widget]:
@@ -104,14 +146,20 @@ class WinbackLab(PolicyLab):
     # ------------------------------------------------------------------ running
     def measure(self, model, weekly) -> dict:
         """Who was lost and won back (``entries``) and the first and second lifetimes (``lives``)."""
-        return {"entries": entries(model), "lives": second_lifetimes(model), "firm": model.firms[model.focal].name}
+        return {
+            "entries": entries(model),
+            "lives": second_lifetimes(model),
+            "firm": model.firms[model.focal].name,
+        }
 
     # ------------------------------------------------------------------ drawing
     def draw(self, runs: list[dict]) -> None:
         gains = self.gains(runs)
         self.gain = mean_interval(gains)
         cards = [kpi_card(t(title), kpi_values(runs, key), kind) for key, kind, title in CARDS]
-        self.cards.show([*cards, kpi_card(t("winback_lab.kpi.profit_gain"), gains, "money", tone_if_positive=True)])
+        self.cards.show(
+            [*cards, kpi_card(t("winback_lab.kpi.profit_gain"), gains, "money", tone_if_positive=True)]
+        )
         self.funnel.show(charts.funnel(self._funnel_frame(runs)))
         self.classes.show(charts.motive_by_class(motive_class_counts([r["entries"] for r in runs])))
         self.over_time.show(charts.won_back_over_time(self._won_back_frame(runs)))
@@ -120,8 +168,12 @@ class WinbackLab(PolicyLab):
 
     def _draw_profit(self) -> None:
         """This programme's profit against doing nothing, next to the compared scenarios'."""
-        rows = [(t("winback_lab.this_programme"), *self.gain)] + [(name, *saved["gain"]) for name, saved in self.saved_results.items()]
-        self.profit.show(charts.profit_against_baseline(pd.DataFrame(rows, columns=["scenario", "mean", "low", "high"])))
+        rows = [(t("winback_lab.this_programme"), *self.gain)] + [
+            (name, *saved["gain"]) for name, saved in self.saved_results.items()
+        ]
+        self.profit.show(
+            charts.profit_against_baseline(pd.DataFrame(rows, columns=["scenario", "mean", "low", "high"]))
+        )
 
     def _funnel_frame(self, runs) -> pd.DataFrame:
         rows = [(stage, *mean_interval(kpi_values(runs, f"winback_{stage}"))) for stage in FUNNEL]
@@ -137,12 +189,28 @@ class WinbackLab(PolicyLab):
             won = e[e.won_back & (e.returned_week >= 1)]
             counts[:, k] = np.bincount(won.returned_week.astype(int) - 1, minlength=weeks)[:weeks]
         mean, low, high = t_interval(counts, axis=1)  # per week over replications
-        return pd.DataFrame({"scenario": t("winback_lab.this_programme"), "week": np.arange(1, weeks + 1), "mean": mean, "low": np.maximum(low, 0), "high": high})
+        return pd.DataFrame(
+            {
+                "scenario": t("winback_lab.this_programme"),
+                "week": np.arange(1, weeks + 1),
+                "mean": mean,
+                "low": np.maximum(low, 0),
+                "high": high,
+            }
+        )
 
     def _survival_frame(self, runs) -> pd.DataFrame:
         lives = pd.concat([r["lives"] for r in runs], ignore_index=True) if runs else pd.DataFrame()
         if lives.empty:
-            return pd.DataFrame({"lifetime": pd.Series(dtype=str), "week": pd.Series(dtype=float), "survival": pd.Series(dtype=float), "low": pd.Series(dtype=float), "high": pd.Series(dtype=float)})
+            return pd.DataFrame(
+                {
+                    "lifetime": pd.Series(dtype=str),
+                    "week": pd.Series(dtype=float),
+                    "survival": pd.Series(dtype=float),
+                    "low": pd.Series(dtype=float),
+                    "high": pd.Series(dtype=float),
+                }
+            )
         curves = km_curves(lives, runs[0]["firm"])
         curves["lifetime"] = curves.lifetime.map(lambda k: t(LIFETIME[k]))
         return curves

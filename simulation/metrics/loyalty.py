@@ -77,7 +77,15 @@ def tactic_costs_by_replication(kpis, weeks: int) -> pd.DataFrame:
     rows = []
     for line in TACTIC_COSTS:
         for k, total in enumerate(_column(frame, f"costs_{line}")):
-            rows.append({"replication": k, "tactic": line.removesuffix("_cost"), "label": label(f"costs_{line}"), "total": total, "per_week": total / weeks})
+            rows.append(
+                {
+                    "replication": k,
+                    "tactic": line.removesuffix("_cost"),
+                    "label": label(f"costs_{line}"),
+                    "total": total,
+                    "per_week": total / weeks,
+                }
+            )
     return pd.DataFrame(rows, columns=["replication", "tactic", "label", "total", "per_week"])
 
 
@@ -89,7 +97,16 @@ def tactic_costs(kpis, weeks: int) -> pd.DataFrame:
     for (tactic, text), group in per_rep.groupby(["tactic", "label"], sort=False):
         if group.total.max() > 0:
             band = interval(group.per_week)
-            rows.append({"tactic": tactic, "label": text, "total": group.total.mean(), "per_week": band["mean"], "low": band["low"], "high": band["high"]})
+            rows.append(
+                {
+                    "tactic": tactic,
+                    "label": text,
+                    "total": group.total.mean(),
+                    "per_week": band["mean"],
+                    "low": band["low"],
+                    "high": band["high"],
+                }
+            )
     return pd.DataFrame(rows, columns=["tactic", "label", "total", "per_week", "low", "high"])
 
 
@@ -103,7 +120,13 @@ def kpi_gains(kpis, baseline, key: str = "profit") -> np.ndarray:
     """``key`` with the tactics minus ``key`` without, replication by replication (paired)."""
     runs, base = _rows(kpis), _rows(baseline)
     if len(runs) != len(base):
-        raise ValueError(t("error.pairing", runs=tn("count.runs", len(runs)), baseline=tn("count.baseline_runs", len(base))))
+        raise ValueError(
+            t(
+                "error.pairing",
+                runs=tn("count.runs", len(runs)),
+                baseline=tn("count.baseline_runs", len(base)),
+            )
+        )
     return _paired(_column(runs, key), _column(base, key))
 
 
@@ -127,7 +150,9 @@ def bridge_by_replication(kpis, baseline) -> pd.DataFrame:
             steps.append((line, label(f"costs_{line}"), False, change))
     steps.append(("tactics", t("loyalty.bridge_result"), True, _column(runs, "profit")))
     values = pd.DataFrame(np.vstack([s[3] for s in steps]))
-    return pd.concat([pd.DataFrame([s[:3] for s in steps], columns=["step", "label", "is_total"]), values], axis=1)
+    return pd.concat(
+        [pd.DataFrame([s[:3] for s in steps], columns=["step", "label", "is_total"]), values], axis=1
+    )
 
 
 def bridge_steps(kpis, baseline) -> pd.DataFrame:
@@ -138,7 +163,16 @@ def bridge_steps(kpis, baseline) -> pd.DataFrame:
     rows = []
     for _, row in table.iterrows():
         band = interval(row[reps].to_numpy(dtype=float))
-        rows.append({"step": row.step, "label": row.label, "change": band["mean"], "is_total": bool(row.is_total), "low": band["low"], "high": band["high"]})
+        rows.append(
+            {
+                "step": row.step,
+                "label": row.label,
+                "change": band["mean"],
+                "is_total": bool(row.is_total),
+                "low": band["low"],
+                "high": band["high"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -151,21 +185,29 @@ def referral_retention(relationships: pd.DataFrame, firm: str, weeks: int = KEPT
     good word from someone they know (002; Joe Girard's bird dogs, 001)."""
     from simulation.metrics.survival import ended_within
 
-    rel = relationships[(relationships.firm == firm) & (relationships.start_week >= 1) & (relationships.lifetime == 1)]
+    rel = relationships[
+        (relationships.firm == firm) & (relationships.start_week >= 1) & (relationships.lifetime == 1)
+    ]
     kept = {}
     for key, group in (("referred", rel[rel.referred]), ("others", rel[~rel.referred])):
         kept[key] = 1.0 - ended_within(group, firm, 1, weeks) if len(group) else float("nan")
     return kept
 
 
-def referral_kpis(weekly, relationships: pd.DataFrame | Sequence[pd.DataFrame], firm: str, weeks: int = KEPT_WEEKS) -> dict[str, float]:
+def referral_kpis(
+    weekly, relationships: pd.DataFrame | Sequence[pd.DataFrame], firm: str, weeks: int = KEPT_WEEKS
+) -> dict[str, float]:
     """Referrals of the focal firm: referral sales (first purchases of referred prospects) and
     referrals made, per replication mean, their share of all acquisitions, and retention of
     referred customers against the others (Kaplan–Meier, relationships of all replications pooled)."""
     frames = [focal_rows(w) for w in split_replications(weekly)]
     sales = np.array([f.referral_sales.sum() for f in frames], dtype=float)
     acquired = np.array([f.acquisitions.sum() for f in frames], dtype=float)
-    rel = relationships if isinstance(relationships, pd.DataFrame) else pd.concat(list(relationships), ignore_index=True)
+    rel = (
+        relationships
+        if isinstance(relationships, pd.DataFrame)
+        else pd.concat(list(relationships), ignore_index=True)
+    )
     kept = referral_retention(rel, firm, weeks)
     return {
         "referral_sales": float(sales.mean()),
@@ -184,7 +226,9 @@ def customers_at_end(pop, focal: int, fields: Sequence[str] = ("trust", "satisfa
     return pd.DataFrame({field: np.asarray(getattr(pop, field))[mine] for field in fields})
 
 
-def end_distribution(named: dict[str, Sequence[tuple]], fields: Sequence[str] = ("trust", "satisfaction")) -> pd.DataFrame:
+def end_distribution(
+    named: dict[str, Sequence[tuple]], fields: Sequence[str] = ("trust", "satisfaction")
+) -> pd.DataFrame:
     """Long frame scenario, replication, measure, value for histograms: ``named`` maps a scenario
     name to its runs' ``(pop, focal)`` pairs (replications pooled, each customer once per run)."""
     parts = []
@@ -204,7 +248,10 @@ def histogram(values: pd.DataFrame, step: float = 0.05) -> pd.DataFrame:
     for (name, measure), group in values.groupby(["scenario", "measure"], sort=False):
         counts, _ = np.histogram(np.clip(group.value.to_numpy(dtype=float), 0.0, 1.0), bins=edges)
         shares = counts / max(counts.sum(), 1)
-        rows += [{"scenario": name, "measure": measure, "bin_start": lo, "bin_end": hi, "share": s} for lo, hi, s in zip(edges[:-1], edges[1:], shares)]
+        rows += [
+            {"scenario": name, "measure": measure, "bin_start": lo, "bin_end": hi, "share": s}
+            for lo, hi, s in zip(edges[:-1], edges[1:], shares)
+        ]
     return pd.DataFrame(rows, columns=["scenario", "measure", "bin_start", "bin_end", "share"])
 
 
@@ -231,13 +278,25 @@ def churn_by_motive(weekly, weeks: int) -> pd.DataFrame:
     rows = []
     for m, values in lost.items():
         band = interval(values)
-        rows.append({"motive": m, "label": t(MOTIVE[m]), "per_year": band["mean"], "low": band["low"], "high": band["high"], "share": band["mean"] / total if total else 0.0})
+        rows.append(
+            {
+                "motive": m,
+                "label": t(MOTIVE[m]),
+                "per_year": band["mean"],
+                "low": band["low"],
+                "high": band["high"],
+                "share": band["mean"] / total if total else 0.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def churn_table(named: dict[str, object], weeks: int) -> pd.DataFrame:
     """:func:`churn_by_motive` for several scenarios (name -> weekly frames), with a ``scenario`` column."""
-    return pd.concat([churn_by_motive(weekly, weeks).assign(scenario=name) for name, weekly in named.items()], ignore_index=True)
+    return pd.concat(
+        [churn_by_motive(weekly, weeks).assign(scenario=name) for name, weekly in named.items()],
+        ignore_index=True,
+    )
 
 
 # ---------------------------------------------------------------------------- a comparison at a glance
@@ -255,12 +314,18 @@ def tactic_table(comparison, reference: str | None = None) -> pd.DataFrame:
         runs = scenario_kpis(comparison, name)
         gain = incremental_profit(runs, base)
         weekly = comparison.weekly[comparison.weekly.scenario == name]
-        rows.append({
-            "scenario": name,
-            "profit_gain": gain["mean"], "low": gain["low"], "high": gain["high"],
-            "tactic_cost_per_week": float(tactic_cost_per_week(runs, weeks).mean()),
-            "churn_change": float(kpi_gains(runs, base, "annual_churn_rate").mean()),
-            "loyal_share_change": float(kpi_gains(runs, base, "loyal_share_end").mean()),
-            "referral_sales": float(np.mean([f.referral_sales.sum() for f in map(focal_rows, split_replications(weekly))])),
-        })
+        rows.append(
+            {
+                "scenario": name,
+                "profit_gain": gain["mean"],
+                "low": gain["low"],
+                "high": gain["high"],
+                "tactic_cost_per_week": float(tactic_cost_per_week(runs, weeks).mean()),
+                "churn_change": float(kpi_gains(runs, base, "annual_churn_rate").mean()),
+                "loyal_share_change": float(kpi_gains(runs, base, "loyal_share_end").mean()),
+                "referral_sales": float(
+                    np.mean([f.referral_sales.sum() for f in map(focal_rows, split_replications(weekly))])
+                ),
+            }
+        )
     return pd.DataFrame(rows).sort_values("profit_gain", ascending=False).reset_index(drop=True)

@@ -43,7 +43,9 @@ def rfm(model, firm: int) -> pd.DataFrame:
     pop = model.pop
     known = pop.crm_last[firm] != P.NEVER
     recency = np.where(known, model.week - 1 - pop.crm_last[firm], -1)
-    return pd.DataFrame({"recency_weeks": recency, "frequency": pop.crm_count[firm], "monetary": pop.crm_spend[firm].round(2)})
+    return pd.DataFrame(
+        {"recency_weeks": recency, "frequency": pop.crm_count[firm], "monetary": pop.crm_spend[firm].round(2)}
+    )
 
 
 def customer_table(model) -> pd.DataFrame:
@@ -73,7 +75,6 @@ def customer_table(model) -> pd.DataFrame:
         }
     )
     return pd.concat([table, rfm(model, f)], axis=1)
-
 
 
 def top_share(values: np.ndarray, top: float = 0.2) -> float:
@@ -108,28 +109,32 @@ def summary(model, weekly: pd.DataFrame | None = None) -> dict:
     reached = float(focal.prospects_reached.sum())
     converted = float(focal.prospects_converted.sum())
     pop = model.pop
-    return _finite({
-        "scenario_name": model.settings.name,
-        "seed": int(model.seed) if isinstance(model.seed, (int, np.integer)) else str(model.seed),
-        "weeks": model.settings.run.weeks,
-        "customers_in_market": int(pop.n),
-        "annual_churn_rate": total / avg_customers / years if avg_customers else 0.0,
-        "churn_motive_shares": shares,
-        "defections": {**defections, "total": total},
-        "top20_revenue_share": top_share(model.horizon_spend(model.focal)),
-        "active_customers_end": int(focal.active.iloc[-1]),
-        "customers_end": int(focal.customers.iloc[-1]),
-        "average_customers": avg_customers,
-        "market_share_end": float(focal.market_share.iloc[-1]),
-        "revenue": float(focal.revenue.sum()),
-        "profit": float(focal.profit.sum()),
-        "costs": {c: float(focal[c].sum()) for c in COSTS},
-        "acquisitions": float(focal.acquisitions.sum()),
-        "acquisition_conversion": converted / reached if reached else 0.0,
-        "cost_per_acquisition": float(focal.acquisition_cost.sum()) / converted if converted else None,
-        "retention_cost_per_customer_year": float(focal.retention_cost.sum()) / avg_customers / years if avg_customers else None,
-        "satisfaction_end": float(focal.satisfaction.iloc[-1]),
-        "trust_end": float(focal.trust.iloc[-1]),
-        "loyal_share_end": float(focal.loyal_share.iloc[-1]),
-        **({"winback": program} if (program := winback_summary(model, weekly)) is not None else {}),
-    })
+    return _finite(
+        {
+            "scenario_name": model.settings.name,
+            "seed": int(model.seed) if isinstance(model.seed, (int, np.integer)) else str(model.seed),
+            "weeks": model.settings.run.weeks,
+            "customers_in_market": int(pop.n),
+            "annual_churn_rate": total / avg_customers / years if avg_customers else 0.0,
+            "churn_motive_shares": shares,
+            "defections": {**defections, "total": total},
+            "top20_revenue_share": top_share(model.horizon_spend(model.focal)),
+            "active_customers_end": int(focal.active.iloc[-1]),
+            "customers_end": int(focal.customers.iloc[-1]),
+            "average_customers": avg_customers,
+            "market_share_end": float(focal.market_share.iloc[-1]),
+            "revenue": float(focal.revenue.sum()),
+            "profit": float(focal.profit.sum()),
+            "costs": {c: float(focal[c].sum()) for c in COSTS},
+            "acquisitions": float(focal.acquisitions.sum()),
+            "acquisition_conversion": converted / reached if reached else 0.0,
+            "cost_per_acquisition": float(focal.acquisition_cost.sum()) / converted if converted else None,
+            "retention_cost_per_customer_year": float(focal.retention_cost.sum()) / avg_customers / years
+            if avg_customers
+            else None,
+            "satisfaction_end": float(focal.satisfaction.iloc[-1]),
+            "trust_end": float(focal.trust.iloc[-1]),
+            "loyal_share_end": float(focal.loyal_share.iloc[-1]),
+            **({"winback": program} if (program := winback_summary(model, weekly)) is not None else {}),
+        }
+    )

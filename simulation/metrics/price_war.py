@@ -83,12 +83,16 @@ def period_of(weeks: pd.Series, window: tuple[int, int] | None) -> pd.Series:
     if window is None:
         return pd.Series("before", index=weeks.index)
     first, last = window
-    return pd.Series(np.where(weeks < first, "before", np.where(weeks <= last, "during", "after")), index=weeks.index)
+    return pd.Series(
+        np.where(weeks < first, "before", np.where(weeks <= last, "during", "after")), index=weeks.index
+    )
 
 
 # --- one replication ----------------------------------------------------------------------
 def _with_margin(weekly: pd.DataFrame) -> pd.DataFrame:
-    return weekly.assign(margin=(weekly.revenue - weekly.cost_of_goods) / weekly.revenue.where(weekly.revenue > 0))
+    return weekly.assign(
+        margin=(weekly.revenue - weekly.cost_of_goods) / weekly.revenue.where(weekly.revenue > 0)
+    )
 
 
 def by_period(weekly: pd.DataFrame, scenario, window: tuple[int, int] | None = None) -> pd.DataFrame:
@@ -120,19 +124,29 @@ def firm_kpis(weekly: pd.DataFrame, window: tuple[int, int] | None) -> pd.DataFr
         means = mine.groupby("period")[[c for c in LEVELS if c in mine]].mean()
         for level in means.columns:
             for period in PERIODS:
-                row[f"{level}_{period}"] = float(means.at[period, level]) if period in means.index else float("nan")
+                row[f"{level}_{period}"] = (
+                    float(means.at[period, level]) if period in means.index else float("nan")
+                )
         for motive in MOTIVES:
-            row[f"churn_{motive}"] = float(mine[f"defections_{motive}"].sum()) if f"defections_{motive}" in mine else float("nan")
-        row["share_end_of_war"] = float(mine.market_share[mine.week.between(last - END_OF_WAR_WEEKS + 1, last)].mean())
+            row[f"churn_{motive}"] = (
+                float(mine[f"defections_{motive}"].sum()) if f"defections_{motive}" in mine else float("nan")
+            )
+        row["share_end_of_war"] = float(
+            mine.market_share[mine.week.between(last - END_OF_WAR_WEEKS + 1, last)].mean()
+        )
         row["share_end"] = float(mine.market_share[mine.week > end - LAST_WEEKS].mean())
         row["profit"] = float(mine.profit.sum())
         for level in ("market_share", "profit", "margin"):
-            row[f"{level}_came_back"] = came_back(row[f"{level}_before"], row[f"{level}_during"], row[f"{level}_after"])
+            row[f"{level}_came_back"] = came_back(
+                row[f"{level}_before"], row[f"{level}_during"], row[f"{level}_after"]
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def recovery(weekly: pd.DataFrame, scenario, firm: str, window: tuple[int, int] | None = None) -> dict[str, float]:
+def recovery(
+    weekly: pd.DataFrame, scenario, firm: str, window: tuple[int, int] | None = None
+) -> dict[str, float]:
     """``firm``'s share and weekly profit before, during and after the war, and how much of each
     came back (``<level>_came_back``); the window defaults to :func:`war_weeks`."""
     window = war_weeks(weekly, scenario) if window is None else window
@@ -141,7 +155,9 @@ def recovery(weekly: pd.DataFrame, scenario, firm: str, window: tuple[int, int] 
 
 
 # --- over replications ----------------------------------------------------------------------
-def replication_kpis(weekly: pd.DataFrame, window: tuple[int, int] | None, by: tuple[str, ...] = ("replication",)) -> pd.DataFrame:
+def replication_kpis(
+    weekly: pd.DataFrame, window: tuple[int, int] | None, by: tuple[str, ...] = ("replication",)
+) -> pd.DataFrame:
     """:func:`firm_kpis` for each group of ``by`` (e.g. scenario and replication of a comparison)."""
     parts = []
     for key, group in weekly.groupby(list(by), sort=False):
@@ -156,13 +172,25 @@ def kpi_intervals(kpis: pd.DataFrame, columns: list[str], by: tuple[str, ...] = 
     return summarize(kpis, list(by), columns)
 
 
-def period_intervals(weekly: pd.DataFrame, window: tuple[int, int] | None, firm: str, levels=("market_share", "profit"), by: tuple[str, ...] = ("scenario",)) -> pd.DataFrame:
+def period_intervals(
+    weekly: pd.DataFrame,
+    window: tuple[int, int] | None,
+    firm: str,
+    levels=("market_share", "profit"),
+    by: tuple[str, ...] = ("scenario",),
+) -> pd.DataFrame:
     """``firm``'s levels before, during and after the war with 95% intervals over replications:
     ``by``..., period, kpi, mean, low, high (what the recovery chart draws)."""
     kpis = replication_kpis(weekly[weekly.firm == firm], window, (*by, "replication"))
-    long = kpis.melt(id_vars=[*by, "replication"], value_vars=[f"{lv}_{p}" for lv in levels for p in PERIODS], var_name="column")
+    long = kpis.melt(
+        id_vars=[*by, "replication"],
+        value_vars=[f"{lv}_{p}" for lv in levels for p in PERIODS],
+        var_name="column",
+    )
     long["kpi"] = long.column.str.rsplit("_", n=1).str[0]
     long["period"] = long.column.str.rsplit("_", n=1).str[1]
-    wide = long.pivot_table(index=[*by, "period", "replication"], columns="kpi", values="value", sort=False).reset_index()
+    wide = long.pivot_table(
+        index=[*by, "period", "replication"], columns="kpi", values="value", sort=False
+    ).reset_index()
     table = summarize(wide, [*by, "period"], [lv for lv in levels if lv in wide])
     return table.dropna(subset=["mean"])

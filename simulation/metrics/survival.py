@@ -40,7 +40,9 @@ def km_curves(relationships: pd.DataFrame, firm: str, *, horizon: int | None = N
         if len(group) < 2:
             continue
         km = _fit(group)
-        frame = pd.DataFrame({"week": km.time, "survival": km.survival, "low": km.low, "high": km.high, "at_risk": km.at_risk})
+        frame = pd.DataFrame(
+            {"week": km.time, "survival": km.survival, "low": km.low, "high": km.high, "at_risk": km.at_risk}
+        )
         if horizon is not None:
             frame = frame[frame.week <= horizon]
         frame.insert(0, "lifetime", name)

@@ -82,7 +82,14 @@ def second_lifetimes(model, firm: int | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=["firm", "lifetime", "duration", "ended"])
     won = table[table.won_back]
     name = model.firms[model.focal if firm is None else firm].name
-    return pd.DataFrame({"firm": name, "lifetime": 2, "duration": won.second_lifetime_weeks.to_numpy(), "ended": won.left_again.to_numpy()})
+    return pd.DataFrame(
+        {
+            "firm": name,
+            "lifetime": 2,
+            "duration": won.second_lifetime_weeks.to_numpy(),
+            "ended": won.left_again.to_numpy(),
+        }
+    )
 
 
 def funnel(table: pd.DataFrame) -> dict[str, int]:
@@ -108,7 +115,13 @@ def motive_class_counts(tables: list[pd.DataFrame]) -> pd.DataFrame:
         motive = np.where(table.moved_away, "natural_moved", table.true_motive)
         counts.append(pd.crosstab(motive, table.sltv_class).stack())
     if not counts:
-        return pd.DataFrame({"motive": pd.Series(dtype=str), "sltv_class": pd.Series(dtype=str), "count": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "motive": pd.Series(dtype=str),
+                "sltv_class": pd.Series(dtype=str),
+                "count": pd.Series(dtype=float),
+            }
+        )
     frame = pd.concat(counts, axis=1).fillna(0).mean(axis=1).rename("count").reset_index()
     frame.columns = ["motive", "sltv_class", "count"]
     return frame
@@ -127,7 +140,14 @@ def winback_summary(model, weekly: pd.DataFrame | None = None, firm: int | None 
     cost = float(model.ledger.column("winback_cost")[model.burn_in :, firm].sum())
     rules = program.p.rules_on()
     if table.empty:
-        return {"rules_on": rules, **f, "win_back_rate": 0.0, "cost_per_win_back": None, "program_cost": cost, "roi": None}
+        return {
+            "rules_on": rules,
+            **f,
+            "win_back_rate": 0.0,
+            "cost_per_win_back": None,
+            "program_cost": cost,
+            "roi": None,
+        }
     contacted = table[table.contacted]
     won = table[table.won_back]
     lives = second_lifetimes(model, firm)
@@ -142,12 +162,16 @@ def winback_summary(model, weekly: pd.DataFrame | None = None, firm: int | None 
     incremental_returns = len(won) - expected_anyway
     per_returner = spend_since / max(len(won), 1) * margin_rate
     incremental_profit = incremental_returns * per_returner - cost
-    pilot = program.pilot_decision or (program.pilot_uplift(model.week) if program.p.rule8_pilot.enabled else None)
+    pilot = program.pilot_decision or (
+        program.pilot_uplift(model.week) if program.p.rule8_pilot.enabled else None
+    )
     return {
         "rules_on": rules,
         **f,
         # among contacted customers who had truly left (what the simulation knows and the firm does not)
-        "win_back_rate": float(truly.won_back.mean()) if len(truly := contacted[contacted.truly_lost]) else 0.0,
+        "win_back_rate": float(truly.won_back.mean())
+        if len(truly := contacted[contacted.truly_lost])
+        else 0.0,
         # as the firm's CRM counts it: every contacted customer who bought again in the window
         "win_back_rate_crm": len(won) / len(contacted) if len(contacted) else 0.0,
         "cost_per_win_back": cost / len(won) if len(won) else None,
@@ -157,11 +181,21 @@ def winback_summary(model, weekly: pd.DataFrame | None = None, firm: int | None 
         "incremental_returns": incremental_returns,
         "incremental_profit": incremental_profit,
         "roi": incremental_profit / cost if cost > 0 else None,
-        "roi_basis": "holdout" if holdout_rate is not None else "naive: every return credited to the programme (no holdout)",
+        "roi_basis": "holdout"
+        if holdout_rate is not None
+        else "naive: every return credited to the programme (no holdout)",
         "holdout_return_rate": holdout_rate,
         "pilot": pilot,
-        "lost_by_motive": {str(k): int(v) for k, v in pd.Series(np.where(table.moved_away, "natural_moved", table.true_motive)).value_counts().items()},
-        "lost_by_class": {str(k): int(v) for k, v in table.sltv_class.value_counts().reindex(list("ABCD"), fill_value=0).items()},
+        "lost_by_motive": {
+            str(k): int(v)
+            for k, v in pd.Series(np.where(table.moved_away, "natural_moved", table.true_motive))
+            .value_counts()
+            .items()
+        },
+        "lost_by_class": {
+            str(k): int(v)
+            for k, v in table.sltv_class.value_counts().reindex(list("ABCD"), fill_value=0).items()
+        },
     }
 
 

@@ -72,7 +72,9 @@ class ReferralReward(Tactic):
     name = "referral"
 
     def act(self, firm):
-        firm.set_word_of_mouth(self.p.talk_multiplier, reward_per_referred_sale=self.p.reward_per_sale)  # paid by the engine at the sale
+        firm.set_word_of_mouth(
+            self.p.talk_multiplier, reward_per_referred_sale=self.p.reward_per_sale
+        )  # paid by the engine at the sale
 
 
 class Points(Tactic):
@@ -99,7 +101,9 @@ class Bundling(Tactic):
         offered = buyers[~pop.bundled[buyers]]
         takers = offered[firm.chance(self.stream(firm), offered) < p.take_up]
         firm.bundle(takers, p.switching_cost, p.basket_uplift)
-        self.cost(firm, p.cost_per_customer_week * np.count_nonzero(pop.bundled & (pop.supplier == firm.index)))
+        self.cost(
+            firm, p.cost_per_customer_week * np.count_nonzero(pop.bundled & (pop.supplier == firm.index))
+        )
 
 
 class ServicePlus(Tactic):
@@ -154,7 +158,9 @@ class ContactPolicy(Tactic):
 
     def __init__(self, params):
         super().__init__(params)
-        self.recent: np.ndarray | None = None  # (WINDOW, slots): contacts received in a forgotten/lost stage, row = week % WINDOW
+        self.recent: np.ndarray | None = (
+            None  # (WINDOW, slots): contacts received in a forgotten/lost stage, row = week % WINDOW
+        )
         self.holder: np.ndarray | None = None  # customer id the counts of each slot belong to
         self.blocked_by: np.ndarray | None = None  # customer id of who blocked the firm, per slot
         self.cleared_to = -1  # last week whose row of ``recent`` was started
@@ -179,7 +185,10 @@ class ContactPolicy(Tactic):
         stream = self.stream(firm)
         before = self._window(firm)
         stage = firm.stages()
-        per_week = np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0]) / 4.0
+        per_week = (
+            np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0])
+            / 4.0
+        )
         rate = per_week[stage]  # stage -1 (never bought) -> 0.0
         whole = np.floor(rate)
         count = (whole + (firm.chance(stream) < rate - whole)).astype(np.int64)
@@ -192,7 +201,9 @@ class ContactPolicy(Tactic):
         # a reminder to a lapsing customer: their own supplier's reminder brings a purchase there
         # (no shopping around); a former customer is prompted to look and consider the firm
         prompt = 1.0 - (1.0 - p.prompt_chance) ** times  # any of this week's contacts may prompt
-        lapsing = reached[(stage[reached] >= STAGES.index("silent")) & (firm.chance(stream + "/prompt", reached) < prompt)]
+        lapsing = reached[
+            (stage[reached] >= STAGES.index("silent")) & (firm.chance(stream + "/prompt", reached) < prompt)
+        ]
         mine = pop.supplier[lapsing] == firm.index
         firm.remind(lapsing[mine])
         firm.prompt(lapsing[~mine])
@@ -234,7 +245,9 @@ class RetentionOffers(Tactic):
         if p.only_in_price_war and attackers(firm).size == 0:
             return
         valuable = firm.top_customers(p.top_share)
-        overdue = firm.week - pop.crm_last[firm.index, valuable] > p.overdue_cycles * firm.usual_interval(valuable)
+        overdue = firm.week - pop.crm_last[firm.index, valuable] > p.overdue_cycles * firm.usual_interval(
+            valuable
+        )
         send = valuable[(overdue | pop.complaint_open[valuable]) & ~firm.holds_coupon(valuable)]
         firm.give_coupon(send, p.depth, p.uses)
         firm.touch(send)
@@ -249,7 +262,9 @@ class RelationshipInvestment(Tactic):
 
     def act(self, firm):
         pop, p = firm.pop, self.p
-        due = np.flatnonzero((pop.supplier == firm.index) & ((pop.customer_id + firm.week) % p.every_weeks == 0))
+        due = np.flatnonzero(
+            (pop.supplier == firm.index) & ((pop.customer_id + firm.week) % p.every_weeks == 0)
+        )
         firm.build_trust(due, p.trust_gain)
         self.cost(firm, p.cost_per_contact * due.size)
 

@@ -43,7 +43,9 @@ class MarketResearch:
         ended_here = ~still & (pop.ended_firm[slots] == f) & (pop.ended_motive[slots] != P.MOTIVE_NONE)
         answers[ended_here] = pop.ended_motive[slots[ended_here]] - 1  # MOTIVE_KEYS codes start at 1
         moved = firm.moved_away_count(firm.week)
-        self.seen.append(np.concatenate([answers, np.full(moved, ANSWERS.index("natural_moved"), dtype=np.int8)]))
+        self.seen.append(
+            np.concatenate([answers, np.full(moved, ANSWERS.index("natural_moved"), dtype=np.int8)])
+        )
 
     def survey(self, firm, size: int, cost_per_interview: float) -> dict:
         """Interview up to ``size`` of the customers newly lost since the last survey (a random
@@ -58,4 +60,8 @@ class MarketResearch:
         else:
             counts = np.zeros(len(ANSWERS), dtype=np.int64)
         firm.pay("research_cost", cost_per_interview * k)
-        return {"lost": int(pool.size), "interviewed": k, "answers": {a: int(c) for a, c in zip(ANSWERS, counts)}}
+        return {
+            "lost": int(pool.size),
+            "interviewed": k,
+            "answers": {a: int(c) for a, c in zip(ANSWERS, counts)},
+        }

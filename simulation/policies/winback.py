@@ -31,7 +31,13 @@ from simulation.statistics.uplift import uplift_interval
 OFFERS = ("communication", "personalisation", "learning", "promotion", "brand")
 PULL = {"communication": 0.6, "personalisation": 0.85, "learning": 0.8, "promotion": 0.3, "brand": 0.5}
 EXTRA_COST = {"communication": 0.0, "personalisation": 5.0, "learning": 3.0, "promotion": 1.0, "brand": 2.0}
-TRUST_ON_RETURN = {"communication": 0.15, "personalisation": 0.25, "learning": 0.1, "promotion": 0.0, "brand": 0.1}
+TRUST_ON_RETURN = {
+    "communication": 0.15,
+    "personalisation": 0.25,
+    "learning": 0.1,
+    "promotion": 0.0,
+    "brand": 0.1,
+}
 # the offer that fits each reason for leaving (000: price leavers -> discount; quality leavers ->
 # show the fix plus compensation; service leavers -> a dedicated person)
 MATCH = {
@@ -61,12 +67,29 @@ class LostList:
     """Growing column store of the firm's lost-customer entries."""
 
     FIELDS = {
-        "slot": np.int64, "customer_id": np.int64, "recognized": np.int32, "lost_week": np.int32,
-        "score": np.float64, "cls": np.int8, "complaint_seen": bool, "true_motive": np.int8,
-        "true_lost": bool, "gone": bool, "believed": np.int8, "researched": bool, "eligible": bool,
-        "group": np.int8, "offer": np.int8, "offered": np.int32, "offer_until": np.int32,
-        "returned": np.int32, "left_again": np.int32, "aftercare_done": np.int32, "cost": np.float64,
-        "spend_after": np.float64, "spend_at_return": np.float64,
+        "slot": np.int64,
+        "customer_id": np.int64,
+        "recognized": np.int32,
+        "lost_week": np.int32,
+        "score": np.float64,
+        "cls": np.int8,
+        "complaint_seen": bool,
+        "true_motive": np.int8,
+        "true_lost": bool,
+        "gone": bool,
+        "believed": np.int8,
+        "researched": bool,
+        "eligible": bool,
+        "group": np.int8,
+        "offer": np.int8,
+        "offered": np.int32,
+        "offer_until": np.int32,
+        "returned": np.int32,
+        "left_again": np.int32,
+        "aftercare_done": np.int32,
+        "cost": np.float64,
+        "spend_after": np.float64,
+        "spend_at_return": np.float64,
     }
 
     def __init__(self):
@@ -88,7 +111,15 @@ class LostList:
                 grown[: self.n] = col[: self.n]
                 self.cols[name] = grown
         idx = np.arange(self.n, self.n + k)
-        defaults = {"offered": -1, "offer_until": -1, "returned": -1, "left_again": -1, "offer": -1, "aftercare_done": 0, "believed": 0}
+        defaults = {
+            "offered": -1,
+            "offer_until": -1,
+            "returned": -1,
+            "left_again": -1,
+            "offer": -1,
+            "aftercare_done": 0,
+            "believed": 0,
+        }
         for name, col in self.cols.items():
             col[idx] = values.get(name, defaults.get(name, 0))
         self.n += k
@@ -149,7 +180,9 @@ class WinBackProgram:
         service quality learns from complaint losses."""
         t = self.p.rule2_team
         firm.speed_up_complaints(t.resolution_speedup)
-        firm.improve(service=t.service_learning * firm.last_week("defections_complaint"), service_cap=t.service_cap)
+        firm.improve(
+            service=t.service_learning * firm.last_week("defections_complaint"), service_cap=t.service_cap
+        )
 
     def _recognise(self, firm) -> None:
         """Who the firm now sees as lost (CRM, or earlier with rule 3), plus movers' old records."""
@@ -165,7 +198,11 @@ class WinBackProgram:
         # not already on the list for this same loss
         fresh = np.flatnonzero(flagged)
         prior = self.slot_entry[fresh]
-        same = (prior >= 0) & (self.lost.cols["customer_id"][np.maximum(prior, 0)] == pop.customer_id[fresh]) & (self.lost.cols["lost_week"][np.maximum(prior, 0)] == last[fresh])
+        same = (
+            (prior >= 0)
+            & (self.lost.cols["customer_id"][np.maximum(prior, 0)] == pop.customer_id[fresh])
+            & (self.lost.cols["lost_week"][np.maximum(prior, 0)] == last[fresh])
+        )
         fresh = fresh[~same]
         if fresh.size:
             self._add_entries(firm, fresh)
@@ -187,9 +224,15 @@ class WinBackProgram:
         cycle = np.maximum(np.round(usual), 1)
         surveyed = known & (gap == cycle)
         firm.pay("winback_cost", e.survey_cost * np.count_nonzero(surveyed))
-        unhappy = surveyed & ((pop.satisfaction < firm.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open)
+        unhappy = surveyed & (
+            (pop.satisfaction < firm.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open
+        )
         history = count >= 2
-        due = np.where(history, np.maximum(np.ceil(e.alert_after_cycles * usual), 4), firm.settings.life_cycle.lost_after_weeks)
+        due = np.where(
+            history,
+            np.maximum(np.ceil(e.alert_after_cycles * usual), 4),
+            firm.settings.life_cycle.lost_after_weeks,
+        )
         alert = known & (gap == due)
         rescue = np.flatnonzero(unhappy & (pop.supplier == f))  # they answered the survey: still customers
         if rescue.size:
@@ -257,7 +300,9 @@ class WinBackProgram:
             lost.cols["researched"][asked] = True
             lost.cols["cost"][asked] += p.rule5_needs.research_cost
             # the contact finds who moved away, who was dropped on purpose, and who never left
-            eligible[np.isin(new, asked[learned & np.isin(truth, [P.MOVED, P.REPOSITIONED, P.MOTIVE_NONE])])] = False
+            eligible[
+                np.isin(new, asked[learned & np.isin(truth, [P.MOVED, P.REPOSITIONED, P.MOTIVE_NONE])])
+            ] = False
         if p.rule4_segment.enabled:
             motives = [MOTIVE_CODES[m] for m in p.rule4_segment.target_motives]
             believed = lost.believed[new]
@@ -328,7 +373,10 @@ class WinBackProgram:
         waiting = waiting[firm.week - lost.recognized[waiting] <= RESPONSE_WEEKS]
         order = waiting[np.lexsort((-lost.score[waiting], lost.cls[waiting]))]
         kinds = self._offer_kind(lost.believed[order])
-        cost = p.rule1_value.invitation_cost + np.array([EXTRA_COST[OFFERS[k]] for k in kinds]) * p.rule6_mix.enabled
+        cost = (
+            p.rule1_value.invitation_cost
+            + np.array([EXTRA_COST[OFFERS[k]] for k in kinds]) * p.rule6_mix.enabled
+        )
         affordable = np.cumsum(cost) <= budget
         send, kinds, cost = order[affordable], kinds[affordable], cost[affordable]
         if send.size == 0:
@@ -375,7 +423,9 @@ class WinBackProgram:
         """Lost customers who bought from the firm again since last week: won back (or came back
         by themselves, for the holdout and the untargeted)."""
         lost, pop, week, f = self.lost, firm.pop, firm.week, firm.index
-        waiting = np.flatnonzero((lost.returned < 0) & ~lost.gone & (week - lost.recognized <= RESPONSE_WEEKS + 8))
+        waiting = np.flatnonzero(
+            (lost.returned < 0) & ~lost.gone & (week - lost.recognized <= RESPONSE_WEEKS + 8)
+        )
         if waiting.size == 0:
             return
         slots = lost.slot[waiting]
@@ -383,7 +433,9 @@ class WinBackProgram:
         back = same & (pop.supplier[slots] == f) & (pop.crm_last[f, slots] > lost.lost_week[waiting])
         back_idx = waiting[back]
         lost.cols["returned"][back_idx] = pop.crm_last[f, slots[back]]
-        lost.cols["spend_at_return"][back_idx] = pop.crm_spend[f, slots[back]] - pop.basket[slots[back]] * firm.model.prices[f]
+        lost.cols["spend_at_return"][back_idx] = (
+            pop.crm_spend[f, slots[back]] - pop.basket[slots[back]] * firm.model.prices[f]
+        )
         treated = back_idx[lost.offered[back_idx] >= 0]
         if treated.size:
             kinds = lost.offer[treated]
@@ -399,7 +451,9 @@ class WinBackProgram:
         gone_again = ~same | (pop.supplier[s] != f)
         ended = came_back[gone_again]
         lost.cols["left_again"][ended] = week
-        lost.cols["spend_after"][ended] = np.where(same[gone_again], pop.crm_spend[f, s[gone_again]] - lost.spend_at_return[ended], 0.0)
+        lost.cols["spend_after"][ended] = np.where(
+            same[gone_again], pop.crm_spend[f, s[gone_again]] - lost.spend_at_return[ended], 0.0
+        )
 
     def _aftercare(self, firm) -> None:
         """Rule 7: follow-up contacts with a small incentive in the unstable weeks after return."""

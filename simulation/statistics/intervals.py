@@ -12,7 +12,9 @@ from scipy import stats
 LEVEL = 0.95
 
 
-def t_interval(values: np.ndarray, axis: int = 0, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def t_interval(
+    values: np.ndarray, axis: int = 0, level: float = LEVEL
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and the ``level`` confidence interval of the mean along ``axis``.
 
     Missing values (NaN, e.g. a cost per acquisition when nobody was acquired) are left
@@ -24,7 +26,9 @@ def t_interval(values: np.ndarray, axis: int = 0, level: float = LEVEL) -> tuple
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(values, axis=axis)
         sd = np.nanstd(values, axis=axis, ddof=1)
-        half = np.where(n >= 2, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), 0.0)
+        half = np.where(
+            n >= 2, stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1)), 0.0
+        )
     return mean, mean - half, mean + half
 
 
@@ -43,11 +47,15 @@ def paired_differences(values, baseline) -> np.ndarray:
     replication are aligned on that index first."""
     if isinstance(values, pd.Series) and isinstance(baseline, pd.Series):
         if not values.index.sort_values().equals(baseline.index.sort_values()):
-            raise ValueError(f"replications: {list(values.index)} against baseline replications {list(baseline.index)}; pairing needs the same ones")
+            raise ValueError(
+                f"replications: {list(values.index)} against baseline replications {list(baseline.index)}; pairing needs the same ones"
+            )
         baseline = baseline.reindex(values.index)
     values, baseline = np.asarray(values, dtype=float).ravel(), np.asarray(baseline, dtype=float).ravel()
     if values.shape != baseline.shape:
-        raise ValueError(f"replications: {values.size} values against {baseline.size} baseline values; pairing needs the same number")
+        raise ValueError(
+            f"replications: {values.size} values against {baseline.size} baseline values; pairing needs the same number"
+        )
     return values - baseline
 
 

@@ -15,4 +15,6 @@ def sltv_classes(values: np.ndarray, among: np.ndarray | None = None) -> np.ndar
     rule 4 of seed 000)."""
     values = np.asarray(values, dtype=float)
     cuts = np.quantile(values if among is None else among, CLASS_CUTS)
-    return np.where(values >= cuts[0], 0, np.where(values >= cuts[1], 1, np.where(values >= cuts[2], 2, 3))).astype(np.int8)
+    return np.where(
+        values >= cuts[0], 0, np.where(values >= cuts[1], 1, np.where(values >= cuts[2], 2, 3))
+    ).astype(np.int8)

@@ -70,11 +70,17 @@ def kaplan_meier(durations, ended=None, entry=None, alpha: float = ALPHA) -> Kap
         raise ValueError("durations: NaN or infinite values are not allowed")
     ended = np.ones(n, dtype=bool) if ended is None else np.asarray(ended).ravel().astype(bool)
     # without entry times every subject is watched from 0 (or from the earliest duration if negative)
-    births = np.full(n, min(0.0, durations.min())) if entry is None else np.asarray(entry, dtype=float).ravel()
+    births = (
+        np.full(n, min(0.0, durations.min())) if entry is None else np.asarray(entry, dtype=float).ravel()
+    )
     if ended.size != n or births.size != n:
-        raise ValueError(f"durations, ended and entry must have one value per subject: {n}, {ended.size}, {births.size}")
+        raise ValueError(
+            f"durations, ended and entry must have one value per subject: {n}, {ended.size}, {births.size}"
+        )
     if np.isnan(births).any() or (births > durations).any():
-        raise ValueError("entry: an entry time is missing or later than its duration; entry must be <= duration")
+        raise ValueError(
+            "entry: an entry time is missing or later than its duration; entry must be <= duration"
+        )
 
     time, removed, events, entering = _counts(durations, ended, births)
     left_before = np.concatenate([[0], np.cumsum(removed)[:-1]])
@@ -101,8 +107,15 @@ def kaplan_meier(durations, ended=None, entry=None, alpha: float = ALPHA) -> Kap
         high = np.exp(-np.exp(np.log(-v) + spread))
     low, high = np.where(np.isnan(low), 1.0, low), np.where(np.isnan(high), 1.0, high)
     return KaplanMeier(
-        time=time, survival=survival, greenwood=greenwood, low=low, high=high,
-        at_risk=at_risk.astype(np.int64), events=events, censored=removed - events, alpha=alpha,
+        time=time,
+        survival=survival,
+        greenwood=greenwood,
+        low=low,
+        high=high,
+        at_risk=at_risk.astype(np.int64),
+        events=events,
+        censored=removed - events,
+        alpha=alpha,
     )
 
 
@@ -111,7 +124,11 @@ def _counts(durations: np.ndarray, ended: np.ndarray, births: np.ndarray):
     Whole-number times (weeks) are counted with ``bincount`` (no sort); others with ``unique``."""
     lo = min(durations.min(), births.min())
     span = max(durations.max(), births.max()) - lo
-    whole = span <= 4 * durations.size + 1024 and np.array_equal(durations, np.round(durations)) and np.array_equal(births, np.round(births))
+    whole = (
+        span <= 4 * durations.size + 1024
+        and np.array_equal(durations, np.round(durations))
+        and np.array_equal(births, np.round(births))
+    )
     if whole:
         at_death, at_birth = (durations - lo).astype(np.intp), (births - lo).astype(np.intp)
         size = int(span) + 1

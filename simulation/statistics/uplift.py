@@ -31,7 +31,9 @@ def wilson_interval(successes: int, n: int, level: float = LEVEL) -> tuple[float
     return low, high
 
 
-def uplift_interval(treated_back: int, treated: int, holdout_back: int, holdout: int, level: float = LEVEL) -> dict:
+def uplift_interval(
+    treated_back: int, treated: int, holdout_back: int, holdout: int, level: float = LEVEL
+) -> dict:
     """Rule 8: the pilot's uplift — return rate of the contacted group minus that of the holdout —
     with its ``level`` interval (Newcombe's hybrid score interval). The uplift is real when the
     interval lies above zero.
@@ -48,4 +50,12 @@ def uplift_interval(treated_back: int, treated: int, holdout_back: int, holdout:
         l0, u0 = wilson_interval(holdout_back, holdout, level)
         low = diff - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
         high = diff + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
-    return {"treated": treated, "holdout": holdout, "treated_rate": p1, "holdout_rate": p0, "uplift": diff, "low": low, "high": high}
+    return {
+        "treated": treated,
+        "holdout": holdout,
+        "treated_rate": p1,
+        "holdout_rate": p0,
+        "uplift": diff,
+        "low": low,
+        "high": high,
+    }

@@ -74,7 +74,12 @@ def _model_bytes(model) -> int:
     """Every NumPy array the model holds: customers, network, CRM spend, ledger, ..."""
     import numpy as np
 
-    arrays = [model.pop.nbytes(), model.network.offsets.nbytes, model.network.neighbours.nbytes, model.ledger.data.nbytes]
+    arrays = [
+        model.pop.nbytes(),
+        model.network.offsets.nbytes,
+        model.network.neighbours.nbytes,
+        model.ledger.data.nbytes,
+    ]
     for value in (*vars(model).values(), *vars(model.life_cycle).values()):
         if isinstance(value, np.ndarray):
             arrays.append(value.nbytes)
@@ -92,7 +97,12 @@ def _engine(customers: int, repeats: int, use_tracemalloc: bool) -> dict:
     base_rss = _peak_rss_bytes()
     scenario = load_preset("baseline").with_changes({"customers.count": customers})
     # a tiny warm-up run, so the first timed run does not pay for first-call costs
-    build_market(load_preset("baseline").with_changes({"customers.count": 200, "run.burn_in_weeks": 2, "run.weeks": 2}), seed=0).run()
+    build_market(
+        load_preset("baseline").with_changes(
+            {"customers.count": 200, "run.burn_in_weeks": 2, "run.weeks": 2}
+        ),
+        seed=0,
+    ).run()
     runs = []
     for seed in range(repeats):
         t0 = time.perf_counter()
@@ -104,7 +114,15 @@ def _engine(customers: int, repeats: int, use_tracemalloc: bool) -> dict:
         while model.week < model.total_weeks:
             model.step()
         t3 = time.perf_counter()
-        runs.append({"build_s": t1 - t0, "burn_in_s": t2 - t1, "reported_s": t3 - t2, "full_s": t3 - t0, "step_s": t3 - t1})
+        runs.append(
+            {
+                "build_s": t1 - t0,
+                "burn_in_s": t2 - t1,
+                "reported_s": t3 - t2,
+                "full_s": t3 - t0,
+                "step_s": t3 - t1,
+            }
+        )
         pop_bytes, model_bytes = model.pop.nbytes(), _model_bytes(model)
         weeks, burn_in = model.total_weeks, model.burn_in
         del model
@@ -181,7 +199,9 @@ def worker(jobs: list[dict]) -> None:
     results = []
     for job in jobs:
         if job["kind"] == "engine":
-            results.append({"kind": "engine", **_engine(job["customers"], job["repeats"], job["tracemalloc"])})
+            results.append(
+                {"kind": "engine", **_engine(job["customers"], job["repeats"], job["tracemalloc"])}
+            )
         else:
             results.append({"kind": "per_agent", **_per_agent(job["customers"])})
     print(json.dumps(results))
@@ -230,44 +250,109 @@ def targets(engine: dict[int, dict]) -> list[dict]:
             checks.append({"target": target, "measured": None, "shown": "(size not run)", "status": "n/a"})
             return
         value = measure(result)
-        checks.append({"target": target, "measured": value, "shown": show(value), "status": "PASS" if passes(value) else "MISS"})
+        checks.append(
+            {
+                "target": target,
+                "measured": value,
+                "shown": show(value),
+                "status": "PASS" if passes(value) else "MISS",
+            }
+        )
 
-    check(f"5,000 customers, full run (burn-in + reported weeks) <= {TARGET_FULL_RUN_S} s", 5_000,
-          lambda r: r["full_s"], lambda v: f"{v:.3f} s", lambda v: v <= TARGET_FULL_RUN_S)
-    check(f"5,000 customers, the reported weeks alone <= {TARGET_REPORTED_S} s (architecture.md §5)", 5_000,
-          lambda r: r["reported_s"], lambda v: f"{v:.3f} s", lambda v: v <= TARGET_REPORTED_S)
-    check(f"100,000 customers >= {TARGET_RATE / 1e6:.0f}M customer-weeks/s", 100_000,
-          lambda r: r["customer_weeks_per_s"], lambda v: f"{_rate(v)}/s", lambda v: v >= TARGET_RATE)
-    check(f"1,000,000 customers, process peak RSS <= {TARGET_PEAK_BYTES / GB:.0f} GB", 1_000_000,
-          lambda r: r["peak_rss_bytes"], lambda v: f"{v / GB:.3f} GB", lambda v: v <= TARGET_PEAK_BYTES)
+    check(
+        f"5,000 customers, full run (burn-in + reported weeks) <= {TARGET_FULL_RUN_S} s",
+        5_000,
+        lambda r: r["full_s"],
+        lambda v: f"{v:.3f} s",
+        lambda v: v <= TARGET_FULL_RUN_S,
+    )
+    check(
+        f"5,000 customers, the reported weeks alone <= {TARGET_REPORTED_S} s (architecture.md §5)",
+        5_000,
+        lambda r: r["reported_s"],
+        lambda v: f"{v:.3f} s",
+        lambda v: v <= TARGET_REPORTED_S,
+    )
+    check(
+        f"100,000 customers >= {TARGET_RATE / 1e6:.0f}M customer-weeks/s",
+        100_000,
+        lambda r: r["customer_weeks_per_s"],
+        lambda v: f"{_rate(v)}/s",
+        lambda v: v >= TARGET_RATE,
+    )
+    check(
+        f"1,000,000 customers, process peak RSS <= {TARGET_PEAK_BYTES / GB:.0f} GB",
+        1_000_000,
+        lambda r: r["peak_rss_bytes"],
+        lambda v: f"{v / GB:.3f} GB",
+        lambda v: v <= TARGET_PEAK_BYTES,
+    )
     return checks
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help=f"tiny sizes {QUICK_SIZES}, one repeat, {QUICK_AGENT_CUSTOMERS} per-agent customers, one subprocess")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"tiny sizes {QUICK_SIZES}, one repeat, {QUICK_AGENT_CUSTOMERS} per-agent customers, one subprocess",
+    )
     parser.add_argument("--sizes", help="comma-separated numbers of customers (default 5000,100000,1000000)")
-    parser.add_argument("--repeats", type=int, help="runs per size below 1,000,000 customers; the median is reported (default 5)")
-    parser.add_argument("--agent-customers", type=int, help=f"customers in the per-agent Mesa loop (default {AGENT_CUSTOMERS:,}; 0 skips it)")
-    parser.add_argument("--tracemalloc", action="store_true", help="one more run per size under tracemalloc, reporting its peak")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        help="runs per size below 1,000,000 customers; the median is reported (default 5)",
+    )
+    parser.add_argument(
+        "--agent-customers",
+        type=int,
+        help=f"customers in the per-agent Mesa loop (default {AGENT_CUSTOMERS:,}; 0 skips it)",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="one more run per size under tracemalloc, reporting its peak",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every number to this JSON file")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if a target that was measured is missed")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 if a target that was measured is missed"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker(json.loads(args.worker))
         return 0
 
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")] if args.sizes else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    sizes = (
+        [int(s.replace("_", "")) for s in args.sizes.split(",")]
+        if args.sizes
+        else list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    )
     repeats = args.repeats or (1 if args.quick else 5)
-    agent_n = args.agent_customers if args.agent_customers is not None else (QUICK_AGENT_CUSTOMERS if args.quick else AGENT_CUSTOMERS)
+    agent_n = (
+        args.agent_customers
+        if args.agent_customers is not None
+        else (QUICK_AGENT_CUSTOMERS if args.quick else AGENT_CUSTOMERS)
+    )
 
     import importlib.metadata as md
 
     versions = {name: md.version(name) for name in ("numpy", "mesa")}
-    print(f"Retention Lab engine benchmark: Python {platform.python_version()}, NumPy {versions['numpy']}, Mesa {versions['mesa']}, "
-          f"{platform.machine()} x{os.cpu_count()}, baseline preset")
-    jobs = [{"kind": "engine", "customers": n, "repeats": 1 if n >= 1_000_000 else repeats, "tracemalloc": args.tracemalloc} for n in sizes]
+    print(
+        f"Retention Lab engine benchmark: Python {platform.python_version()}, NumPy {versions['numpy']}, Mesa {versions['mesa']}, "
+        f"{platform.machine()} x{os.cpu_count()}, baseline preset"
+    )
+    jobs = [
+        {
+            "kind": "engine",
+            "customers": n,
+            "repeats": 1 if n >= 1_000_000 else repeats,
+            "tracemalloc": args.tracemalloc,
+        }
+        for n in sizes
+    ]
     if agent_n:
         jobs.append({"kind": "per_agent", "customers": agent_n})
 
@@ -275,25 +360,35 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     results = []
     # one fresh process per job, so each size's peak memory is its own; --quick shares one
-    for batch in ([jobs] if args.quick else [[job] for job in jobs]):
+    for batch in [jobs] if args.quick else [[job] for job in jobs]:
         for r in run_jobs(batch):
             results.append(r)
             if r["kind"] == "engine":
                 print(row(r), flush=True)
     engine = {r["customers"]: r for r in results if r["kind"] == "engine"}
     agent = next((r for r in results if r["kind"] == "per_agent"), None)
-    print("  times are medians over the runs; customer-weeks/s counts burn-in and reported weeks over the time spent stepping")
-    print("  pop MB: the customer arrays; model MB: all of the model's arrays; RSS-base: peak less the resident set after imports")
+    print(
+        "  times are medians over the runs; customer-weeks/s counts burn-in and reported weeks over the time spent stepping"
+    )
+    print(
+        "  pop MB: the customer arrays; model MB: all of the model's arrays; RSS-base: peak less the resident set after imports"
+    )
     if args.tracemalloc:
         for r in engine.values():
-            print(f"  tracemalloc peak at {r['customers']:,} customers: {_mb(r['tracemalloc_peak_bytes'])} MB")
+            print(
+                f"  tracemalloc peak at {r['customers']:,} customers: {_mb(r['tracemalloc_peak_bytes'])} MB"
+            )
 
     if agent:
         print()
-        print(f"Per-agent Mesa loop (customers as mesa.Agent objects, the core week only): {agent['customers']:,} customers x "
-              f"{agent['weeks']} weeks in {agent['step_s']:.2f} s = {_rate(agent['customer_weeks_per_s'])} customer-weeks/s")
-        print(f"  the vectorised engine at {agent['customers']:,} customers, timed alongside it: "
-              f"{_rate(agent['engine_customer_weeks_per_s'])} customer-weeks/s, {agent['engine_ratio']:.1f}x the per-agent loop")
+        print(
+            f"Per-agent Mesa loop (customers as mesa.Agent objects, the core week only): {agent['customers']:,} customers x "
+            f"{agent['weeks']} weeks in {agent['step_s']:.2f} s = {_rate(agent['customer_weeks_per_s'])} customer-weeks/s"
+        )
+        print(
+            f"  the vectorised engine at {agent['customers']:,} customers, timed alongside it: "
+            f"{_rate(agent['engine_customer_weeks_per_s'])} customer-weeks/s, {agent['engine_ratio']:.1f}x the per-agent loop"
+        )
 
     checks = targets(engine)
     print()
@@ -303,8 +398,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{t['target']:<{width}}  {t['shown']:>16}  {t['status']}")
 
     if args.json:
-        report = {"environment": {"python": platform.python_version(), **versions, "machine": platform.machine(), "cpus": os.cpu_count()},
-                  "engine": list(engine.values()), "per_agent": agent, "targets": checks}
+        report = {
+            "environment": {
+                "python": platform.python_version(),
+                **versions,
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+            },
+            "engine": list(engine.values()),
+            "per_agent": agent,
+            "targets": checks,
+        }
         Path(args.json).write_text(json.dumps(report, indent=2))
         print(f"\nwrote {args.json}")
     missed = any(t["status"] == "MISS" for t in checks)

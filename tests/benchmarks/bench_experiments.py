@@ -15,7 +15,16 @@ import argparse
 import statistics
 import time
 
-RULES = ["rule1_value", "rule2_team", "rule3_early", "rule4_segment", "rule5_needs", "rule6_mix", "rule7_aftercare", "rule8_pilot"]
+RULES = [
+    "rule1_value",
+    "rule2_team",
+    "rule3_early",
+    "rule4_segment",
+    "rule5_needs",
+    "rule6_mix",
+    "rule7_aftercare",
+    "rule8_pilot",
+]
 
 
 def comparison(workers: int, customers: int, replications: int) -> dict[str, float]:
@@ -24,9 +33,23 @@ def comparison(workers: int, customers: int, replications: int) -> dict[str, flo
     from simulation.experiment.backends import shutdown
 
     base = load_preset("baseline").with_changes({"customers.count": customers})
-    ladder = {"none": base, **{f"rules 1-{i}": base.with_changes({f"firms.0.winback.{r}.enabled": True for r in RULES[:i]}) for i in range(1, 8)}}
-    prices = {f"price {0.86 + 0.04 * i:.2f}": base.with_changes({"firms.0.price": 0.86 + 0.04 * i}) for i in range(8)}
-    compare({"warm-up": base.with_changes({"customers.count": 200, "run.weeks": 4})}, replications=workers, workers=workers, progress=False)
+    ladder = {
+        "none": base,
+        **{
+            f"rules 1-{i}": base.with_changes({f"firms.0.winback.{r}.enabled": True for r in RULES[:i]})
+            for i in range(1, 8)
+        },
+    }
+    prices = {
+        f"price {0.86 + 0.04 * i:.2f}": base.with_changes({"firms.0.price": 0.86 + 0.04 * i})
+        for i in range(8)
+    }
+    compare(
+        {"warm-up": base.with_changes({"customers.count": 200, "run.weeks": 4})},
+        replications=workers,
+        workers=workers,
+        progress=False,
+    )
     out = {}
     for name, scenarios in (("win-back rule ladder", ladder), ("price variants", prices)):
         start = time.perf_counter()
@@ -43,7 +66,7 @@ def lab_response(customers: int, moves: int) -> dict[str, float]:
     lab = WinbackLab(customers=customers, replications=3, save_folder="/tmp/retention-lab-bench")
     opened = time.perf_counter() - start
     times = []
-    for rule in RULES[1:moves + 1]:
+    for rule in RULES[1 : moves + 1]:
         lab.switch[rule].value = True
         times.append(lab.timer.last)
     return {"open": opened, "median": statistics.median(times), "max": max(times)}
@@ -55,12 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     customers, reps, lab_customers, moves = (500, 2, 500, 2) if args.quick else (5000, 10, 3000, 7)
-    print(f"comparison: 8 scenarios x {reps} replications x {customers:,} customers x 104 weeks, {args.workers} workers")
+    print(
+        f"comparison: 8 scenarios x {reps} replications x {customers:,} customers x 104 weeks, {args.workers} workers"
+    )
     for name, seconds in comparison(args.workers, customers, reps).items():
         verdict = "" if args.quick else ("PASS" if seconds <= 10 else "MISS")
         print(f"  {name:<22} {seconds:6.2f} s   target <= 10 s {verdict}")
     lab = lab_response(lab_customers, moves)
-    print(f"Win-back Lab ({lab_customers:,} customers, 3 replications): opens in {lab['open']:.2f} s; a control change redraws in {lab['median']:.2f} s (median), {lab['max']:.2f} s (max)")
+    print(
+        f"Win-back Lab ({lab_customers:,} customers, 3 replications): opens in {lab['open']:.2f} s; a control change redraws in {lab['median']:.2f} s (median), {lab['max']:.2f} s (max)"
+    )
     return 0
 
 

@@ -36,7 +36,7 @@ MOVED, DRIFTED, COMPLAINT, COMPETITOR = "natural_moved", "natural_drifted", "com
 class Customer(mesa.Agent):
     """One customer, with every attribute a plain Python value."""
 
-    def __init__(self, model: "PerAgentMarket", attached: bool):
+    def __init__(self, model: PerAgentMarket, attached: bool):
         super().__init__(model)
         self._draw_traits()
         self._newcomer()
@@ -51,7 +51,9 @@ class Customer(mesa.Agent):
         c, r = self.model.settings.customers, self.random
         self.rational = r.random() < c.rational_share
         self.deal_seeker = r.random() < c.deal_seeker_share
-        self.purchase_rate = min(c.purchase_rate_median * math.exp(c.purchase_rate_spread * r.gauss(0.0, 1.0)), 0.95)
+        self.purchase_rate = min(
+            c.purchase_rate_median * math.exp(c.purchase_rate_spread * r.gauss(0.0, 1.0)), 0.95
+        )
         self.basket = c.basket_median * math.exp(c.basket_spread * r.gauss(0.0, 1.0))
 
     def _newcomer(self) -> None:
@@ -83,7 +85,9 @@ class Customer(mesa.Agent):
                 self._leave(MOVED)
             self._draw_traits()
             self._newcomer()
-        elif self.supplier != NO_FIRM and r.random() < sc.natural_churn.drift_hazard * (1.0 - self.trust) ** 2:
+        elif (
+            self.supplier != NO_FIRM and r.random() < sc.natural_churn.drift_hazard * (1.0 - self.trust) ** 2
+        ):
             self._leave(DRIFTED)
         # a purchase occasion
         if r.random() < self.purchase_rate:
@@ -101,7 +105,11 @@ class Customer(mesa.Agent):
     def _choose(self) -> int:
         m, p, r = self.model, self.model.settings.choice, self.random
         if self.supplier != NO_FIRM:
-            search = p.search_base + p.search_if_dissatisfied * (1.0 - self.satisfaction) ** 2 + p.search_deal_seeker * self.deal_seeker
+            search = (
+                p.search_base
+                + p.search_if_dissatisfied * (1.0 - self.satisfaction) ** 2
+                + p.search_deal_seeker * self.deal_seeker
+            )
             if r.random() >= search:
                 return self.supplier  # habit
         w_quality = p.quality_weight if self.rational else 0.5 * p.quality_weight
@@ -115,7 +123,12 @@ class Customer(mesa.Agent):
             u = firm.quality * w_quality + firm.service * w_service + p.brand_weight * firm.brand
             u -= beta * (p.loss_aversion * gap if gap > 0 else gap)
             if f == self.supplier:
-                u += p.habit + self.procedural_cost + self.financial_cost + p.relational_switching_cost * self.trust
+                u += (
+                    p.habit
+                    + self.procedural_cost
+                    + self.financial_cost
+                    + p.relational_switching_cost * self.trust
+                )
             utilities.append(u)
         if self.supplier == NO_FIRM:
             utilities.append(p.outside_option)
@@ -211,7 +224,9 @@ class PerAgentMarket(mesa.Model):
         self.firm_list = list(scenario.firms)
         shares = [f.initial_share for f in scenario.firms]
         self.initial_shares = shares if sum(shares) > 0 else [1.0] * len(shares)
-        self.mean_price = sum(f.price * s for f, s in zip(scenario.firms, self.initial_shares)) / sum(self.initial_shares)
+        self.mean_price = sum(f.price * s for f, s in zip(scenario.firms, self.initial_shares)) / sum(
+            self.initial_shares
+        )
         self.weekly_move = 1.0 - (1.0 - scenario.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
         self.revenue = [0.0] * len(self.firm_list)
         self.acquisitions = [0] * len(self.firm_list)

@@ -22,7 +22,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 
 
 def _missing(reason: str):
@@ -45,9 +54,23 @@ def lab_server():
     log = open(ARTIFACTS / "jupyter.log", "w")
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-         f"--ServerApp.token={token}", f"--ServerApp.root_dir={ROOT}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={port}",
+            f"--ServerApp.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -94,7 +117,9 @@ def watched_page(browser, viewport: dict | None = None):
 
     def watch(request):
         host = request.url.split("/")[2] if "://" in request.url else ""
-        if request.url.startswith(("http://", "https://", "ws://", "wss://")) and not host.startswith(("127.0.0.1", "localhost")):
+        if request.url.startswith(("http://", "https://", "ws://", "wss://")) and not host.startswith(
+            ("127.0.0.1", "localhost")
+        ):
             page.outside_requests.append(request.url)
 
     page.on("request", watch)

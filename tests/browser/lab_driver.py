@@ -42,7 +42,9 @@ def run_all(page: Page, base: str, token: str, notebook: str, timeout: float = 2
 
 def open_voila(page: Page, base: str, token: str, notebook: str, ready: str, timeout: float = 240) -> None:
     """Render ``notebook`` as an app in Voila and wait for ``ready`` (a CSS selector) to appear."""
-    page.goto(f"{base}/voila/render/{notebook}?token={token}", wait_until="domcontentloaded", timeout=timeout * 1000)
+    page.goto(
+        f"{base}/voila/render/{notebook}?token={token}", wait_until="domcontentloaded", timeout=timeout * 1000
+    )
     page.wait_for_selector(ready, timeout=timeout * 1000)
 
 
@@ -61,7 +63,11 @@ def charts_rendered(page: Page, at_least: int) -> int:
 def no_chart_errors(page: Page) -> list[str]:
     """Texts a learner would see when charts fail offline."""
     text = page.locator("body").inner_text()
-    return [phrase for phrase in ("Error loading script", "renderer", "Javascript Error", "Failed to load model class") if phrase in text]
+    return [
+        phrase
+        for phrase in ("Error loading script", "renderer", "Javascript Error", "Failed to load model class")
+        if phrase in text
+    ]
 
 
 def kpis(page: Page) -> list[str]:
@@ -105,7 +111,12 @@ def press_slider(page: Page, description: str, key: str, presses: int = 1) -> No
 
 def slider_readout(page: Page, description: str) -> str:
     """The value the slider labelled ``description`` shows."""
-    return page.locator(".widget-slider", has_text=description).first.locator(".widget-readout").inner_text().strip()
+    return (
+        page.locator(".widget-slider", has_text=description)
+        .first.locator(".widget-readout")
+        .inner_text()
+        .strip()
+    )
 
 
 def card_value(page: Page, label: str) -> str:
@@ -140,7 +151,14 @@ def scroll_to_lab(page: Page) -> None:
 
 
 # Voila's page template asks a CDN for icons and MathJax (missing offline); the labs must not need it
-VOILA_TEMPLATE_ASSETS = ("mathjax", "MathJax", "font", "icons", "cdnjs", "jsdelivr.net/npm/@jupyter-widgets/html-manager")
+VOILA_TEMPLATE_ASSETS = (
+    "mathjax",
+    "MathJax",
+    "font",
+    "icons",
+    "cdnjs",
+    "jsdelivr.net/npm/@jupyter-widgets/html-manager",
+)
 
 
 def outside_requests(page: Page, voila: bool = False) -> list[str]:
@@ -151,4 +169,6 @@ def outside_requests(page: Page, voila: bool = False) -> list[str]:
 def assert_offline_and_clean(page: Page, voila: bool = False) -> None:
     """No chart failed to load and nothing was fetched from outside the machine."""
     assert not no_chart_errors(page), no_chart_errors(page)
-    assert not outside_requests(page, voila), f"requests left the machine: {outside_requests(page, voila)[:5]}"
+    assert not outside_requests(page, voila), (
+        f"requests left the machine: {outside_requests(page, voila)[:5]}"
+    )

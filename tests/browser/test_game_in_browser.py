@@ -42,7 +42,14 @@ from tests.browser.lab_driver import (
 pytestmark = pytest.mark.browser
 
 SETUP = {"Customers": "1500", "Rounds": "2", "Weeks per round": "6", "Seed": "7"}
-SECRETS = ("Why customers really left", "True reason", "The truth", "complaint not handled", "lured by a competitor", "dropped by the firm")
+SECRETS = (
+    "Why customers really left",
+    "True reason",
+    "The truth",
+    "complaint not handled",
+    "lured by a competitor",
+    "dropped by the firm",
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +59,18 @@ def game_server(tmp_path_factory):
     store, port = folder / "classroom.sqlite", _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "game-serve.log", "w")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p), "JUPYTER_PLATFORM_DIRS": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "simulation.cli", "game", "serve", "--db", str(store), "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env, cwd=folder)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
+        "JUPYTER_PLATFORM_DIRS": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", "game", "serve", "--db", str(store), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=folder,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
     while time.time() < deadline:
@@ -143,7 +159,9 @@ def test_a_class_plays_two_rounds_in_voila_and_the_cli_gives_the_same_numbers(ga
         submit(page, 1)
     teams[0].screenshot(path=str(ARTIFACTS / "game_team1_submitted.png"), full_page=True)
     tab(console, "Round")
-    wait_for_text(console, "Round 1: 3 of 3 teams have submitted", timeout=30)  # the console watches the store
+    wait_for_text(
+        console, "Round 1: 3 of 3 teams have submitted", timeout=30
+    )  # the console watches the store
     console.screenshot(path=str(ARTIFACTS / "game_console_round1.png"), full_page=True)
     click_button(console, "Run round 1")
     wait_for_text(console, "Round 1 of 2 has run.", timeout=120)
@@ -159,7 +177,9 @@ def test_a_class_plays_two_rounds_in_voila_and_the_cli_gives_the_same_numbers(ga
         submit(page, 2)
     wait_for_text(console, "Round 2: 2 of 3 teams have submitted", timeout=30)
     click_button(console, "Run round 2")
-    wait_for_text(console, "Round 2 of 2 has run. Team 3 did not submit and kept its last decisions.", timeout=120)
+    wait_for_text(
+        console, "Round 2 of 2 has run. Team 3 did not submit and kept its last decisions.", timeout=120
+    )
     for page in teams:
         wait_for_text(page, "All 2 rounds have run", timeout=30)
     wait_for_text(teams[2], "You did not submit decisions for round 2: your last decisions were kept.")
@@ -180,7 +200,10 @@ def test_a_class_plays_two_rounds_in_voila_and_the_cli_gives_the_same_numbers(ga
         for other in (j for j in range(3) if j != k):
             theirs = [results[r][ids[f"Team {other + 1}"]] for r in (1, 2)]
             for view in theirs:
-                assert f"{view['pnl']['profit']:,.0f}" not in shown and f"{view['pnl']['revenue']:,.0f}" not in shown
+                assert (
+                    f"{view['pnl']['profit']:,.0f}" not in shown
+                    and f"{view['pnl']['revenue']:,.0f}" not in shown
+                )
         body = page.locator("body").inner_text()
         assert not [s for s in SECRETS if s in body], f"Team {k + 1} sees the truth"
         page.screenshot(path=str(ARTIFACTS / f"game_team{k + 1}_round2.png"), full_page=True)
@@ -214,8 +237,30 @@ def test_a_class_plays_two_rounds_in_voila_and_the_cli_gives_the_same_numbers(ga
 
     # the same game through the command line, with the decisions the apps stored
     twin = store_path.parent / "twin.sqlite"
-    assert main(["game", "new", "--preset", "baseline", "--teams", "3", "--rounds", "2", "--weeks-per-round", "6",
-                 "--seed", "7", "--customers", "1500", "--db", str(twin), "--json"]) == 0
+    assert (
+        main(
+            [
+                "game",
+                "new",
+                "--preset",
+                "baseline",
+                "--teams",
+                "3",
+                "--rounds",
+                "2",
+                "--weeks-per-round",
+                "6",
+                "--seed",
+                "7",
+                "--customers",
+                "1500",
+                "--db",
+                str(twin),
+                "--json",
+            ]
+        )
+        == 0
+    )
     made = json.loads(capsys.readouterr().out)
     twin_codes = {row["team"]: row["code"] for row in made["teams"]}
     names = {team["id"]: team["name"] for team in game.teams}
@@ -224,13 +269,28 @@ def test_a_class_plays_two_rounds_in_voila_and_the_cli_gives_the_same_numbers(ga
             if row["round"] == r and not row["carried"]:
                 path = store_path.parent / f"{names[row['team']]}-{r}.yaml".replace(" ", "_")
                 path.write_text(yaml.safe_dump(row["decisions"]), encoding="utf-8")
-                assert main(["game", "decide", str(path), "--db", str(twin), "--team", twin_codes[names[row["team"]]]]) == 0
+                assert (
+                    main(
+                        [
+                            "game",
+                            "decide",
+                            str(path),
+                            "--db",
+                            str(twin),
+                            "--team",
+                            twin_codes[names[row["team"]]],
+                        ]
+                    )
+                    == 0
+                )
         assert main(["game", "advance", "--db", str(twin), "--trainer", made["trainer"]]) == 0
     capsys.readouterr()
     twin_store = GameStore(twin)
     replayed = Game(twin_store, made["game"]).results()
     twin_names = {team["id"]: team["name"] for team in Game(twin_store, made["game"]).teams}
-    by_name = lambda found, named: {(r, named[team]): view for r, views in found.items() for team, view in views.items()}  # noqa: E731
+    by_name = lambda found, named: {
+        (r, named[team]): view for r, views in found.items() for team, view in views.items()
+    }  # noqa: E731
     assert by_name(replayed, twin_names) == by_name(results, names)
     assert len(by_name(results, names)) == 6
     print(f"\nthe classroom game in the browser took {time.time() - started:.0f} s")

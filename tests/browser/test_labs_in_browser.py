@@ -45,7 +45,13 @@ def test_winback_lab_answers_rule_switches_and_sliders(lab_server, page):
     nudge_slider(page, "Alert after", presses=2)  # rule 3's parameter: alert later
     after_alert = wait_for_change(page, after_rule7)
     assert after_alert != first
-    assert page.locator(".widget-slider", has_text="Alert after").first.locator(".widget-readout").inner_text().strip() == "3.5"
+    assert (
+        page.locator(".widget-slider", has_text="Alert after")
+        .first.locator(".widget-readout")
+        .inner_text()
+        .strip()
+        == "3.5"
+    )
     time.sleep(1.0)
     assert charts_rendered(page, 5) >= 5
     page.screenshot(path=str(ARTIFACTS / "winback_lab_rules_3_7.png"), full_page=True)

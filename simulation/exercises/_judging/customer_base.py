@@ -38,8 +38,15 @@ SEGMENTS = {
     (False, False, False): "no_intent",
 }
 QUESTIONS = ("rfm_table", "stages", "segments", "top20", "call_first")
-RFM_HINT = {"recency_days": N_("ex.rfm_table.recency_days"), "frequency": N_("ex.rfm_table.frequency"), "monetary": N_("ex.rfm_table.monetary")}
-CALL_FIRST_HINT = {"important_value": N_("ex.call_first.important_value"), "no_intent": N_("ex.call_first.no_intent")}
+RFM_HINT = {
+    "recency_days": N_("ex.rfm_table.recency_days"),
+    "frequency": N_("ex.rfm_table.frequency"),
+    "monetary": N_("ex.rfm_table.monetary"),
+}
+CALL_FIRST_HINT = {
+    "important_value": N_("ex.call_first.important_value"),
+    "no_intent": N_("ex.call_first.no_intent"),
+}
 
 
 @lru_cache(maxsize=1)
@@ -54,11 +61,13 @@ def expected_rfm(tx: pd.DataFrame, as_of=AS_OF) -> pd.DataFrame:
     """recency_days, frequency (transactions) and monetary (total spend) per customer at ``as_of``."""
     seen = tx[tx.date <= pd.Timestamp(as_of)]
     g = seen.groupby("customer_id")
-    return pd.DataFrame({
-        "recency_days": (pd.Timestamp(as_of) - g.date.max()).dt.days,
-        "frequency": g.size(),
-        "monetary": g.amount.sum(),
-    })
+    return pd.DataFrame(
+        {
+            "recency_days": (pd.Timestamp(as_of) - g.date.max()).dt.days,
+            "frequency": g.size(),
+            "monetary": g.amount.sum(),
+        }
+    )
 
 
 def stage_of(recency_days: pd.Series) -> pd.Series:
@@ -79,7 +88,9 @@ def segment_of(rfm: pd.DataFrame) -> pd.Series:
 # --- the checks -------------------------------------------------------------------------------
 
 
-@question("rfm_table", title=N_("ex.rfm_table.title"), hints=(N_("ex.rfm_table.hint1"),), why=N_("ex.rfm_table.why"))
+@question(
+    "rfm_table", title=N_("ex.rfm_table.title"), hints=(N_("ex.rfm_table.hint1"),), why=N_("ex.rfm_table.why")
+)
 def check_rfm_table(rfm):
     """Q1: one row per customer (index customer_id) with recency_days, frequency and monetary."""
     if not isinstance(rfm, pd.DataFrame):
@@ -88,7 +99,12 @@ def check_rfm_table(rfm):
     if missing:
         raise NotYet(t("ex.missing_columns", name="rfm", columns=", ".join(missing)))
     if rfm.columns.duplicated().any():
-        raise NotYet(t("ex.robust.rfm_duplicate_columns", columns=", ".join(str(c) for c in rfm.columns[rfm.columns.duplicated()].unique())))
+        raise NotYet(
+            t(
+                "ex.robust.rfm_duplicate_columns",
+                columns=", ".join(str(c) for c in rfm.columns[rfm.columns.duplicated()].unique()),
+            )
+        )
     if not rfm.index.is_unique:
         raise NotYet(t("ex.robust.rfm_duplicate_index", count=int(rfm.index.duplicated().sum())))
     expected = expected_rfm(transactions())
@@ -129,7 +145,10 @@ def check_segments(segment_counts):
     keys = ["important_value", "important_winback"]
     given = mapping(segment_counts, "segment_counts", keys)
     expected = segment_of(expected_rfm(transactions())).value_counts()
-    return all(close(number(given[k], f"segment_counts['{k}']"), float(expected.get(k, 0)), abs=1) for k in keys) or ""
+    return (
+        all(close(number(given[k], f"segment_counts['{k}']"), float(expected.get(k, 0)), abs=1) for k in keys)
+        or ""
+    )
 
 
 @question("top20", title=N_("ex.top20.title"), hints=(N_("ex.top20.hint1"),), why=N_("ex.top20.why"))
@@ -144,7 +163,12 @@ def check_top20(top20_share):
     return ""
 
 
-@question("call_first", title=N_("ex.call_first.title"), hints=(N_("ex.call_first.hint1"),), why=N_("ex.call_first.why"))
+@question(
+    "call_first",
+    title=N_("ex.call_first.title"),
+    hints=(N_("ex.call_first.hint1"),),
+    why=N_("ex.call_first.why"),
+)
 def check_call_first(call_first):
     """Q5: which segment should a dedicated person call first with a win-back offer?"""
     value = choice(call_first, "call_first", SEGMENTS.values())

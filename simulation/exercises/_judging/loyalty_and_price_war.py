@@ -24,7 +24,17 @@ from simulation.exercises.feedback import progress as _progress
 from simulation.messages import N_, t, tn
 
 CUSTOMERS, REPLICATIONS, SEED = 3000, 4, 2
-TACTICS = ("thank_you", "follow_up", "referral", "points", "bundling", "service_plus", "key_accounts", "contacts", "relationship")
+TACTICS = (
+    "thank_you",
+    "follow_up",
+    "referral",
+    "points",
+    "bundling",
+    "service_plus",
+    "key_accounts",
+    "contacts",
+    "relationship",
+)
 RESPONSES = ("hold", "match", "undercut", "retention_offers", "relationship", "switching_costs", "quality")
 CUT = {"move": "cut", "depth": 0.2, "start": 13, "weeks": 26}
 GIRARD = {"deals": 150, "fees": 1400.0, "commission": 75000.0, "fee_per_sale": 25.0}
@@ -46,7 +56,10 @@ def tactic_trials() -> pd.DataFrame:
 
     market = base()
     focal = market.focal_index
-    named = {"none": market, **{name: market.with_changes({f"firms.{focal}.tactics.{name}.enabled": True}) for name in TACTICS}}
+    named = {
+        "none": market,
+        **{name: market.with_changes({f"firms.{focal}.tactics.{name}.enabled": True}) for name in TACTICS},
+    }
     table = tactic_table(compare(named, REPLICATIONS, SEED, progress=False), reference="none")
     return table.rename(columns={"scenario": "tactic"})
 
@@ -61,8 +74,14 @@ def price_cut_trials() -> pd.DataFrame:
     market = rival_move(base(), **CUT)
     named = {response: respond(market, response) for response in RESPONSES}
     differences = compare(named, REPLICATIONS, SEED, reference="hold", progress=False).differences
-    gain = differences[differences.kpi == "profit"].rename(columns={"scenario": "answer", "mean": "profit_gain"})
-    return gain[["answer", "profit_gain", "low", "high"]].sort_values("profit_gain", ascending=False).reset_index(drop=True)
+    gain = differences[differences.kpi == "profit"].rename(
+        columns={"scenario": "answer", "mean": "profit_gain"}
+    )
+    return (
+        gain[["answer", "profit_gain", "low", "high"]]
+        .sort_values("profit_gain", ascending=False)
+        .reset_index(drop=True)
+    )
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -97,11 +116,19 @@ def check_tactics(worth_it):
     losing, missed = sorted(chosen - expected), sorted(expected - chosen)
     if losing:
         row = table.loc[losing[0]]
-        return t("ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure", tactic=losing[0], gain=row.profit_gain, low=row.low, high=row.high)
+        return t(
+            "ex.tactics.loses" if row.high < 0 else "ex.tactics.unsure",
+            tactic=losing[0],
+            gain=row.profit_gain,
+            low=row.low,
+            high=row.high,
+        )
     return tn("ex.tactics.missed", len(missed), count=len(missed)) if missed else True
 
 
-@question("price_cut", title=N_("ex.price_cut.title"), hints=(N_("ex.price_cut.hint1"),), why=N_("ex.price_cut.why"))
+@question(
+    "price_cut", title=N_("ex.price_cut.title"), hints=(N_("ex.price_cut.hint1"),), why=N_("ex.price_cut.why")
+)
 def check_price_cut(best_answer):
     """Q3: your best answer to the rival's 20% cut, judged by profit over two years."""
     answer = choice(best_answer, "best_answer", RESPONSES)
@@ -110,10 +137,19 @@ def check_price_cut(best_answer):
     gain = table.profit_gain.get(answer, 0.0)  # "hold" is the reference: gain 0
     if answer == best or gain >= table.loc[best, "low"]:
         return Praise(t("ex.price_cut.why", answer=answer, gain=gain))
-    return t("ex.price_cut.price" if answer in ("match", "undercut") else "ex.price_cut.better_exists", answer=answer, gain=gain)
+    return t(
+        "ex.price_cut.price" if answer in ("match", "undercut") else "ex.price_cut.better_exists",
+        answer=answer,
+        gain=gain,
+    )
 
 
-@question("match_pays", title=N_("ex.match_pays.title"), hints=(N_("ex.match_pays.hint1"),), why=N_("ex.match_pays.why"))
+@question(
+    "match_pays",
+    title=N_("ex.match_pays.title"),
+    hints=(N_("ex.match_pays.hint1"),),
+    why=N_("ex.match_pays.why"),
+)
 def check_match_pays(match_pays):
     """Q4: does matching the rival's cut earn surely more than holding the price?"""
     said = flag(match_pays, "match_pays")

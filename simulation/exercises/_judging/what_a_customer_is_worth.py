@@ -23,7 +23,10 @@ from simulation.messages import N_, t
 
 ODDS = {"winback": (0.20, 0.40), "new": (0.05, 0.20)}  # seed 000
 CONTACT_COST = 20.0
-WORD_OF_MOUTH = {"deals_per_satisfied": 1, "swayed_per_dissatisfied": 25}  # seed 002: 8 potential deals, >= 1 closes
+WORD_OF_MOUTH = {
+    "deals_per_satisfied": 1,
+    "swayed_per_dissatisfied": 25,
+}  # seed 002: 8 potential deals, >= 1 closes
 QUESTIONS = ("cost_per_customer", "word_of_mouth", "acquisition_ratio", "payback", "loyalty_purchases")
 
 

@@ -36,14 +36,22 @@ REASON_HINT = {
     "natural": N_("ex.responses.natural"),
     "repositioned": N_("ex.responses.repositioned"),
 }
-BEST_RESPONSE = {"complaint": "show_the_fix", "competitor": "match_the_offer", "natural": "simply_invite", "repositioned": "let_go"}
+BEST_RESPONSE = {
+    "complaint": "show_the_fix",
+    "competitor": "match_the_offer",
+    "natural": "simply_invite",
+    "repositioned": "let_go",
+}
 SEED, CUSTOMERS = 3, 3000
 QUESTIONS = ("worth_pursuing", "responses", "tenure", "seed_claim", "market_tenure", "sltv_pursue")
 
 
 def responses() -> pd.DataFrame:
     """The four answers a firm can give a lost customer, to pick from in question 2."""
-    return pd.DataFrame({t("ex.response.column"): [t(k) for k in RESPONSES.values()]}, index=pd.Index(list(RESPONSES), name="response"))
+    return pd.DataFrame(
+        {t("ex.response.column"): [t(k) for k in RESPONSES.values()]},
+        index=pd.Index(list(RESPONSES), name="response"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -61,12 +69,14 @@ def lost_customers() -> pd.DataFrame:
     you = run.model.firms[run.model.focal].name
     table = run.customers
     lost = table[(table.last_left_firm == you) & (table.supplier != you)]
-    return pd.DataFrame({
-        "customer_id": lost.customer_id.to_numpy(),
-        "motive": lost.last_left_motive.str.replace("natural_drifted", "natural").to_numpy(),
-        "value": lost.monetary.to_numpy(),
-        "left_week": lost.last_left_week.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": lost.customer_id.to_numpy(),
+            "motive": lost.last_left_motive.str.replace("natural_drifted", "natural").to_numpy(),
+            "value": lost.monetary.to_numpy(),
+            "left_week": lost.last_left_week.to_numpy(),
+        }
+    )
 
 
 # --- the checks -------------------------------------------------------------------------------
@@ -96,14 +106,23 @@ def check_worth_pursuing(worth_pursuing):
 def check_responses(answer):
     """Q2: the response each reason for leaving asks of you."""
     given = mapping(answer, "answer", list(BEST_RESPONSE))
-    wrong = [reason for reason, best in BEST_RESPONSE.items() if choice(given[reason], f"answer['{reason}']", RESPONSES) != best]
+    wrong = [
+        reason
+        for reason, best in BEST_RESPONSE.items()
+        if choice(given[reason], f"answer['{reason}']", RESPONSES) != best
+    ]
     if not wrong:
         return True
     more = "\n" + t("ex.responses.more", count=len(wrong) - 1) if len(wrong) > 1 else ""
     return t(REASON_HINT[wrong[0]]) + more
 
 
-@question("tenure", title=N_("ex.tenure.title"), hints=(N_("ex.tenure.hint1"), N_("ex.tenure.hint2")), why=N_("ex.tenure.why"))
+@question(
+    "tenure",
+    title=N_("ex.tenure.title"),
+    hints=(N_("ex.tenure.hint1"), N_("ex.tenure.hint2")),
+    why=N_("ex.tenure.why"),
+)
 def check_tenure(tenure_at_10, tenure_at_5):
     """Q3: expected years a customer stays at 10% and at 5% annual churn."""
     at_10, at_5 = number(tenure_at_10, "tenure_at_10"), number(tenure_at_5, "tenure_at_5")
@@ -171,5 +190,3 @@ def check_sltv_pursue(pursue):
 def progress():
     """How many of this exercise's questions are right so far."""
     return _progress(QUESTIONS)
-
-

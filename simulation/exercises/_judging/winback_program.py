@@ -40,7 +40,11 @@ def base():
 
 def rule_settings() -> list[str]:
     """Every setting a programme may change, as ``"rule<k>_<name>.<field>"``."""
-    return [f"{rule}.{field}" for rule, section in WinBack.model_fields.items() for field in section.annotation.model_fields]
+    return [
+        f"{rule}.{field}"
+        for rule, section in WinBack.model_fields.items()
+        for field in section.annotation.model_fields
+    ]
 
 
 def _prefix() -> str:
@@ -50,7 +54,9 @@ def _prefix() -> str:
 def program_scenario(program: dict):
     """The baseline with ``program`` as your firm's win-back programme; a ScenarioError names a
     bad setting, its value and what is allowed."""
-    return base().with_changes({"name": "your programme", **{_prefix() + key: value for key, value in program.items()}})
+    return base().with_changes(
+        {"name": "your programme", **{_prefix() + key: value for key, value in program.items()}}
+    )
 
 
 @lru_cache(maxsize=16)
@@ -61,7 +67,12 @@ def _trial(frozen: str) -> dict:
     result = compare({"no programme": base(), "your programme": scenario}, REPLICATIONS, SEED, progress=False)
     gain = result.differences.set_index("kpi").loc["profit"]
     costs = result.kpis[result.kpis.scenario == "your programme"].costs_winback_cost / scenario.run.weeks
-    return {"profit_gain": float(gain["mean"]), "low": float(gain["low"]), "high": float(gain["high"]), "cost_per_week": float(costs.mean())}
+    return {
+        "profit_gain": float(gain["mean"]),
+        "low": float(gain["low"]),
+        "high": float(gain["high"]),
+        "cost_per_week": float(costs.mean()),
+    }
 
 
 def try_program(program: dict) -> dict:
@@ -79,7 +90,13 @@ def check_program(program):
         raise NotYet(t("ex.want_dict", name="program", keys="'rule1_value.enabled', ..."))
     odd = [key for key in program if not isinstance(key, str)]
     if odd:
-        raise NotYet(t("ex.robust.program_keys", keys=", ".join(_shown(k) for k in odd[:3]), example="'rule1_value.enabled'"))
+        raise NotYet(
+            t(
+                "ex.robust.program_keys",
+                keys=", ".join(_shown(k) for k in odd[:3]),
+                example="'rule1_value.enabled'",
+            )
+        )
     try:
         scenario = program_scenario(program)
     except ScenarioError as error:
@@ -111,15 +128,23 @@ def pilot(size: str = "large") -> pd.DataFrame:
     from simulation.run import simulate
 
     prefix = _prefix()
-    scenario = base().with_changes({
-        prefix + "rule1_value.enabled": True,
-        prefix + "rule8_pilot.enabled": True,
-        prefix + "rule8_pilot.pilot_share": PILOTS[size]["pilot_share"],
-    })
+    scenario = base().with_changes(
+        {
+            prefix + "rule1_value.enabled": True,
+            prefix + "rule8_pilot.enabled": True,
+            prefix + "rule8_pilot.pilot_share": PILOTS[size]["pilot_share"],
+        }
+    )
     weeks = scenario.firms[scenario.focal_index].winback.rule8_pilot.pilot_weeks
     table = entries(simulate(scenario, seed=PILOTS[size]["seed"]).model)
     members = table[table.group.isin(["treated", "holdout"]) & (table.recognized_week <= weeks)]
-    return pd.DataFrame({"customer_id": members.customer_id.to_numpy(), "group": members.group.to_numpy(), "came_back": members.returned_in_window.to_numpy()})
+    return pd.DataFrame(
+        {
+            "customer_id": members.customer_id.to_numpy(),
+            "group": members.group.to_numpy(),
+            "came_back": members.returned_in_window.to_numpy(),
+        }
+    )
 
 
 def pilot_reading(size: str) -> dict:
@@ -161,7 +186,12 @@ def check_pilot_real(large_is_real, small_is_real):
     return True
 
 
-@question("caused_share", title=N_("ex.caused_share.title"), hints=(N_("ex.caused_share.hint1"),), why=N_("ex.caused_share.why"))
+@question(
+    "caused_share",
+    title=N_("ex.caused_share.title"),
+    hints=(N_("ex.caused_share.hint1"),),
+    why=N_("ex.caused_share.why"),
+)
 def check_caused_share(caused):
     """Q4: of the invited customers who came back in the large pilot, what share did the
     invitation bring back (the rest would have come anyway)?"""
