@@ -305,7 +305,10 @@ def test_the_watcher_redraws_a_page_from_the_event_loop(tmp_path):
         options = pool.submit(lambda: asyncio.run(play())).result()
     assert options == (("Round 1", 1),)
     assert team.watcher.task is None
-    assert not TeamApp(console.store).watcher.start()  # no running loop: nothing is started
+    with concurrent.futures.ThreadPoolExecutor(
+        1
+    ) as pool:  # a thread with no running loop: nothing is started
+        assert not pool.submit(lambda: TeamApp(console.store).watcher.start()).result()
 
 
 def test_serve_runs_voila_on_the_game_notebooks_with_no_cdn(tmp_path, monkeypatch, capsys):
