@@ -9,16 +9,30 @@ of the package and serves metrics, policies and experiments. Start with :func:`s
     result.summary["annual_churn_rate"]
 """
 
-from simulation.config import Scenario, ScenarioError, load_preset, load_scenario, save_scenario
+from importlib import import_module
 
-__all__ = [
-    "RunResult",
-    "Scenario",
-    "ScenarioError",
-    "load_preset",
-    "load_scenario",
-    "save_scenario",
-    "simulate",
-]
+# What ``from simulation import ...`` offers, loaded on first use (PEP 562): ``import simulation``
+# itself costs nothing, so a command line or a lab starts without the engine until it needs it.
+_HOME = {
+    "RunResult": "simulation.run",
+    "Scenario": "simulation.config",
+    "ScenarioError": "simulation.config",
+    "load_preset": "simulation.config",
+    "load_scenario": "simulation.config",
+    "save_scenario": "simulation.config",
+    "simulate": "simulation.run",
+}
+__all__ = sorted(_HOME)
 __version__ = "0.1.0"
-from simulation.run import RunResult, simulate  # noqa: E402
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'simulation' has no attribute {name!r}")
+    value = getattr(import_module(_HOME[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))

@@ -19,19 +19,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from simulation.config import ScenarioError, load_preset, load_scenario, preset_summaries, scenario_to_yaml
-from simulation.config.files import read_yaml
 from simulation.messages import t, tn
-from simulation.output_folder import OutputFolder, OutputFolderError
+
+# Only the standard library and the message catalog load with this module: the scenario schema,
+# the engine and the output folder load inside main(), where Ctrl-C at any moment ends quietly.
 
 EXIT_BAD_INPUT = 2
+_OPTION_NAME = re.compile(r"--?[A-Za-z][\w-]*$")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage problem as one line (and exit status 2)."""
+    """argparse that reports a usage problem as one line (and exit status 2), an unknown option first:
+    plain argparse reports it only after the other checks, so ``run --preset baseline --frobnicate x``
+    read as "argument scenario: not allowed with argument --preset"."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        if args is not None and not self._subparsers:
+            unknown = [word for word in args if self._is_unknown_option(word)]
+            if unknown:
+                self.error(t("cli.unknown_options", options=" ".join(unknown)))
+        return super().parse_known_args(args, namespace)
+
+    def _is_unknown_option(self, word: str) -> bool:
+        name = word.split("=", 1)[0]
+        if not _OPTION_NAME.match(name):  # a value such as -1,2 or -0.5 is argparse's to judge
+            return False
+        return not any(option.startswith(name) for option in self._option_string_actions)
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
         self.exit(
@@ -95,6 +112,8 @@ def _experiment_options(parser: argparse.ArgumentParser, default_replications: s
 
 
 def _whole_number(option: str, text: str, low: int, high: int) -> int:
+    from simulation.config import ScenarioError
+
     try:
         value = int(text)
     except ValueError:
@@ -112,6 +131,8 @@ def _whole_number(option: str, text: str, low: int, high: int) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from simulation.config import load_preset, load_scenario
+    from simulation.output_folder import OutputFolder
     from simulation.run import simulate  # the engine loads only when a run is asked for
 
     scenario = load_preset(args.preset) if args.preset else load_scenario(args.scenario)
@@ -149,6 +170,8 @@ def _run(args: argparse.Namespace) -> int:
 def _out_dir(text: str) -> Path:
     """The output folder, refused before any run if it is a file or holds a user's file
     (every command writes through ``OutputFolder``: all files at once, one run at a time)."""
+    from simulation.config import ScenarioError
+
     out = Path(text)
     if out.exists() and not out.is_dir():
         raise ScenarioError(
@@ -174,7 +197,9 @@ def _experiment_settings(args: argparse.Namespace) -> dict:
 
 def _compare(args: argparse.Namespace) -> int:
     from simulation.charts.report import comparison_report
+    from simulation.config import ScenarioError, load_preset, load_scenario
     from simulation.experiment import compare
+    from simulation.output_folder import OutputFolder
 
     scenarios = [load_scenario(path) for path in args.scenarios] + [load_preset(name) for name in args.preset]
     if not scenarios:
@@ -219,6 +244,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _parse_values(option: str, text: str) -> list:
+    from simulation.config import ScenarioError
+    from simulation.config.files import read_yaml
+
     try:
         values = [read_yaml(item, option) for item in text.split(",") if item.strip()]
     except ScenarioError:  # e.g. "[1": not a value
@@ -232,7 +260,9 @@ def _parse_values(option: str, text: str) -> list:
 
 def _sweep(args: argparse.Namespace) -> int:
     from simulation.charts.report import sweep_report
+    from simulation.config import ScenarioError, load_preset, load_scenario
     from simulation.experiment import sweep
+    from simulation.output_folder import OutputFolder
 
     scenario = load_preset(args.preset) if args.preset else load_scenario(args.scenario)
     grid = {args.param: _parse_values("--values", args.values)}
@@ -244,6 +274,15 @@ def _sweep(args: argparse.Namespace) -> int:
                     option="--values2",
                     value=t("cli.value_none"),
                     allowed=t("cli.allowed_values2"),
+                )
+            )
+        if args.param2 == args.param:  # one grid key for two axes kept only the second's values
+            raise ScenarioError(
+                t(
+                    "error.cli_number",
+                    option="--param2",
+                    value=repr(args.param2),
+                    allowed=t("cli.allowed_param2"),
                 )
             )
         grid[args.param2] = _parse_values("--values2", args.values2)
@@ -261,6 +300,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _presets(args: argparse.Namespace) -> int:
+    from simulation.config import ScenarioError, load_preset, preset_summaries, scenario_to_yaml
+
     if args.action == "show":
         if not args.name:
             raise ScenarioError(t("error.unknown_preset", name="", allowed=", ".join(preset_summaries())))
@@ -280,6 +321,17 @@ def _game(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``retention-lab`` command: exit status 0, 2 for bad input (one line), 130 for Ctrl-C."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # at any moment, start-up included: no traceback
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
+    from simulation.config import ScenarioError
+    from simulation.output_folder import OutputFolderError
+
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[
@@ -289,16 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         print(t("cli.error", message=error), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:
-        print(
-            t(
-                "cli.error",
-                message=t("cli.os_error", file=error.filename or "", problem=error.strerror or error),
-            ),
-            file=sys.stderr,
-        )
+        problem = error.strerror or str(error) or type(error).__name__
+        if error.filename:
+            problem = t("cli.os_error", file=error.filename, problem=problem)
+        print(t("cli.error", message=problem), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

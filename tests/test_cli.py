@@ -229,6 +229,87 @@ def test_scheduler_without_dask_says_how_to_install_it(tmp_path, capsys, monkeyp
     assert not (tmp_path / "o").exists()
 
 
+@pytest.fixture
+def silent_server():
+    """A server that accepts connections and never says a word (what hung `compare` for 300 s)."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+@pytest.fixture
+def web_server():
+    """An HTTP server where a scheduler was expected (Dask read its reply as a 3.07 EiB frame)."""
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _free_port_address():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{probe.getsockname()[1]}"  # closed again: nothing listens there
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "--preset", "baseline"],
+        ["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "0.9,1.0"],
+    ],
+)
+@pytest.mark.parametrize(
+    "where, expected",
+    [
+        ("garbage", "scheduler: 'garbage' is not a Dask scheduler address: give one like tcp://host:8786"),
+        ("silent", "no answer from the Dask scheduler at tcp://127.0.0.1:"),
+        ("web", "no answer from the Dask scheduler at tcp://127.0.0.1:"),
+        ("nobody", "Connection refused"),
+    ],
+)
+def test_a_scheduler_that_is_not_there_ends_in_one_line_naming_it(
+    tmp_path, capsys, monkeypatch, command, where, expected, request
+):
+    """A wrong, silent or foreign scheduler ends in one line naming the address, within the deadline
+    (before: `compare` hung 300 s, an HTTP server gave a '3.07 EiB' traceback, 'garbage' a ValueError)."""
+    pytest.importorskip("dask.distributed")
+    from simulation.experiment import backends
+
+    monkeypatch.setattr(backends, "SCHEDULER_TIMEOUT_SECONDS", 2.0)
+    address = {
+        "garbage": lambda: "garbage",
+        "silent": lambda: request.getfixturevalue("silent_server"),
+        "web": lambda: request.getfixturevalue("web_server"),
+        "nobody": _free_port_address,
+    }[where]()
+    code, _, err = run_cli(capsys, *command, "--scheduler", address, "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert expected in err and (where == "garbage" or address in err)
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_os_error_without_a_file_is_not_shown_with_an_empty_name(tmp_path, capsys, monkeypatch):
+    """Before: 'error: : Timed out'."""
+    import simulation.run
+
+    def times_out(*args, **kwargs):
+        raise TimeoutError("Timed out")
+
+    monkeypatch.setattr(simulation.run, "simulate", times_out)
+    code, _, err = run_cli(capsys, "run", "--preset", "baseline", "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 2 and err.strip() == "error: Timed out"
+
+
 @pytest.mark.parametrize(
     "content, expected",
     [
@@ -282,3 +363,50 @@ def test_hostile_scenario_files_exit_2_with_one_line_quickly(tmp_path, content, 
     for word in [str(path), *expected]:
         assert word in done.stderr, (word, done.stderr)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_ctrl_c_at_any_moment_ends_quietly_with_status_130(tmp_path, delay):
+    """Ctrl-C during start-up (the schema and the engine loading) printed a KeyboardInterrupt
+    traceback; now it ends with status 130 and nothing on stderr, whenever it comes."""
+    import signal
+    import time
+
+    command = "import sys; from simulation.cli import main; sys.exit(main())"  # what the console script runs
+    process = subprocess.Popen(
+        [sys.executable, "-c", command, "run", "--preset", "baseline", "--out", str(tmp_path / "o"), "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode in (130, 0), err  # 0: the run was already done
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    assert not (tmp_path / "o").exists() or process.returncode == 0
+
+
+def test_an_unknown_option_is_named_before_anything_else(capsys):
+    """Before: `run --preset baseline --frobnicate x` said "argument scenario: not allowed with --preset"."""
+    for argv in (["run", "--preset", "baseline", "--frobnicate", "x"], ["game", "new", "--frobnicate"]):
+        code, _, err = run_cli_exit(capsys, *argv)
+        assert code == 2 and "unrecognized arguments: --frobnicate" in err, err
+        assert f"see 'retention-lab {' '.join(argv[:2 if argv[0] == 'game' else 1])} --help'" in err
+
+
+def test_param2_equal_to_param_is_refused(tmp_path, capsys):
+    """Before: the first axis's values were silently dropped (one grid key for two axes)."""
+    code, _, err = run_cli(
+        capsys,
+        *["sweep", "--preset", "baseline", "--param", "firms.0.price", "--values", "0.9,1.0"],
+        *["--param2", "firms.0.price", "--values2", "1.1", "--out", str(tmp_path / "o"), "--quiet"],
+    )
+    assert code == 2 and "--param2: 'firms.0.price' is not allowed: a field other than --param" in err
+
+
+def run_cli_exit(capsys, *argv):
+    """run_cli for argparse's own errors, which end in SystemExit."""
+    with pytest.raises(SystemExit) as stop:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return stop.value.code, out, err

@@ -12,6 +12,8 @@ import atexit
 import multiprocessing
 import os
 import signal
+import socket
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -83,13 +85,18 @@ def execute(
     """
     if workers is not None and workers < 1:
         raise ValueError(t("error.at_least_one", option="workers", value=workers))
-    if scheduler is not None and not hasattr(scheduler, "map"):
-        _require_dask(scheduler)
+    client = own_client = None  # a Client given by the caller is theirs; one made from an address is ours
+    if scheduler is not None:
+        if hasattr(scheduler, "map"):
+            client = scheduler
+        else:
+            _require_dask(scheduler)
+            client = own_client = _connect(scheduler)
     results: list[list[TaskResult] | None] = [None] * len(tasks)
     bar = _bar(sum(len(task.scenarios) for task in tasks), progress, desc)
     try:
-        if scheduler is not None:
-            _on_dask(tasks, scheduler, results, bar, runner)
+        if client is not None:
+            _on_dask(tasks, client, results, bar, runner)
         else:
             n = min(workers or (os.cpu_count() or 1), len(tasks))
             if n <= 1:
@@ -106,6 +113,8 @@ def execute(
     finally:
         if bar is not None:
             bar.close()
+        if own_client is not None:
+            own_client.close()
     return [result for batch in results for result in batch]  # type: ignore[union-attr]
 
 
@@ -127,21 +136,65 @@ def _require_dask(scheduler) -> None:
         raise ScenarioError(t("error.no_dask", scheduler=scheduler)) from None
 
 
-def _on_dask(tasks, scheduler, results, bar, runner) -> None:
+SCHEDULER_TIMEOUT_SECONDS = 20.0
+"""How long to wait for a Dask scheduler to answer before giving up with a message. Dask's own
+connect timeout does not cover a server that accepts the connection and then says nothing (it
+waited over 300 s here), so the whole hand-shake runs under this deadline."""
+
+
+def _connect(scheduler: str, timeout: float | None = None):
+    """Connect to the scheduler at ``scheduler``, or refuse in one line naming the address: a malformed
+    address, nothing listening, a server that is not a Dask scheduler, or no answer in ``timeout`` s.
+
+    The hand-shake runs in a thread of its own so that a silent server cannot hold the caller
+    past the deadline (the thread is a daemon and ends with its connection attempt)."""
     from dask.distributed import Client
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    timeout = SCHEDULER_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        kind, where = parse_address(str(scheduler))
+        host_port = parse_host_port(where) if kind in ("tcp", "tls") else None
+    except ValueError:
+        raise ScenarioError(
+            t("error.scheduler_address", scheduler=scheduler, allowed="tcp://host:8786")
+        ) from None
+    if host_port is not None:  # nothing listening is said at once (Dask would retry until the deadline)
+        try:
+            socket.create_connection(host_port, timeout=timeout).close()
+        except OSError as error:
+            problem = error.strerror or str(error) or type(error).__name__
+            raise ScenarioError(
+                t("error.scheduler_unreachable", scheduler=scheduler, problem=problem)
+            ) from None
+    outcome: dict = {}
+
+    def hand_shake() -> None:
+        try:
+            outcome["client"] = Client(scheduler, timeout=timeout, set_as_default=False)
+        except BaseException as error:  # anything a wrong server makes Dask raise, even MemoryError
+            outcome["error"] = error
+
+    worker = threading.Thread(target=hand_shake, name="dask-connect", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise ScenarioError(t("error.scheduler_silent", scheduler=scheduler, seconds=round(timeout)))
+    if "error" in outcome:
+        problem = " ".join(str(outcome["error"]).split())[:160] or type(outcome["error"]).__name__
+        raise ScenarioError(t("error.scheduler_unreachable", scheduler=scheduler, problem=problem))
+    return outcome["client"]
+
+
+def _on_dask(tasks, client, results, bar, runner) -> None:
     from dask.distributed import as_completed as dask_completed
 
-    client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
-    try:
-        futures = client.map(runner, list(tasks), pure=False)
-        _gather(
-            dask_completed(futures),
-            {f.key: i for i, f in enumerate(futures)},
-            lambda f: f.key,
-            tasks,
-            results,
-            bar,
-        )
-    finally:
-        if client is not scheduler:
-            client.close()
+    futures = client.map(runner, list(tasks), pure=False)
+    _gather(
+        dask_completed(futures),
+        {f.key: i for i, f in enumerate(futures)},
+        lambda f: f.key,
+        tasks,
+        results,
+        bar,
+    )
