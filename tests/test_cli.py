@@ -374,7 +374,17 @@ def test_ctrl_c_at_any_moment_ends_quietly_with_status_130(tmp_path, delay):
 
     command = "import sys; from simulation.cli import main; sys.exit(main())"  # what the console script runs
     process = subprocess.Popen(
-        [sys.executable, "-c", command, "run", "--preset", "baseline", "--out", str(tmp_path / "o"), "--quiet"],
+        [
+            sys.executable,
+            "-c",
+            command,
+            "run",
+            "--preset",
+            "baseline",
+            "--out",
+            str(tmp_path / "o"),
+            "--quiet",
+        ],
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -391,7 +401,7 @@ def test_an_unknown_option_is_named_before_anything_else(capsys):
     for argv in (["run", "--preset", "baseline", "--frobnicate", "x"], ["game", "new", "--frobnicate"]):
         code, _, err = run_cli_exit(capsys, *argv)
         assert code == 2 and "unrecognized arguments: --frobnicate" in err, err
-        assert f"see 'retention-lab {' '.join(argv[:2 if argv[0] == 'game' else 1])} --help'" in err
+        assert f"see 'retention-lab {' '.join(argv[: 2 if argv[0] == 'game' else 1])} --help'" in err
 
 
 def test_param2_equal_to_param_is_refused(tmp_path, capsys):

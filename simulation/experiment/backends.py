@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from simulation.config.errors import ScenarioError
+from simulation.engine import footprint
 from simulation.experiment.tasks import Task, TaskResult, run_task
 from simulation.messages import t
 
@@ -98,7 +99,7 @@ def execute(
         if client is not None:
             _on_dask(tasks, client, results, bar, runner)
         else:
-            n = min(workers or (os.cpu_count() or 1), len(tasks))
+            n = _workers_that_fit(tasks, min(workers or (os.cpu_count() or 1), len(tasks)))
             if n <= 1:
                 for i, task in enumerate(tasks):
                     results[i] = runner(task)
@@ -116,6 +117,22 @@ def execute(
         if own_client is not None:
             own_client.close()
     return [result for batch in results for result in batch]  # type: ignore[union-attr]
+
+
+def _workers_that_fit(tasks: Sequence[Task], wanted: int) -> int:
+    """As many worker processes as asked, but no more than the free memory holds markets for
+    (each worker holds its task's burned-in market, and a copy when the task runs several
+    scenarios from it); refused in one line when not even one fits."""
+    if not tasks:
+        return wanted
+    biggest = max(tasks, key=lambda task: footprint.market_bytes(task.scenarios[0][1]))
+    copies = 2 if len(biggest.scenarios) > 1 else 1
+    scenario = biggest.scenarios[0][1]
+    footprint.check_market(scenario, copies)
+    room = footprint.budget()
+    if room is None:
+        return wanted
+    return max(1, min(wanted, room // (footprint.market_bytes(scenario) * copies)))
 
 
 def _gather(completed, index, key, tasks, results, bar) -> None:

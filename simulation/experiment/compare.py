@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulation.config.scenario import Scenario
+from simulation.engine.footprint import check_results
 from simulation.experiment.backends import execute
 from simulation.experiment.tasks import TaskResult, plan, replication_seeds
 from simulation.messages import t
@@ -145,6 +146,7 @@ def compare(
     reference = next(iter(named)) if reference is None else reference
     if reference not in named:
         raise ValueError(t("error.reference", reference=reference, allowed=", ".join(named)))
+    check_results(list(named.values()), replications)
     seeds = replication_seeds(seed, replications)
     results = execute(
         plan(named, seeds), workers=workers, scheduler=scheduler, progress=progress, desc="compare"

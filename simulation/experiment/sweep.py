@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulation.config.scenario import Scenario
+from simulation.engine.footprint import check_results
 from simulation.experiment.backends import execute
 from simulation.experiment.compare import _collect, weekly_bands
 from simulation.experiment.tasks import plan, replication_seeds
@@ -57,6 +58,7 @@ def sweep(
     scenarios = [
         scenario.with_changes(dict(zip(params, point))) for point in points
     ]  # validates every point first
+    check_results(scenarios, replications)
     seeds = replication_seeds(seed, replications)
     results = execute(
         plan({str(i): s for i, s in enumerate(scenarios)}, seeds),

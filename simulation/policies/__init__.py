@@ -16,6 +16,7 @@ from __future__ import annotations
 from simulation.config.scenario import Firm as FirmParams
 from simulation.config.scenario import Scenario
 from simulation.engine.firms import Firm
+from simulation.engine.footprint import check_market
 from simulation.engine.model import MarketModel
 from simulation.policies.loyalty import TACTIC_POLICIES
 from simulation.policies.pricing import STRATEGIES
@@ -54,7 +55,9 @@ def build_firms(scenario: Scenario) -> list[Firm]:
 
 
 def build_market(scenario: Scenario, seed=None, *, follow=(), record: bool = False) -> MarketModel:
-    """The market of ``scenario`` with seed ``seed``, ready to run (``.run()`` or ``.step()``)."""
+    """The market of ``scenario`` with seed ``seed``, ready to run (``.run()`` or ``.step()``);
+    refused in one line, before any memory is taken, when it cannot fit this machine."""
+    check_market(scenario)
     return MarketModel(scenario, seed=seed, firms=build_firms(scenario), follow=follow, record=record)
 
 
