@@ -42,7 +42,14 @@ class _Parser(argparse.ArgumentParser):
             unknown = [word for word in args if self._is_unknown_option(word)]
             if unknown:
                 self.error(t("cli.unknown_options", options=" ".join(unknown)))
-        return super().parse_known_args(args, namespace)
+        namespace, extras = super().parse_known_args(args, namespace)
+        for action in self._actions:  # argparse turns --db=-- into [] for a one-value option
+            one_value = (
+                isinstance(action, argparse._StoreAction) and action.nargs is None and action.option_strings
+            )
+            if one_value and isinstance(getattr(namespace, action.dest, None), list):
+                self.error(t("cli.one_value", option=action.option_strings[-1]))
+        return namespace, extras
 
     def _is_unknown_option(self, word: str) -> bool:
         name = word.split("=", 1)[0]
@@ -51,6 +58,9 @@ class _Parser(argparse.ArgumentParser):
         return not any(option.startswith(name) for option in self._option_string_actions)
 
     def error(self, message: str) -> None:  # pragma: no cover - exercised through main()
+        from simulation.config.errors import excerpt
+
+        message = excerpt(message, limit=1_000)  # what was typed, control characters escaped, on one line
         self.exit(
             EXIT_BAD_INPUT,
             t("cli.error", message=t("cli.usage_error", message=message, prog=self.prog)) + "\n",
@@ -338,14 +348,18 @@ def _main(argv: list[str] | None) -> int:
             args.command
         ](args)
     except (ScenarioError, OutputFolderError) as error:
-        print(t("cli.error", message=error), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _refuse(str(error))
     except OSError as error:
         problem = error.strerror or str(error) or type(error).__name__
-        if error.filename:
-            problem = t("cli.os_error", file=error.filename, problem=problem)
-        print(t("cli.error", message=problem), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _refuse(t("cli.os_error", file=error.filename, problem=problem) if error.filename else problem)
+
+
+def _refuse(message: str) -> int:
+    """Bad input: one line on stderr (a file name or value typed with a line break stays on it), status 2."""
+    from simulation.config.errors import excerpt
+
+    print(t("cli.error", message=excerpt(message, limit=5_000)), file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,8 @@ leave or look around, so that one mechanism can be seen alone; ``with_tactics`` 
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
 from functools import partial
 
 from hypothesis import settings
@@ -83,3 +85,23 @@ def with_rules(*rules: int, **changes) -> Scenario:
     return load_preset("baseline").with_changes(
         {**{f"firms.0.winback.{RULES[r - 1]}.enabled": True for r in rules}, **changes}
     )
+
+
+class Hang(Exception):
+    """A fuzz example ran longer than its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Stop the block with ``Hang`` after ``seconds`` (SIGALRM: the main thread, on POSIX)."""
+
+    def stop(signum, frame):
+        raise Hang(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

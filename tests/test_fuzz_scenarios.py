@@ -9,8 +9,6 @@ another exception, never a hang (each example is stopped after ``SECONDS`` secon
 from __future__ import annotations
 
 import copy
-import signal
-from contextlib import contextmanager
 
 import pytest
 import yaml
@@ -18,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulation.config import ScenarioError, load_preset, load_scenario, preset_names, scenario_to_yaml
-from tests.conftest import examples
+from tests.conftest import examples, time_limit
 
 MESSAGE_CAP = 5000  # ten problems, each naming its field, an excerpt of the value and what is allowed
 SECONDS = 10  # one example, at most (they take milliseconds)
@@ -191,24 +189,6 @@ def changed_presets(draw) -> bytes:
         data, Dumper=yaml.CSafeDumper, allow_unicode=draw(st.booleans()), sort_keys=draw(st.booleans())
     )
     return text.encode("utf-8", "surrogatepass")
-
-
-class Hang(Exception):
-    """An example ran longer than ``SECONDS``."""
-
-
-@contextmanager
-def time_limit(seconds: float):
-    def stop(signum, frame):
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")

@@ -188,7 +188,7 @@ def _connect(scheduler: str, timeout: float | None = None):
 
     def hand_shake() -> None:
         try:
-            outcome["client"] = Client(scheduler, timeout=timeout, set_as_default=False)
+            outcome["client"] = Client(scheduler, timeout=timeout)
         except BaseException as error:  # anything a wrong server makes Dask raise, even MemoryError
             outcome["error"] = error
 
