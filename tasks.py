@@ -87,26 +87,40 @@ def set_up():
     install()
 
 
-def run(args):
+def run(args, env=None):
     """Run a command with the .venv's Python from the repository root; return its exit code."""
     try:
-        return subprocess.call([str(PYTHON), *args], cwd=ROOT)
+        return subprocess.call([str(PYTHON), *args], cwd=ROOT, env=env)
     except KeyboardInterrupt:
         return 130
+
+
+# Voilà's own lab template links Font Awesome from a CDN (icons vanish offline); the labs rendered
+# with Voilà ("/voila/render/notebooks/...") use the package's template without those links.
+VOILA_TEMPLATES = ROOT / "simulation" / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
+
+
+def lab_command(extra=()):
+    """The JupyterLab server of the labs (the browser tests start the same one)."""
+    return [
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.default_url=/lab/tree/notebooks",
+        "--VoilaConfiguration.template=retention_lab",
+        *extra,
+    ]
+
+
+def lab_environment():
+    path = os.pathsep.join(p for p in (str(VOILA_TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p)
+    return {**os.environ, "JUPYTER_PATH": path}
 
 
 def lab(extra):
     # The server starts at the repository root (so exercises/ and datasets/ are reachable)
     # and the browser opens on notebooks/.
-    return run(
-        [
-            "-m",
-            "jupyterlab",
-            f"--ServerApp.root_dir={ROOT}",
-            "--LabApp.default_url=/lab/tree/notebooks",
-            *extra,
-        ]
-    )
+    return run(lab_command(extra), env=lab_environment())
 
 
 def test(extra):

@@ -69,6 +69,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="retention-lab", description=t("cli.description"))
+    parser.add_argument("--lang", metavar="LANGUAGE", help=t("cli.help.lang"))  # read by _choose_language
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help=t("cli.run_help"), description=t("cli.run_help"))
@@ -342,6 +343,7 @@ def _main(argv: list[str] | None) -> int:
     from simulation.config import ScenarioError
     from simulation.output_folder import OutputFolderError
 
+    argv = _choose_language(list(sys.argv[1:] if argv is None else argv))
     args = _parser().parse_args(argv)
     try:
         return {"run": _run, "compare": _compare, "sweep": _sweep, "presets": _presets, "game": _game}[
@@ -352,6 +354,25 @@ def _main(argv: list[str] | None) -> int:
     except OSError as error:
         problem = error.strerror or str(error) or type(error).__name__
         return _refuse(t("cli.os_error", file=error.filename, problem=problem) if error.filename else problem)
+
+
+def _choose_language(argv: list[str]) -> list[str]:
+    """``--lang zh_CN`` (or ``--lang=zh_CN``), anywhere on the line: the language of everything
+    the command says, its help included, so it is read before the parser is built; the rest of
+    the line is returned. Without it: RETENTION_LAB_LANG, else the system's language."""
+    from simulation.messages import set_language
+
+    rest, words = [], iter(argv)
+    for word in words:
+        if word == "--":
+            rest += [word, *words]
+        elif word == "--lang":
+            set_language(next(words, ""))
+        elif word.startswith("--lang="):
+            set_language(word.split("=", 1)[1])
+        else:
+            rest.append(word)
+    return rest
 
 
 def _refuse(message: str) -> int:

@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import functools
 import gettext
+import locale
 import numbers
+import os
 import re
 import string
+import weakref
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 DOMAIN = "retention_lab"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 SOURCE_LANGUAGE = "en"
+ENVIRONMENT = "RETENTION_LAB_LANG"  # e.g. RETENTION_LAB_LANG=zh_CN: the language at start-up
 
 
 def N_(key: str) -> str:
@@ -67,6 +72,7 @@ _ENGLISH = _load(SOURCE_LANGUAGE) or gettext.GNUTranslations()
 SOURCE: dict[str, str | tuple[str, str]] = _source_texts(_ENGLISH) if hasattr(_ENGLISH, "_catalog") else {}
 _language = SOURCE_LANGUAGE
 _translation: gettext.GNUTranslations = _ENGLISH
+_listeners: list[weakref.ref] = []
 
 
 def available_languages() -> list[str]:
@@ -75,15 +81,67 @@ def available_languages() -> list[str]:
     return [SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE)]
 
 
+def best_language(code: str | None) -> str:
+    """The catalog for a language code as systems and people write it: ``zh_CN``, ``zh-CN``,
+    ``zh_CN.UTF-8``, ``zh``, ``zh_Hans_CN`` all mean the Simplified Chinese catalog; a language
+    without a catalog (and ``C``, ``POSIX``) means English."""
+    if not code:
+        return SOURCE_LANGUAGE
+    code = code.split(".")[0].split("@")[0].replace("-", "_")
+    have = available_languages()
+    if code in have:
+        return code
+    parts = code.split("_")
+    simplified = parts[0] == "zh" and not {"TW", "HK", "MO", "Hant"} & set(parts[1:])
+    if simplified and "zh_CN" in have:
+        return "zh_CN"
+    same = [lang for lang in have if lang.split("_")[0] == parts[0] and parts[0] != "zh"]
+    return same[0] if same else SOURCE_LANGUAGE
+
+
+def system_language() -> str | None:
+    """The language this computer's user set (gettext's order: LANGUAGE, LC_ALL, LC_MESSAGES,
+    LANG, then the C library's locale), or None."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").split(":")[0]
+        if value:
+            return value
+    try:
+        return locale.getlocale(locale.LC_MESSAGES)[0]
+    except (ValueError, AttributeError):
+        return None
+
+
+def starting_language() -> str:
+    """The language at start-up: ``RETENTION_LAB_LANG`` if set, else the system's, else English."""
+    return best_language(os.environ.get(ENVIRONMENT) or system_language())
+
+
 def set_language(code: str) -> str:
     """Use the catalog of language ``code`` (e.g. ``"zh_CN"``) from now on, and return the
     language in use: a language without a catalog falls back to English, and so does every
-    text a catalog does not translate (yet)."""
+    text a catalog does not translate (yet). Whatever listens (:func:`on_language_change`, e.g.
+    a lab on screen) redraws in the new language."""
     global _language, _translation
-    code = code.replace("-", "_")
+    code = best_language(code)
     translation = _ENGLISH if code == SOURCE_LANGUAGE else _load(code)
+    before = _language
     _language, _translation = (code, translation) if translation is not None else (SOURCE_LANGUAGE, _ENGLISH)
+    if _language != before:
+        for ref in list(_listeners):
+            listener = ref()
+            if listener is None:
+                _listeners.remove(ref)
+            else:
+                listener(_language)
     return _language
+
+
+def on_language_change(listener: Callable[[str], None]) -> None:
+    """Call ``listener(language)`` after every change of language. Held weakly (a bound method
+    of a lab that is gone is dropped), so a lab need not unregister."""
+    ref = weakref.WeakMethod(listener) if hasattr(listener, "__self__") else weakref.ref(listener)
+    _listeners.append(ref)
 
 
 def language() -> str:
@@ -232,3 +290,6 @@ def chart_number_locale() -> dict | None:
         "minus": get_minus_sign_symbol(locale),
         "percent": percent if not locale.percent_formats[None].pattern.startswith("%") else "%",
     }
+
+
+set_language(starting_language())  # RETENTION_LAB_LANG, else the system's language, else English

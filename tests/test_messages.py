@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 import inspect
 import io
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -363,3 +366,70 @@ def test_charts_write_numbers_in_the_language(monkeypatch):
         "minus": "-",
         "percent": "\xa0%",
     }
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [
+        ("zh_CN", "zh_CN"),
+        ("zh-CN", "zh_CN"),
+        ("zh_CN.UTF-8", "zh_CN"),
+        ("zh", "zh_CN"),
+        ("zh_Hans_CN", "zh_CN"),
+        ("zh_SG", "zh_CN"),
+        ("zh_TW", "en"),  # traditional characters: not the simplified catalog
+        ("C", "en"),
+        ("POSIX", "en"),
+        ("fr_FR.UTF-8", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
+def test_a_language_is_found_however_a_system_writes_it(locale_folder, written, meant):
+    assert messages.best_language(written) == meant
+
+
+def test_the_starting_language_is_the_setting_then_the_system_then_english(locale_folder, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", messages.ENVIRONMENT):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert messages.starting_language() == "zh_CN"  # the system's language
+    monkeypatch.setenv(messages.ENVIRONMENT, "en")
+    assert messages.starting_language() == "en"  # the setting wins
+    monkeypatch.setenv(messages.ENVIRONMENT, "xx")
+    assert messages.starting_language() == "en"  # a language with no catalog: English
+    process = subprocess.run(
+        [sys.executable, "-c", "from simulation.messages import language; print(language())"],
+        env={**os.environ, messages.ENVIRONMENT: "", "LANG": "C.UTF-8", "LANGUAGE": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert process.stdout.strip() == "en"
+
+
+def test_whatever_is_on_screen_hears_a_change_of_language(locale_folder):
+    heard = []
+
+    class Lab:
+        def relabel(self, language):
+            heard.append(language)
+
+    lab = Lab()
+    messages.on_language_change(lab.relabel)
+    set_language("zh_CN")
+    set_language("zh_CN")  # no change: no call
+    set_language("en")
+    assert heard == ["zh_CN", "en"]
+    del lab  # a lab that is gone is forgotten, not kept alive
+    set_language("zh_CN")
+    assert heard == ["zh_CN", "en"]
+
+
+def test_the_command_line_takes_lang_anywhere(locale_folder, capsys):
+    from simulation.cli import main
+
+    assert main(["presets", "show", "nope", "--lang", "zh_CN"]) == 2
+    assert messages.language() == "zh_CN"
+    main(["--lang=en", "presets"])
+    assert messages.language() == "en"

@@ -215,15 +215,18 @@ def test_build_ships_presets_and_entry_point(tmp_path):
     assert any(c.endswith("en/LC_MESSAGES/retention_lab.mo") for c in catalogs)
     unshipped = [c for c in catalogs if not (lib / c).is_file()]
     assert not unshipped, f"the build lacks the message catalogs: {unshipped}"
-    # The Voilà template of `retention-lab game serve` (without it the game's pages ask a CDN for icons).
+    # The Voilà template of the labs and the game (without it their pages ask a CDN for icons).
     templates = [
         p.relative_to(ROOT).as_posix()
-        for p in (ROOT / "simulation" / "game" / "jupyter").rglob("*")
+        for p in (ROOT / "simulation" / "jupyter").rglob("*")
         if p.is_file()
     ]
     assert len(templates) == 2 and not [c for c in templates if not (lib / c).is_file()], (
-        f"the build lacks the game's Voilà template: {templates}"
+        f"the build lacks the Voilà template: {templates}"
     )
+    # The charts' CJK font and its licence (without them Chinese shows as empty boxes).
+    fonts = ["simulation/charts/fonts/NotoSansCJKsc-Regular-GB2312.otf", "simulation/charts/fonts/OFL.txt"]
+    assert all((lib / f).is_file() for f in fonts), f"the build lacks the charts' font: {fonts}"
     # Every module of the package must end up in the build (e.g. no folder left out by packages.find).
     modules = {p.relative_to(src).as_posix() for p in (src / "simulation").rglob("*.py")}
     unshipped = sorted(m for m in modules if not (lib / m).is_file())

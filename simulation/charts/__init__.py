@@ -17,6 +17,7 @@ without internet (a classroom often has none)::
 
 import altair as alt
 
+from simulation.charts import typeface
 from simulation.charts.comparison import kpi_bars, sweep_line, weekly_bands
 from simulation.charts.kpis import kpi_summary, motive_table
 from simulation.charts.market import customers_over_time, profit_over_time, tour_dashboard
@@ -26,9 +27,11 @@ from simulation.messages import chart_number_locale
 
 @alt.theme.register("retention_lab", enable=False)
 def _theme():
-    """Altair's default theme, with axis and tooltip numbers in the current language's format
-    (``messages.set_language``); English charts are exactly the default theme's."""
-    config = {"view": {"continuousWidth": 300, "continuousHeight": 300}}
+    """Altair's default theme, with the shipped CJK font after the system's sans-serif (Chinese
+    renders with no Chinese system font: :mod:`simulation.charts.typeface`) and axis and tooltip
+    numbers in the current language's format (``messages.set_language``)."""
+    typeface.register()  # before any picture is made (the theme is read by every conversion)
+    config = {"view": {"continuousWidth": 300, "continuousHeight": 300}, "font": typeface.FONT}
     number = chart_number_locale()
     return {"config": {**config, "locale": {"number": number}} if number else config}
 

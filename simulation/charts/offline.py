@@ -16,6 +16,8 @@ from pathlib import Path
 
 import altair as alt
 
+from simulation.charts import typeface
+
 
 def enable_offline() -> None:
     """Show every chart in this kernel as an interactive widget that needs no internet.
@@ -28,13 +30,30 @@ def enable_offline() -> None:
     """
     alt.JupyterChart.enable_offline()
     alt.renderers.enable("jupyter", offline=True)
+    from IPython.display import display
+
+    display(typeface.loader())  # the charts' CJK font, handed to the page (no system font needed)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document (rendered in Python by vl-convert, no browser or network)."""
+    """The chart as an SVG document (rendered in Python by vl-convert, no browser or network).
+    Text beyond Latin comes with the glyphs it uses (an embedded ``@font-face``), so the picture
+    shows Chinese wherever it is opened."""
     buffer = StringIO()
     chart.save(buffer, format="svg")
-    return buffer.getvalue()
+    svg = buffer.getvalue()
+    face = typeface.font_face_css(_svg_text(svg))
+    if face:
+        at = svg.index(">", svg.index("<svg")) + 1
+        svg = f"{svg[:at]}<defs><style>{face}</style></defs>{svg[at:]}"
+    return svg
+
+
+def _svg_text(svg: str) -> str:
+    import html
+    import re
+
+    return html.unescape("".join(re.findall(r">([^<]+)<", svg)))
 
 
 def save_html(chart: alt.TopLevelMixin, path: str | Path) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from simulation.charts import typeface
 from simulation.messages import t, tn
 from simulation.vocabulary import label
 
@@ -55,10 +56,12 @@ def html_report(title: str, sections: list[Section], intro: str = "") -> str:
                 f"vegaEmbed('#{div}', {spec}, {{mode: 'vega-lite', actions: false}}).catch(console.error);"
             )
     style = (
-        "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222}"
+        f"body{{font-family:system-ui,{typeface.FONT};margin:2rem auto;max-width:1100px;color:#222}}"
         "table.kpi{border-collapse:collapse;font-size:0.9rem}table.kpi td,table.kpi th{padding:3px 10px;"
         "border-bottom:1px solid #ddd;text-align:right}table.kpi th{background:#f4f4f4}.chart{margin:1rem 0}"
     )
+    words = title + intro + "".join(parts) + "".join(scripts) + t("report.footer")
+    style += typeface.font_face_css(words)  # Chinese text gets the glyphs it uses, embedded
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title><style>{style}</style>"

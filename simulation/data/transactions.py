@@ -460,7 +460,7 @@ def _read_dates(values: pd.Series, fmt: str) -> pd.Series:
     except (ValueError, TypeError):
         out = None
     if out is not None and out.dtype.kind == "M" and getattr(out.dt, "tz", None) is None:
-        return out.astype("datetime64[ns]")  # no UTC offsets: the usual case
+        return _nanoseconds(out)  # no UTC offsets: the usual case
     # UTC offsets (+01:00 in winter and +02:00 in summer, Z): every one is converted to UTC
     # and the zone dropped; a time without an offset among them is taken as UTC
     aware = values.str.contains(_OFFSET, regex=True)
@@ -472,8 +472,17 @@ def _read_dates(values: pd.Series, fmt: str) -> pd.Series:
             except (ValueError, TypeError):
                 continue
             if parsed.dtype.kind == "M":
-                out[part] = parsed.dt.tz_convert(None) if utc else parsed
+                out[part] = _nanoseconds(parsed.dt.tz_convert(None) if utc else parsed)
     return out
+
+
+def _nanoseconds(dates: pd.Series) -> pd.Series:
+    """``dates`` as the nanosecond dates the loader keeps; NaT for a date they cannot hold
+    (pandas 3 reads 2999-01-01 at a coarser unit, pandas 2 gives NaT at once): such a date is
+    then reported as out of range, not as not a date."""
+    if dates.dt.unit != "ns":
+        dates = dates.where((dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max))
+    return dates.astype("datetime64[ns]")
 
 
 def _today(today) -> datetime.date:

@@ -119,15 +119,22 @@ def execute(
     return [result for batch in results for result in batch]  # type: ignore[union-attr]
 
 
+def _market_of(task) -> tuple[object, int]:
+    """The scenario of the market a task holds, and how many copies of it it holds at once (a
+    comparison's task copies its burned-in market for each scenario after the first; another
+    kind of job, e.g. a game's replay, names its ``scenario``)."""
+    if isinstance(task, Task):
+        return task.scenarios[0][1], 2 if len(task.scenarios) > 1 else 1
+    return getattr(task, "scenario", None), 1
+
+
 def _workers_that_fit(tasks: Sequence[Task], wanted: int) -> int:
     """As many worker processes as asked, but no more than the free memory holds markets for
-    (each worker holds its task's burned-in market, and a copy when the task runs several
-    scenarios from it); refused in one line when not even one fits."""
-    if not tasks:
+    (each worker holds its task's market); refused in one line when not even one fits."""
+    markets = [(scenario, copies) for scenario, copies in map(_market_of, tasks) if scenario is not None]
+    if not markets:
         return wanted
-    biggest = max(tasks, key=lambda task: footprint.market_bytes(task.scenarios[0][1]))
-    copies = 2 if len(biggest.scenarios) > 1 else 1
-    scenario = biggest.scenarios[0][1]
+    scenario, copies = max(markets, key=lambda market: footprint.market_bytes(market[0]) * market[1])
     footprint.check_market(scenario, copies)
     room = footprint.budget()
     if room is None:

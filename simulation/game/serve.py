@@ -7,7 +7,7 @@ console shows them to the teams). The server listens on the loopback address unl
 asks for another (``--ip 0.0.0.0``: every address of this machine, e.g. the classroom network).
 
 Nothing is fetched from outside the machine: the pages use this package's Voilà template
-``retention_lab`` (``game/jupyter/voila/templates``), Voilà's lab template without its
+``retention_lab`` (``simulation/jupyter/voila/templates``), Voilà's lab template without its
 Font Awesome links to a CDN (Voilà's own bundle carries the icons), and charts render offline.
 """
 
@@ -26,7 +26,7 @@ from simulation.game.widgets import ADDRESS_VARIABLE, STORE_VARIABLE
 from simulation.messages import t
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # simulation/
-TEMPLATES = PACKAGE_ROOT / "game" / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
+TEMPLATES = PACKAGE_ROOT / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
 TEMPLATE = "retention_lab"
 NOTEBOOKS = PACKAGE_ROOT.parent / "game"  # the repository's game/ folder
 TEAM_PAGE, CONSOLE_PAGE = "team.ipynb", "console.ipynb"

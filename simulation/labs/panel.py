@@ -15,6 +15,7 @@ from pathlib import Path
 import altair as alt
 import ipywidgets as w
 
+from simulation.charts import typeface
 from simulation.config import Scenario, ScenarioError, save_scenario
 from simulation.messages import format_number, t, tn
 from simulation.output_folder import sha256
@@ -66,7 +67,7 @@ class ChartSlot:
     def __init__(self, chart: alt.TopLevelMixin | None = None):
         alt.JupyterChart.enable_offline()
         self._chart = alt.JupyterChart(chart if chart is not None else alt.Chart().mark_point())
-        self.widget = w.Box([self._chart])
+        self.widget = w.Box([typeface.loader(), self._chart])  # the CJK font comes with the chart
 
     def show(self, chart: alt.TopLevelMixin) -> None:
         self._chart.chart = chart

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+import tasks  # the repository's tasks.py: the lab server is the one `tasks.py lab` starts
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -52,21 +54,21 @@ def lab_server():
     port, token = _free_port(), secrets.token_hex(16)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "jupyter.log", "w")
-    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    env = {**tasks.lab_environment(), "JUPYTER_PLATFORM_DIRS": "1"}
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--ServerApp.token={token}",
-            f"--ServerApp.root_dir={ROOT}",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *tasks.lab_command(
+                [
+                    "--no-browser",
+                    "--allow-root",
+                    "--ip=127.0.0.1",
+                    f"--port={port}",
+                    f"--ServerApp.token={token}",
+                    "--LabApp.news_url=",
+                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                ]
+            ),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
