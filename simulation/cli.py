@@ -23,7 +23,7 @@ import re
 import sys
 from pathlib import Path
 
-from simulation.messages import t, tn
+from simulation.messages import N_, t, tn
 
 # Only the standard library and the message catalog load with this module: the scenario schema,
 # the engine and the output folder load inside main(), where Ctrl-C at any moment ends quietly.
@@ -67,7 +67,35 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+# argparse's own words (usage:, options, its error messages) come from gettext's "argparse" domain,
+# which Python ships in English only: they are looked up in this catalog instead.
+ARGPARSE_TEXTS = {
+    "usage: ": N_("cli.argparse.usage"),
+    "positional arguments": N_("cli.argparse.positional"),
+    "options": N_("cli.argparse.options"),
+    "show this help message and exit": N_("cli.argparse.help"),
+    "argument %(argument_name)s: %(message)s": N_("cli.argparse.argument"),
+    "the following arguments are required: %s": N_("cli.argparse.required"),
+    "one of the arguments %s is required": N_("cli.argparse.one_of"),
+    "not allowed with argument %s": N_("cli.argparse.not_allowed_with"),
+    "expected one argument": N_("cli.argparse.expected_one"),
+    "expected at most one argument": N_("cli.argparse.expected_at_most_one"),
+    "expected at least one argument": N_("cli.argparse.expected_at_least_one"),
+    "invalid choice: %(value)r (choose from %(choices)s)": N_("cli.argparse.invalid_choice"),
+    "ambiguous option: %(option)s could match %(matches)s": N_("cli.argparse.ambiguous"),
+    "unrecognized arguments: %s": N_("cli.argparse.unrecognized"),
+    "ignored explicit argument %r": N_("cli.argparse.ignored_explicit"),
+    "invalid %(type)s value: %(value)r": N_("cli.argparse.invalid_value"),
+}
+
+
+def _argparse_text(text: str) -> str:
+    key = ARGPARSE_TEXTS.get(text)
+    return t(key) if key else text
+
+
 def _parser() -> argparse.ArgumentParser:
+    argparse._ = _argparse_text  # argparse looks its module-level gettext alias up at every use
     parser = _Parser(prog="retention-lab", description=t("cli.description"))
     parser.add_argument("--lang", metavar="LANGUAGE", help=t("cli.help.lang"))  # read by _choose_language
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
