@@ -217,9 +217,7 @@ def test_build_ships_presets_and_entry_point(tmp_path):
     assert not unshipped, f"the build lacks the message catalogs: {unshipped}"
     # The Voilà template of the labs and the game (without it their pages ask a CDN for icons).
     templates = [
-        p.relative_to(ROOT).as_posix()
-        for p in (ROOT / "simulation" / "jupyter").rglob("*")
-        if p.is_file()
+        p.relative_to(ROOT).as_posix() for p in (ROOT / "simulation" / "jupyter").rglob("*") if p.is_file()
     ]
     assert len(templates) == 2 and not [c for c in templates if not (lib / c).is_file()], (
         f"the build lacks the Voilà template: {templates}"

@@ -35,8 +35,15 @@ from pathlib import Path
 
 FAMILY = "Noto Sans CJK SC"
 FONT = f"sans-serif, '{FAMILY}'"  # the charts' font: the system's sans-serif, then ours for what it lacks
+PAGE_FONT = f"system-ui, sans-serif, '{FAMILY}'"  # the same for the widgets' and pages' own HTML text
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILE = FONT_DIR / "NotoSansCJKsc-Regular-GB2312.otf"
+
+
+def page_css(css: str) -> str:
+    """``css`` with every ``font-family:system-ui,sans-serif`` given the shipped font as a last
+    resort, so HTML text written for widgets shows Chinese where the system has no CJK font."""
+    return css.replace("font-family:system-ui,sans-serif", f"font-family:{PAGE_FONT}")
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from simulation.charts import typeface
 from simulation.charts.game import (
     decision_value_bars,
     leaderboard_bars,
@@ -786,7 +787,7 @@ class TrainerConsole:
             self.timeline_table.value = ""
         items = "".join(f"<li>{html.escape(q)}</li>" for q in debrief.questions(game, truth, values, board))
         self.questions.value = (
-            f"<ol class='rl-questions' style='font-family:system-ui,sans-serif;font-size:14px'>{items}</ol>"
+            f"<ol class='rl-questions' style=\"font-family:{typeface.PAGE_FONT};font-size:14px\">{items}</ol>"
         )
         self.debrief_body.layout.display = ""
         self.debrief_progress.bar_style = "success"

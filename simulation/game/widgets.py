@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from simulation.charts import typeface
 from simulation.game.store import GameStore
 from simulation.messages import t
 
@@ -41,6 +42,7 @@ STYLE = (
     ".rl-heading{font-family:system-ui,sans-serif;font-weight:600;margin:10px 0 2px 0}"
     "</style>"
 )
+STYLE = typeface.page_css(STYLE)  # Chinese shows with the shipped font where the system has none
 
 
 def store_location(default: str = DEFAULT_STORE) -> str:

@@ -27,6 +27,7 @@ CARD_STYLE = (
     ".rl-kpi .rl-interval{font-size:11px;color:#666}.rl-kpi.rl-good .rl-value{color:#1a7f37}"
     ".rl-kpi.rl-bad .rl-value{color:#b42318}</style>"
 )
+CARD_STYLE = typeface.page_css(CARD_STYLE)  # Chinese shows with the shipped font where the system has none
 
 
 def card(label: str, value: str, interval: str = "", tone: str = "") -> str:
