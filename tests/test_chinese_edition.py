@@ -93,3 +93,43 @@ def test_charts_and_reports_carry_chinese_text_and_its_glyphs(chinese, tmp_path)
     )
     assert "@font-face{font-family:'Noto Sans CJK SC'" in page
     assert han_share(re.sub(r"<script.*?</script>", "", page, flags=re.S)) > 0.2
+
+
+def test_a_lab_on_screen_redraws_in_the_new_language_keeping_what_was_set(tmp_path):
+    """set_language() reaches a lab already shown: its panel is the same widget, rebuilt in place
+    with Chinese labels; the rules switched on, the sliders and the saved scenarios stay, and the
+    numbers are the same."""
+    from simulation.labs import WinbackLab
+
+    lab = WinbackLab(save_folder=tmp_path, **SIZE)
+    panel = lab.panel
+    lab.switch["rule6_mix"].value = True
+    lab.depth.value = 0.35
+    for name in ("first", "second"):
+        lab.shelf.name.value = name
+        lab.shelf.save()
+    lab.shelf.compare_button.click()
+    kpis = [r["kpis"] for r in lab.last]
+    try:
+        set_language("zh_CN")
+        assert lab.panel is panel and han_share(panel.children[0].value) > 0.5  # the title
+        assert lab.switch["rule6_mix"].value and lab.depth.value == pytest.approx(0.35)
+        assert set(lab.shelf.saved) == {"first", "second"} and not lab.shelf.compare_button.disabled
+        assert [r["kpis"] for r in lab.last] == kpis
+        assert han_share(lab.cards.widget.value) > 0.5
+        assert "first" in str(lab.comparison._chart.chart.to_dict())  # the comparison is drawn again
+    finally:
+        set_language("en")
+    assert "Win-back" in panel.children[0].value or han_share(panel.children[0].value) == 0
+
+
+def test_the_price_war_lab_draws_every_answer_again_in_the_new_language(tmp_path):
+    from simulation.labs import PriceWarLab
+
+    lab = PriceWarLab(save_folder=tmp_path, **SIZE)
+    lab.compare_responses()
+    try:
+        set_language("zh_CN")
+        assert han_share(str(lab.responses._chart.chart.to_dict().get("title", ""))) > 0.3
+    finally:
+        set_language("en")

@@ -20,7 +20,7 @@ from simulation.config import Scenario, load_preset
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
-from simulation.messages import t, tn
+from simulation.messages import on_language_change, t, tn
 from simulation.metrics.outputs import summary, weekly_frame
 from simulation.statistics.intervals import mean_interval, paired_differences, summarize
 
@@ -37,6 +37,29 @@ def kpi_card(title: str, values, kind: str = "number", tone_if_positive: bool = 
     text = t("lab.interval", low=fmt(low, kind), high=fmt(high, kind)) if low == low and low != high else ""
     tone = ("good" if low > 0 else "bad" if high < 0 else "") if tone_if_positive else ""
     return card(title, fmt(mean, kind), text, tone)
+
+
+def _inputs(widgets):
+    """The controls among ``widgets`` and their children that hold a setting, in order."""
+    for widget in widgets:
+        if isinstance(widget, (w.Button, w.HTML, w.HTMLMath, w.Label, w.Output)):
+            continue
+        if hasattr(widget, "index") or isinstance(widget, w.ValueWidget):
+            yield widget
+        yield from _inputs(getattr(widget, "children", ()))
+
+
+def _settings(widgets) -> list:
+    """What the learner set: a choice by its position (its label changes with the language)."""
+    return [widget.index if hasattr(widget, "index") else widget.value for widget in _inputs(widgets)]
+
+
+def _restore(widgets, settings: list) -> None:
+    for widget, setting in zip(_inputs(widgets), settings):
+        if hasattr(widget, "index"):
+            widget.index = setting
+        else:
+            widget.value = setting
 
 
 class PolicyLab:
@@ -71,12 +94,26 @@ class PolicyLab:
         self.replications, self.seed = replications, seed
         self._warm: dict[str, WarmStart] = {}
         self.saved_results: dict[str, dict] = {}
+        self.save_folder = save_folder
         self.baseline = self.run(self.baseline_scenario())
         self.timer = Timer()
+        self.panel = w.VBox()
+        self.shelf: Shelf | None = None
+        self._quiet = False
+        self._build()
+        self.update()
+        on_language_change(self.relabel)  # held weakly: a lab that is gone is dropped
+
+    def _build(self) -> None:
+        """Every widget of the lab, in the current language, into ``self.panel`` (which stays the
+        same widget, so a lab on screen is redrawn in place)."""
         self.cards = Cards()
         self.status = w.HTML()
         self.comparison = ChartSlot()
-        self.shelf = Shelf(save_folder, self.compare)
+        shelf = Shelf(self.save_folder, self.compare)
+        if self.shelf is not None:
+            shelf.adopt(self.shelf)
+        self.shelf = shelf
         self.shelf.current = self.scenario
         self.controls = self.build_controls()
         right = [
@@ -86,8 +123,26 @@ class PolicyLab:
             self.shelf.widget,
             self.comparison.widget,
         ]
-        self.panel = layout(self.controls + [self.status], right, t(self.title_key))
+        self.panel.children = layout(self.controls + [self.status], right, t(self.title_key)).children
+
+    def relabel(self, language: str | None = None) -> None:
+        """Build every widget again in the current language (``messages.set_language`` calls this),
+        keeping what the learner set and saved, and draw again what was on screen."""
+        settings = _settings(self.controls)
+        compared = bool(self.saved_results)
+        self._quiet = True
+        try:
+            self._build()
+            _restore(self.controls, settings)
+        finally:
+            self._quiet = False
         self.update()
+        if compared:
+            self.compare(dict(self.shelf.saved))
+        self.after_relabel()
+
+    def after_relabel(self) -> None:
+        """Draw again what a lab showed besides its cards, charts and comparison (none here)."""
 
     # to be filled in by each lab -------------------------------------------------------
     def baseline_scenario(self) -> Scenario:
@@ -142,6 +197,8 @@ class PolicyLab:
         )
 
     def update(self, *_):
+        if self._quiet:  # controls being restored after a change of language
+            return
         with self.timer:
             self.last = self.run(self.scenario())
             self.draw(self.last)

@@ -114,6 +114,11 @@ class Shelf:
         self.current: Callable[[], Scenario] | None = None
         self.save_button.on_click(lambda _: self.save())
 
+    def adopt(self, old: Shelf) -> None:
+        """Carry on what ``old`` saved (the lab was built again, e.g. in another language)."""
+        self.saved, self.files = old.saved, old.files
+        self.compare_button.disabled = len(self.saved) < 2
+
     def save(self) -> None:
         """Save the current scenario under the typed name (or "Scenario <n>"); never raises: every
         outcome is shown in the status line."""

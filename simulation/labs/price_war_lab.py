@@ -312,6 +312,10 @@ class PriceWarLab(PolicyLab):
         self.all_status.value = t("war.compared_all", seconds=time.perf_counter() - started)
         return self.answers
 
+    def after_relabel(self) -> None:
+        if self.answers is not None:  # every answer was on screen: draw it again
+            self.compare_responses()
+
     def compare(self, saved: dict[str, Scenario]) -> None:
         """Saved scenarios side by side, each against holding your price in its own market."""
         rows = [self.focal_kpis(self.run(scenario)).assign(scenario=name) for name, scenario in saved.items()]
