@@ -144,6 +144,21 @@ def on_language_change(listener: Callable[[str], None]) -> None:
     _listeners.append(ref)
 
 
+@functools.cache
+def _catalog(language: str) -> gettext.GNUTranslations | None:
+    return _ENGLISH if language == SOURCE_LANGUAGE else _load(language)
+
+
+def text_in_every_language(key: str) -> list[str]:
+    """The text of ``key`` in every language with a catalog, English first (e.g. to accept an
+    answer typed in any of them)."""
+    source = _source(key)
+    if isinstance(source, tuple):
+        raise TypeError(f"'{key}' is a counted text")
+    found = [catalog.pgettext(key, source) for lang in available_languages() if (catalog := _catalog(lang))]
+    return list(dict.fromkeys(found))
+
+
 def language() -> str:
     """The language texts are shown in."""
     return _language

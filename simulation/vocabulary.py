@@ -130,3 +130,44 @@ def label(code: str) -> str:
     """A readable label for a KPI, weekly metric or cost line; a code without one (e.g. a sweep's
     parameter path ``firms.0.price``) is shown as itself, capitalised."""
     return t(LABEL[code]) if code in LABEL else code.replace("_", " ").capitalize()
+
+
+# The words a learner may answer an exercise with, besides the code itself: each text lists
+# them with " / " between, in every language ("complaint / complaint not handled", "投诉 / …").
+ANSWER_WORD = {
+    "natural": N_("answer.natural"),
+    "complaint": N_("answer.complaint"),
+    "competitor": N_("answer.competitor"),
+    "repositioned": N_("answer.repositioned"),
+    "active": N_("answer.active"),
+    "silent": N_("answer.silent"),
+    "forgotten": N_("answer.forgotten"),
+    "lost": N_("answer.lost"),
+    "important_value": N_("answer.important_value"),
+    "important_retain": N_("answer.important_retain"),
+    "important_develop": N_("answer.important_develop"),
+    "important_winback": N_("answer.important_winback"),
+    "ordinary_value": N_("answer.ordinary_value"),
+    "ordinary_retain": N_("answer.ordinary_retain"),
+    "ordinary_develop": N_("answer.ordinary_develop"),
+    "no_intent": N_("answer.no_intent"),
+    "thank_you": N_("answer.thank_you"),
+    "follow_up": N_("answer.follow_up"),
+    "referral": N_("answer.referral"),
+    "points": N_("answer.points"),
+    "bundling": N_("answer.bundling"),
+    "service_plus": N_("answer.service_plus"),
+    "key_accounts": N_("answer.key_accounts"),
+    "contacts": N_("answer.contacts"),
+    "relationship": N_("answer.relationship"),
+    "hold": N_("answer.hold"),
+    "match": N_("answer.match"),
+    "undercut": N_("answer.undercut"),
+    "retention_offers": N_("answer.retention_offers"),
+    "switching_costs": N_("answer.switching_costs"),
+    "quality": N_("answer.quality"),
+    "show_the_fix": N_("answer.show_the_fix"),
+    "match_the_offer": N_("answer.match_the_offer"),
+    "simply_invite": N_("answer.simply_invite"),
+    "let_go": N_("answer.let_go"),
+}

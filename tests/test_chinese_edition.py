@@ -133,3 +133,53 @@ def test_the_price_war_lab_draws_every_answer_again_in_the_new_language(tmp_path
         assert han_share(str(lab.responses._chart.chart.to_dict().get("title", ""))) > 0.3
     finally:
         set_language("en")
+
+
+def test_an_exercise_takes_its_answer_in_chinese_words_too():
+    """Where a check expects a word (a motive, a response, a stage, a segment, a tactic), the
+    Chinese word is taken as well as the code and the English, whatever language is shown."""
+    from simulation.exercises import why_customers_leave as ex
+
+    in_chinese = {
+        "投诉": "道歉并说明改进",
+        "竞争对手": "匹配优惠",
+        "自然流失": "直接邀请",
+        "企业重新定位": "放手",
+    }
+    assert ex.check_responses(in_chinese), str(ex.check_responses(in_chinese))
+    wrong = {**in_chinese, "投诉": "放手"}
+    assert not ex.check_responses(wrong)
+
+
+def test_every_answer_word_names_one_code_only():
+    from simulation.exercises.feedback import _plain, as_code
+    from simulation.messages import text_in_every_language
+    from simulation.vocabulary import ANSWER_WORD
+
+    groups = [
+        ("natural", "complaint", "competitor", "repositioned"),
+        ("active", "silent", "forgotten", "lost"),
+        tuple(c for c in ANSWER_WORD if c.startswith(("important_", "ordinary_")) or c == "no_intent"),
+        (
+            "thank_you",
+            "follow_up",
+            "referral",
+            "points",
+            "bundling",
+            "service_plus",
+            "key_accounts",
+            "contacts",
+        ),
+        ("hold", "match", "undercut", "retention_offers", "relationship", "switching_costs", "quality"),
+        ("show_the_fix", "match_the_offer", "simply_invite", "let_go"),
+    ]
+    for group in groups:
+        seen = {}
+        for code in group:
+            for text in text_in_every_language(ANSWER_WORD[code]):
+                for word in text.split(" / "):
+                    assert as_code(word, group) == code, (word, code)
+                    assert seen.setdefault(_plain(word), code) == code, (
+                        f"'{word}' names {seen[_plain(word)]} and {code}"
+                    )
+    assert as_code("ＣＯＭＰＬＡＩＮＴ", groups[0]) == "complaint"  # full-width letters fold

@@ -23,12 +23,14 @@ import inspect
 import itertools
 import math
 import numbers
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.messages import t, tn
+from simulation.messages import t, text_in_every_language, tn
+from simulation.vocabulary import ANSWER_WORD
 
 _results: dict[str, bool] = {}
 _tries: dict[str, int] = {}
@@ -230,15 +232,39 @@ def flag(answer: object, name: str) -> bool:
     return bool(answer)
 
 
+def _plain(text: str) -> str:
+    """A word as it is compared: full-width forms folded (NFKC), any case, _ and - as spaces."""
+    return " ".join(
+        unicodedata.normalize("NFKC", text).casefold().replace("_", " ").replace("-", " ").split()
+    )
+
+
+def as_code(answer: str, allowed: Iterable[str]) -> str | None:
+    """The code among ``allowed`` that ``answer`` names: the code itself, or one of its words in
+    any language (``vocabulary.ANSWER_WORD``: "complaint not handled", "投诉", "流失期" …)."""
+    said = _plain(answer)
+    for code in allowed:
+        if said == _plain(code):
+            return code
+        key = ANSWER_WORD.get(code)
+        if key and any(
+            said == _plain(word) for text in text_in_every_language(key) for word in text.split(" / ")
+        ):
+            return code
+    return None
+
+
 def choice(answer: object, name: str, allowed: Iterable[str]) -> str:
+    """One code out of ``allowed``, given as the code or as one of its words in any language."""
     allowed = list(allowed)
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
-    if not isinstance(answer, str) or answer.strip().lower() not in allowed:
+    code = as_code(answer, allowed) if isinstance(answer, str) else None
+    if code is None:
         raise NotYet(
             t("ex.want_choice", name=name, value=_shown(answer), allowed=", ".join(repr(a) for a in allowed))
         )
-    return answer.strip().lower()
+    return code
 
 
 def choices(answer: object, name: str, allowed: Iterable[str]) -> set[str]:
@@ -256,10 +282,13 @@ def choices(answer: object, name: str, allowed: Iterable[str]) -> set[str]:
 
 
 def mapping(answer: object, name: str, keys: Sequence[str]) -> dict:
+    """A dict with every one of ``keys``; a key may be given as one of its words in any language
+    ("投诉" for "complaint"), and the dict returned is keyed by the codes."""
     if is_blank(answer):
         raise NotYet(t("ex.blank", name=name))
     if not isinstance(answer, dict):
         raise NotYet(t("ex.want_dict", name=name, keys=", ".join(repr(k) for k in keys)))
+    answer = {(as_code(k, keys) or k) if isinstance(k, str) else k: v for k, v in answer.items()}
     missing = [k for k in keys if k not in answer or is_blank(answer[k])]
     if missing:
         raise NotYet(t("ex.missing_keys", name=name, keys=", ".join(repr(k) for k in missing)))
