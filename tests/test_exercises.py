@@ -50,15 +50,20 @@ def execute(path: Path) -> dict[str, bool]:
     return json.loads(text.split("RESULTS=", 1)[1])
 
 
+EDITIONS = ["", "zh_CN"]  # the English exercises and the Chinese edition (simulation/editions.py)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("name", list(MODULES))
-def test_every_check_passes_on_the_solution(name):
-    results = execute(ROOT / "exercises" / "solutions" / f"{name}.ipynb")
+def test_every_check_passes_on_the_solution(name, edition):
+    results = execute(ROOT / "exercises" / edition / "solutions" / f"{name}.ipynb")
     assert results == dict.fromkeys(MODULES[name].QUESTIONS, True)
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("name", list(MODULES))
-def test_the_blank_notebook_runs_and_no_check_passes(name):
-    results = execute(ROOT / "exercises" / f"{name}.ipynb")
+def test_the_blank_notebook_runs_and_no_check_passes(name, edition):
+    results = execute(ROOT / "exercises" / edition / f"{name}.ipynb")
     assert set(results) == set(MODULES[name].QUESTIONS), "every question is checked in the blank notebook"
     assert not any(results.values())
 

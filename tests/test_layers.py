@@ -32,6 +32,7 @@ LAYERS = {
     "exercises": 7,
     "game": 7,
     "cli": 8,
+    "editions": 8,  # the translated notebooks, made from the English ones
 }
 FACADE = {"simulation/__init__.py"}  # the package's front door re-exports from above
 

@@ -433,3 +433,13 @@ def test_the_command_line_takes_lang_anywhere(locale_folder, capsys):
     assert messages.language() == "zh_CN"
     main(["--lang=en", "presets"])
     assert messages.language() == "en"
+
+
+def test_each_presets_description_in_the_catalog_is_its_files_own():
+    """The catalog's English of a preset is the description in its YAML file (edit one, edit both)."""
+    from simulation.config import load_preset, preset_names
+    from simulation.config.files import PRESET_TEXT
+
+    assert set(PRESET_TEXT) == set(preset_names())
+    for name, key in PRESET_TEXT.items():
+        assert SOURCE[key] == load_preset(name).description.strip(), name

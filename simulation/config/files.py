@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulation.config.errors import PROBLEM_CHARS, ScenarioError, excerpt, explain, value_excerpt
 from simulation.config.scenario import Scenario
-from simulation.messages import t
+from simulation.messages import N_, t
 from simulation.output_folder import write_atomic
 
 # Limits on a scenario file, checked while it is read, before anything is validated. Written out in
@@ -274,10 +274,26 @@ def load_preset(name: str) -> Scenario:
     return scenario_from_dict(data or {}, f"preset {name}")
 
 
+# Each shipped preset's description, as the catalog holds it (its English is the preset file's
+# own description: tests/test_messages.py keeps the two in step).
+PRESET_TEXT = {
+    "baseline": N_("preset.baseline"),
+    "low_price_entrant": N_("preset.low_price_entrant"),
+    "number_portability": N_("preset.number_portability"),
+    "price_war": N_("preset.price_war"),
+    "winback_all_rules": N_("preset.winback_all_rules"),
+    "winback_find_early": N_("preset.winback_find_early"),
+    "winback_invite_all": N_("preset.winback_invite_all"),
+    "winback_offers_and_aftercare": N_("preset.winback_offers_and_aftercare"),
+    "winback_rules_1_to_7": N_("preset.winback_rules_1_to_7"),
+    "winback_targeted": N_("preset.winback_targeted"),
+}
+
+
 def preset_summaries() -> dict[str, str]:
-    """One line per preset: its description's first sentence."""
+    """One line per preset: its description, in the current language."""
     out = {}
     for name in preset_names():
-        scenario = load_preset(name)
-        out[name] = scenario.description.strip().split("\n")[0]
+        key = PRESET_TEXT.get(name)
+        out[name] = t(key) if key else load_preset(name).description.strip().split("\n")[0]
     return out
