@@ -100,13 +100,20 @@ def run(args, env=None):
 VOILA_TEMPLATES = ROOT / "simulation" / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
 
 
+def notebooks_folder():
+    """notebooks/zh_CN (the Chinese edition) when RETENTION_LAB_LANG asks for Chinese, else notebooks."""
+    wanted = os.environ.get("RETENTION_LAB_LANG", "").replace("-", "_")
+    edition = ROOT / "notebooks" / "zh_CN"
+    return "notebooks/zh_CN" if wanted.startswith("zh") and edition.is_dir() else "notebooks"
+
+
 def lab_command(extra=()):
     """The JupyterLab server of the labs (the browser tests start the same one)."""
     return [
         "-m",
         "jupyterlab",
         f"--ServerApp.root_dir={ROOT}",
-        "--LabApp.default_url=/lab/tree/notebooks",
+        f"--LabApp.default_url=/lab/tree/{notebooks_folder()}",
         "--VoilaConfiguration.template=retention_lab",
         *extra,
     ]
