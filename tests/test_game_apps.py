@@ -326,6 +326,14 @@ def test_serve_runs_voila_on_the_game_notebooks_with_no_cdn(tmp_path, monkeypatc
     assert env[STORE_VARIABLE] == str(tmp_path / "x.sqlite") and env["JUPYTER_PATH"].startswith(
         str(TEMPLATES)
     )
+    assert env["RETENTION_LAB_LANG"] == "en"  # the team pages speak the language serve runs in
+    from simulation.messages import set_language
+
+    try:
+        set_language("zh_CN")  # as `retention-lab --lang zh_CN game serve` does
+        assert voila_environment("x", [])["RETENTION_LAB_LANG"] == "zh_CN"
+    finally:
+        set_language("en")
     template = (TEMPLATES / "voila" / "templates" / "retention_lab" / "index.html.j2").read_text(
         encoding="utf-8"
     )

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from simulation.config import ScenarioError
 from simulation.game.widgets import ADDRESS_VARIABLE, STORE_VARIABLE
-from simulation.messages import t
+from simulation.messages import ENVIRONMENT, language, t
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # simulation/
 TEMPLATES = PACKAGE_ROOT / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
@@ -101,6 +101,7 @@ def voila_environment(store: str, bases: list[str]) -> dict[str, str]:
     env = dict(os.environ)
     env[STORE_VARIABLE] = store
     env[ADDRESS_VARIABLE] = " ".join(bases)
+    env[ENVIRONMENT] = language()  # the pages speak the language serve was started in (--lang)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), env.get("JUPYTER_PATH", "")) if p)
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(PACKAGE_ROOT.parent), env.get("PYTHONPATH", "")) if p
