@@ -12,8 +12,9 @@ blanks are built from the solutions:
 
     notebooks/zh_CN/00_tour.ipynb                 the English cells, the prose translated,
     exercises/zh_CN/solutions/01_….ipynb          a first cell ``set_language("zh_CN")`` (every text the
-    exercises/zh_CN/01_….ipynb                    package writes follows), paths one folder deeper;
-                                                  the blanks made from the translated solutions.
+    exercises/zh_CN/01_….ipynb                    package writes follows) that also hands the page the
+                                                  shipped CJK font, paths one folder deeper; the
+                                                  blanks made from the translated solutions.
 
     python -m simulation.editions extract   # the English notebooks -> locale/notebooks.pot
     python -m simulation.editions update    # merge it into every language's notebooks.po (changed -> fuzzy)
@@ -162,8 +163,9 @@ def translate(
                 lines.append(PARENT_PATH.sub(r"\g<1>../../", line))
             cell.source = "\n".join(lines)
             cell.outputs, cell.execution_count = [], None
-    first = nbformat.v4.new_code_cell(
-        f'from simulation.messages import set_language\n\nset_language("{language}")',
+    first = nbformat.v4.new_code_cell(  # the language, and its font handed to the page (typeface.loader)
+        "from simulation.charts.typeface import loader\nfrom simulation.messages import set_language\n\n"
+        f'set_language("{language}")\nloader()',
         metadata={"tags": ["language"]},
     )
     first.pop("id", None)

@@ -107,6 +107,10 @@ export default {
       const current = style.getPropertyValue(name).trim() || "sans-serif";
       root.style.setProperty(name, `${current}, '${family}'`);
     }
+    // form controls (a dropdown's choices) take the system's font, not the page's: give them it
+    const controls = document.createElement("style");
+    controls.textContent = `select, option, input, textarea, button { font-family: var(--jp-ui-font-family, sans-serif), '${family}'; }`;
+    document.head.appendChild(controls);
   },
 };
 """

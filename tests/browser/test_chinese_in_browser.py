@@ -29,6 +29,7 @@ GLYPH_WIDTHS = """() => {
     system: width("16px sans-serif"),
     loaded: [...document.fonts].some((f) => f.family.replace(/['"]/g, "") === "Noto Sans CJK SC" && f.status === "loaded"),
     variable: getComputedStyle(document.documentElement).getPropertyValue("--jp-ui-font-family"),
+    dropdown: ((d) => (d ? getComputedStyle(d).fontFamily : null))(document.querySelector(".widget-dropdown select")),
   };
 }"""
 
@@ -46,6 +47,7 @@ def test_the_winback_lab_in_chinese_renders_chinese_glyphs(lab_server, page):
     widths = page.evaluate(GLYPH_WIDTHS)
     assert widths["loaded"] and "Noto Sans CJK SC" in widths["variable"], widths
     assert abs(widths["ours"] - 64) < 2, widths  # four full-width glyphs of the shipped font
+    assert "Noto Sans CJK SC" in widths["dropdown"], widths  # a dropdown's choices too
     toggle(page, "3. 尽早识别")
     assert wait_for_change(page, first) != first
     page.screenshot(path=str(ARTIFACTS / "winback_lab_zh_CN.png"), full_page=True)
@@ -57,5 +59,7 @@ def test_an_exercise_in_chinese_gives_chinese_feedback(lab_server, page):
     run_all(page, base, token, "exercises/zh_CN/solutions/01_why_customers_leave.ipynb")
     page.wait_for_selector("text=答对了", timeout=120_000)
     assert page.locator("text=答对了").count() >= 3
+    widths = page.evaluate(GLYPH_WIDTHS)  # the first cell handed the page its font (before: boxes)
+    assert widths["loaded"] and "Noto Sans CJK SC" in widths["variable"], widths
     page.screenshot(path=str(ARTIFACTS / "exercise_zh_CN.png"), full_page=False)
     assert_offline_and_clean(page)
