@@ -63,7 +63,7 @@ class Source:
     def edition(self, language: str) -> Path:
         if self.kind == "solution":
             return ROOT / "exercises" / language / "solutions" / self.path.name
-        return ROOT / "notebooks" / language / self.path.name
+        return self.path.parent / language / self.path.name  # notebooks/zh_CN, game/zh_CN
 
     def blank(self, language: str) -> Path | None:
         return ROOT / "exercises" / language / self.path.name if self.kind == "solution" else None
@@ -71,7 +71,9 @@ class Source:
 
 def sources() -> list[Source]:
     found = [
-        Source(p, f"notebooks/{p.name}", "notebook") for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+        Source(p, f"{folder}/{p.name}", "notebook")
+        for folder in ("notebooks", "game")  # the lessons and labs; the game's team page and console
+        for p in sorted((ROOT / folder).glob("*.ipynb"))
     ]
     found += [
         Source(p, f"exercises/{p.name}", "solution")

@@ -111,6 +111,11 @@ export default {
     const controls = document.createElement("style");
     controls.textContent = `select, option, input, textarea, button { font-family: var(--jp-ui-font-family, sans-serif), '${family}'; }`;
     document.head.appendChild(controls);
+    // text laid out before the font arrived (a page's first heading) is laid out again, once
+    const body = document.body, shown = body.style.display;
+    body.style.display = "none";
+    void body.offsetHeight;
+    body.style.display = shown;
   },
 };
 """

@@ -817,7 +817,7 @@ class TrainerConsole:
     def show(self):
         from IPython.display import display
 
-        display(self.panel)
+        display(typeface.loader(), self.panel)  # the CJK font first: the join form may be Chinese
 
     def close(self) -> None:
         self.watcher.stop()

@@ -39,9 +39,11 @@ def page_address(base: str, notebook: str) -> str:
 
 
 def notebooks_folder() -> Path:
+    """game/, or its edition in the current language (game/zh_CN, made by simulation.editions)."""
     if not all((NOTEBOOKS / page).is_file() for page in PAGES):
         raise ScenarioError(t("game.app.serve.no_notebooks", folder=str(NOTEBOOKS)))
-    return NOTEBOOKS
+    edition = NOTEBOOKS / language()
+    return edition if all((edition / page).is_file() for page in PAGES) else NOTEBOOKS
 
 
 def machine_addresses() -> list[str]:

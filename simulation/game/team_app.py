@@ -26,6 +26,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import ipywidgets as w
 
+from simulation.charts import typeface
 from simulation.charts.game import market_chart
 from simulation.engine.accounting import COSTS
 from simulation.game.decisions import (
@@ -625,7 +626,7 @@ class TeamApp:
     def show(self):
         from IPython.display import display
 
-        display(self.panel)
+        display(typeface.loader(), self.panel)  # the CJK font first: the join form may be Chinese
 
     def close(self) -> None:
         self.watcher.stop()

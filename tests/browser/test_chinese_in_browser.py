@@ -63,3 +63,68 @@ def test_an_exercise_in_chinese_gives_chinese_feedback(lab_server, page):
     assert widths["loaded"] and "Noto Sans CJK SC" in widths["variable"], widths
     page.screenshot(path=str(ARTIFACTS / "exercise_zh_CN.png"), full_page=False)
     assert_offline_and_clean(page)
+
+
+@pytest.fixture(scope="module")
+def chinese_game(tmp_path_factory):
+    """`retention-lab --lang zh_CN game serve` on a game made with the command line."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.browser.conftest import ROOT, _free_port
+
+    folder = tmp_path_factory.mktemp("classroom_zh")
+    store, port = folder / "classroom.sqlite", _free_port()
+    made = subprocess.run(
+        [sys.executable, "-m", "simulation.cli", "game", "new", "--preset", "baseline", "--teams", "2"]
+        + ["--customers", "600", "--rounds", "2", "--db", str(store), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=folder,
+    )
+    codes = [team["code"] for team in json.loads(made.stdout)["teams"]]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_PLATFORM_DIRS": "1"}
+    log = open(ARTIFACTS / "game-serve-zh.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulation.cli", "--lang", "zh_CN", "game", "serve", "--db", str(store)]
+        + ["--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=folder,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield base, codes
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chinese_game, page):
+    base, codes = chinese_game
+    page.goto(f"{base}/voila/render/team.ipynb", wait_until="commit", timeout=120_000)
+    page.wait_for_selector("button:has-text('加入')", timeout=240_000)
+    widths = page.evaluate(GLYPH_WIDTHS)
+    assert widths["loaded"] and abs(widths["ours"] - 64) < 2, widths  # the join form is Chinese already
+    box = page.locator(".widget-text input").first
+    box.fill(codes[0])
+    box.press("Tab")
+    page.locator("button:has-text('加入')").first.click()
+    page.wait_for_selector("text=第 1 回合", timeout=60_000)
+    assert charts_rendered(page, 1) >= 1
+    text = page.locator("body").inner_text()
+    assert len(HAN.findall(text)) > 100, text[:500]
+    page.screenshot(path=str(ARTIFACTS / "game_team_zh_CN.png"), full_page=True)
+    assert_offline_and_clean(page, voila=True)
