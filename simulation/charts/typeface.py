@@ -99,23 +99,22 @@ export default {
     if (root.dataset.retentionLabFont) return;  // once per page
     root.dataset.retentionLabFont = "1";
     const bytes = model.get("font");
-    const face = new FontFace(family, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    // for CJK characters only (unicode-range), so it can come first: Latin keeps the page's font,
+    // and no system font that only pretends to have a CJK glyph (seen at weight 500) is asked
+    const face = new FontFace(family, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), {
+      unicodeRange: "U+2E80-A4CF, U+F900-FAFF, U+FE10-FE1F, U+FE30-FE4F, U+FF00-FFEF",
+    });
     document.fonts.add(await face.load());
-    // JupyterLab's and Voila's own text (widgets, Markdown, code) falls through to it as well
+    // JupyterLab's and Voila's own text (widgets, Markdown, code) takes it first, for CJK
     const style = getComputedStyle(root);
     for (const name of ["--jp-ui-font-family", "--jp-content-font-family", "--jp-code-font-family"]) {
       const current = style.getPropertyValue(name).trim() || "sans-serif";
-      root.style.setProperty(name, `${current}, '${family}'`);
+      root.style.setProperty(name, `'${family}', ${current}`);
     }
     // form controls (a dropdown's choices) take the system's font, not the page's: give them it
     const controls = document.createElement("style");
-    controls.textContent = `select, option, input, textarea, button { font-family: var(--jp-ui-font-family, sans-serif), '${family}'; }`;
+    controls.textContent = `select, option, input, textarea, button { font-family: '${family}', var(--jp-ui-font-family, sans-serif); }`;
     document.head.appendChild(controls);
-    // text laid out before the font arrived (a page's first heading) is laid out again, once
-    const body = document.body, shown = body.style.display;
-    body.style.display = "none";
-    void body.offsetHeight;
-    body.style.display = shown;
   },
 };
 """

@@ -30,6 +30,15 @@ GLYPH_WIDTHS = """() => {
     loaded: [...document.fonts].some((f) => f.family.replace(/['"]/g, "") === "Noto Sans CJK SC" && f.status === "loaded"),
     variable: getComputedStyle(document.documentElement).getPropertyValue("--jp-ui-font-family"),
     dropdown: ((d) => (d ? getComputedStyle(d).fontFamily : null))(document.querySelector(".widget-dropdown select")),
+    heading: (() => {  // the page's own text at a heading's weight: 4 glyphs of one em each
+      const h = document.createElement("span");
+      h.style.cssText = "font: 500 20px var(--jp-content-font-family); position: absolute; white-space: nowrap";
+      h.textContent = "流失客户";
+      document.body.appendChild(h);
+      const w = h.getBoundingClientRect().width;
+      h.remove();
+      return w;
+    })(),
   };
 }"""
 
@@ -48,6 +57,7 @@ def test_the_winback_lab_in_chinese_renders_chinese_glyphs(lab_server, page):
     assert widths["loaded"] and "Noto Sans CJK SC" in widths["variable"], widths
     assert abs(widths["ours"] - 64) < 2, widths  # four full-width glyphs of the shipped font
     assert "Noto Sans CJK SC" in widths["dropdown"], widths  # a dropdown's choices too
+    assert abs(widths["heading"] - 80) < 2, widths
     toggle(page, "3. 尽早识别")
     assert wait_for_change(page, first) != first
     page.screenshot(path=str(ARTIFACTS / "winback_lab_zh_CN.png"), full_page=True)
@@ -118,6 +128,7 @@ def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chin
     page.wait_for_selector("button:has-text('加入')", timeout=240_000)
     widths = page.evaluate(GLYPH_WIDTHS)
     assert widths["loaded"] and abs(widths["ours"] - 64) < 2, widths  # the join form is Chinese already
+    assert abs(widths["heading"] - 80) < 2, widths  # a heading's weight too (it showed boxes)
     box = page.locator(".widget-text input").first
     box.fill(codes[0])
     box.press("Tab")
