@@ -395,7 +395,9 @@ def test_ctrl_c_at_any_moment_ends_quietly_with_status_130(tmp_path, delay):
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
-    assert process.returncode in (130, 0), err  # 0: the run was already done
+    # 130; or -2 (ended by the signal itself, which a shell also shows as 130) when it comes while the
+    # interpreter is already shutting down; 0 when the run was already done
+    assert process.returncode in (130, -2, 0), err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
     assert not (tmp_path / "o").exists() or process.returncode == 0
 
