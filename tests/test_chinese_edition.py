@@ -152,26 +152,18 @@ def test_an_exercise_takes_its_answer_in_chinese_words_too():
 
 
 def test_every_answer_word_names_one_code_only():
+    from simulation.exercises._judging import customer_base, loyalty_and_price_war, why_customers_leave
     from simulation.exercises.feedback import _plain, as_code
     from simulation.messages import text_in_every_language
     from simulation.vocabulary import ANSWER_WORD
 
-    groups = [
-        ("natural", "complaint", "competitor", "repositioned"),
-        ("active", "silent", "forgotten", "lost"),
-        tuple(c for c in ANSWER_WORD if c.startswith(("important_", "ordinary_")) or c == "no_intent"),
-        (
-            "thank_you",
-            "follow_up",
-            "referral",
-            "points",
-            "bundling",
-            "service_plus",
-            "key_accounts",
-            "contacts",
-        ),
-        ("hold", "match", "undercut", "retention_offers", "relationship", "switching_costs", "quality"),
-        ("show_the_fix", "match_the_offer", "simply_invite", "let_go"),
+    groups = [  # the codes each check chooses among (the checks' own tables)
+        tuple(why_customers_leave.GRIFFIN),
+        tuple(customer_base.STAGE_DAYS),
+        tuple(customer_base.SEGMENTS.values()),
+        loyalty_and_price_war.TACTICS,
+        loyalty_and_price_war.RESPONSES,
+        tuple(why_customers_leave.RESPONSES),
     ]
     for group in groups:
         seen = {}
