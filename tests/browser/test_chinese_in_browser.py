@@ -79,13 +79,11 @@ def test_an_exercise_in_chinese_gives_chinese_feedback(lab_server, page):
 def chinese_game(tmp_path_factory):
     """`retention-lab --lang zh_CN game serve` on a game made with the command line."""
     import json
-    import os
     import subprocess
     import sys
-    import time
-    import urllib.request
 
-    from tests.browser.conftest import ROOT, _free_port
+    from tests.browser.conftest import _free_port
+    from tests.browser.test_game_in_browser import serve_game
 
     folder = tmp_path_factory.mktemp("classroom_zh")
     store, port = folder / "classroom.sqlite", _free_port()
@@ -98,28 +96,10 @@ def chinese_game(tmp_path_factory):
         cwd=folder,
     )
     codes = [team["code"] for team in json.loads(made.stdout)["teams"]]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JUPYTER_PLATFORM_DIRS": "1"}
-    log = open(ARTIFACTS / "game-serve-zh.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", "--lang", "zh_CN", "game", "serve", "--db", str(store)]
-        + ["--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=folder,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
+    server = serve_game(folder, store, port, "--lang", "zh_CN")
+    base, _ = next(server)
     yield base, codes
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    next(server, None)  # stops the server
 
 
 def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chinese_game, page):

@@ -57,15 +57,32 @@ def game_server(tmp_path_factory):
     """(base address, store path) of `retention-lab game serve` on a free loopback port."""
     folder = tmp_path_factory.mktemp("classroom")
     store, port = folder / "classroom.sqlite", _free_port()
+    yield from serve_game(folder, store, port)
+
+
+def serve_game(folder, store, port, *options):
+    """Run `retention-lab [options] game serve` on ``store`` until the caller is done: yields
+    (base address, store path); its output goes to test-artifacts/game-serve*.log."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "game-serve.log", "w")
+    log = open(ARTIFACTS / ("game-serve" + "".join(f"-{o.lstrip('-')}" for o in options) + ".log"), "w")
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p),
         "JUPYTER_PLATFORM_DIRS": "1",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulation.cli", "game", "serve", "--db", str(store), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            *options,
+            "game",
+            "serve",
+            "--db",
+            str(store),
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -79,7 +96,7 @@ def game_server(tmp_path_factory):
             break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(f"the game server did not start; see {ARTIFACTS / 'game-serve.log'}")
+                pytest.fail(f"the game server did not start; see {log.name}")
             time.sleep(0.5)
     else:
         process.kill()
