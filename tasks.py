@@ -100,6 +100,11 @@ def run(args, env=None):
 VOILA_TEMPLATES = ROOT / "simulation" / "jupyter"  # a Jupyter data folder: voila/templates/retention_lab
 
 
+# Voilà's pages load MathJax 2 from cdnjs unless its URL and configuration are both "null"; then
+# they use the MathJax 3 that Voilà's own bundle carries (formulas render offline).
+VOILA_OWN_MATHJAX = ("--ServerApp.tornado_settings=mathjax_url=null", "--ServerApp.tornado_settings=mathjax_config=null")
+
+
 def notebooks_folder():
     """notebooks/zh_CN (the Chinese edition) when RETENTION_LAB_LANG asks for Chinese, else notebooks."""
     wanted = os.environ.get("RETENTION_LAB_LANG", "").replace("-", "_")
@@ -115,6 +120,7 @@ def lab_command(extra=()):
         f"--ServerApp.root_dir={ROOT}",
         f"--LabApp.default_url=/lab/tree/{notebooks_folder()}",
         "--VoilaConfiguration.template=retention_lab",
+        *VOILA_OWN_MATHJAX,
         *extra,
     ]
 

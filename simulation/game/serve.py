@@ -8,7 +8,8 @@ asks for another (``--ip 0.0.0.0``: every address of this machine, e.g. the clas
 
 Nothing is fetched from outside the machine: the pages use this package's Voilà template
 ``retention_lab`` (``simulation/jupyter/voila/templates``), Voilà's lab template without its
-Font Awesome links to a CDN (Voilà's own bundle carries the icons), and charts render offline.
+Font Awesome links to a CDN (Voilà's own bundle carries the icons), MathJax comes from Voilà's
+bundle rather than cdnjs, and charts render offline.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def voila_command(folder: Path, ip: str, port: int) -> list[str]:
         f"--template={TEMPLATE}",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
+        # MathJax from Voilà's own bundle, not from cdnjs: it does so when both settings are "null"
+        "--Voila.tornado_settings=mathjax_url=null",
+        "--Voila.tornado_settings=mathjax_config=null",
     ]
 
 

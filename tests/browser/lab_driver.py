@@ -150,20 +150,15 @@ def scroll_to_lab(page: Page) -> None:
         time.sleep(0.3)
 
 
-# Voilà's page asks cdnjs for MathJax (for formulas in Markdown) whatever the template: the one
-# request still allowed there. Icons and everything else come from the machine (the package's
-# template, simulation/jupyter/voila/templates/retention_lab).
-VOILA_MATHJAX = "cdnjs.cloudflare.com/ajax/libs/mathjax/"
+def outside_requests(page: Page) -> list[str]:
+    """Requests that left the machine. None may, in JupyterLab or in Voilà: icons, MathJax
+    (Voilà's own bundle, see tasks.VOILA_OWN_MATHJAX) and fonts all come from the machine."""
+    return list(page.outside_requests)
 
 
-def outside_requests(page: Page, voila: bool = False) -> list[str]:
-    """Requests that left the machine; in Voilà, less its MathJax."""
-    return [u for u in page.outside_requests if not (voila and VOILA_MATHJAX in u)]
-
-
-def assert_offline_and_clean(page: Page, voila: bool = False) -> None:
+def assert_offline_and_clean(page: Page) -> None:
     """No chart failed to load and nothing was fetched from outside the machine."""
     assert not no_chart_errors(page), no_chart_errors(page)
-    assert not outside_requests(page, voila), (
-        f"requests left the machine: {outside_requests(page, voila)[:5]}"
+    assert not outside_requests(page), (
+        f"requests left the machine: {outside_requests(page)[:5]}"
     )

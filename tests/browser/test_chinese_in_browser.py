@@ -118,4 +118,4 @@ def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chin
     text = page.locator("body").inner_text()
     assert len(HAN.findall(text)) > 100, text[:500]
     page.screenshot(path=str(ARTIFACTS / "game_team_zh_CN.png"), full_page=True)
-    assert_offline_and_clean(page, voila=True)
+    assert_offline_and_clean(page)

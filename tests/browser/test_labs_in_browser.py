@@ -64,6 +64,4 @@ def test_winback_lab_renders_in_voila(lab_server, page):
     toggle(page, "5. Learn their needs")
     wait_for_change(page, before)
     page.screenshot(path=str(ARTIFACTS / "winback_lab_voila.png"), full_page=True)
-    assert_offline_and_clean(
-        page, voila=True
-    )  # nothing but Voilà's MathJax leaves the machine: icons are local
+    assert_offline_and_clean(page)  # nothing leaves the machine: icons and MathJax are local

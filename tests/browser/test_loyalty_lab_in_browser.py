@@ -87,4 +87,4 @@ def test_loyalty_lab_as_a_voila_app(lab_server, page):
     toggle(page, "Bundles")
     wait_for_change(page, after)
     page.screenshot(path=str(ARTIFACTS / "loyalty_lab_voila.png"), full_page=True)
-    assert_offline_and_clean(page, voila=True)
+    assert_offline_and_clean(page)

@@ -74,4 +74,4 @@ def test_price_war_lab_runs_in_voila(lab_server, page):
     choose(page, 1, "raise switching costs (points, bundles)")
     wait_for_change(page, after)
     page.screenshot(path=str(ARTIFACTS / "price_war_lab_voila.png"), full_page=True)
-    assert_offline_and_clean(page, voila=True)
+    assert_offline_and_clean(page)
