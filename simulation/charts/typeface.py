@@ -111,9 +111,11 @@ export default {
       const current = style.getPropertyValue(name).trim() || "sans-serif";
       root.style.setProperty(name, `'${family}', ${current}`);
     }
-    // form controls (a dropdown's choices) take the system's font, not the page's: give them it
+    // form controls (a dropdown's choices) take the system's font, not the page's; the widgets'
+    // tab titles and JupyterLab's table of contents a fixed list: give them the font too
     const controls = document.createElement("style");
-    controls.textContent = `select, option, input, textarea, button { font-family: '${family}', var(--jp-ui-font-family, sans-serif); }`;
+    controls.textContent = `select, option, input, textarea, button, .jp-tocItem-content { font-family: '${family}', var(--jp-ui-font-family, sans-serif); }
+      .lm-TabBar-tab, .lm-TabBar-tabLabel { font-family: '${family}', Helvetica, Arial, sans-serif; }`;
     document.head.appendChild(controls);
   },
 };

@@ -1,5 +1,6 @@
 """The Chinese edition in a real Chromium with no Chinese system font: the Win-back Lab and an
-exercise in JupyterLab, the charts and the widgets' own text in Chinese glyphs, offline."""
+exercise in JupyterLab, the game's team page and trainer's console in Voilà, the charts and the
+widgets' own text in Chinese glyphs, offline."""
 
 import re
 
@@ -39,6 +40,11 @@ GLYPH_WIDTHS = """() => {
       h.remove();
       return w;
     })(),
+    // every element that draws Chinese text, with a font list that lacks the shipped font
+    uncovered: [...document.querySelectorAll("body *")].filter((e) =>
+      [...e.childNodes].some((n) => n.nodeType === 3 && /[\u4e00-\u9fff]/.test(n.textContent))
+      && !getComputedStyle(e).fontFamily.includes("Noto Sans CJK SC")
+    ).map((e) => `${e.tagName}.${e.className.baseVal ?? e.className}: ${getComputedStyle(e).fontFamily}`).slice(0, 8),
   };
 }"""
 
@@ -58,6 +64,7 @@ def test_the_winback_lab_in_chinese_renders_chinese_glyphs(lab_server, page):
     assert abs(widths["ours"] - 64) < 2, widths  # four full-width glyphs of the shipped font
     assert "Noto Sans CJK SC" in widths["dropdown"], widths  # a dropdown's choices too
     assert abs(widths["heading"] - 80) < 2, widths
+    assert not widths["uncovered"], widths["uncovered"]  # no element's own font list skips it
     toggle(page, "3. 尽早识别")
     assert wait_for_change(page, first) != first
     page.screenshot(path=str(ARTIFACTS / "winback_lab_zh_CN.png"), full_page=True)
@@ -71,6 +78,7 @@ def test_an_exercise_in_chinese_gives_chinese_feedback(lab_server, page):
     assert page.locator("text=答对了").count() >= 3
     widths = page.evaluate(GLYPH_WIDTHS)  # the first cell handed the page its font (before: boxes)
     assert widths["loaded"] and "Noto Sans CJK SC" in widths["variable"], widths
+    assert not widths["uncovered"], widths["uncovered"]
     page.screenshot(path=str(ARTIFACTS / "exercise_zh_CN.png"), full_page=False)
     assert_offline_and_clean(page)
 
@@ -88,22 +96,23 @@ def chinese_game(tmp_path_factory):
     folder = tmp_path_factory.mktemp("classroom_zh")
     store, port = folder / "classroom.sqlite", _free_port()
     made = subprocess.run(
-        [sys.executable, "-m", "simulation.cli", "game", "new", "--preset", "baseline", "--teams", "2"]
+        [sys.executable, "-m", "simulation.cli", "--lang", "zh_CN", "game", "new", "--preset", "baseline", "--teams", "2"]
         + ["--customers", "600", "--rounds", "2", "--db", str(store), "--json"],
         capture_output=True,
         text=True,
         check=True,
         cwd=folder,
     )
-    codes = [team["code"] for team in json.loads(made.stdout)["teams"]]
+    game = json.loads(made.stdout)
+    codes = [team["code"] for team in game["teams"]]
     server = serve_game(folder, store, port, "--lang", "zh_CN")
     base, _ = next(server)
-    yield base, codes
+    yield base, codes, game["trainer"]
     next(server, None)  # stops the server
 
 
 def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chinese_game, page):
-    base, codes = chinese_game
+    base, codes, _ = chinese_game
     page.goto(f"{base}/voila/render/team.ipynb", wait_until="commit", timeout=120_000)
     page.wait_for_selector("button:has-text('加入')", timeout=240_000)
     widths = page.evaluate(GLYPH_WIDTHS)
@@ -117,5 +126,34 @@ def test_the_team_page_in_chinese_joins_and_shows_its_crm_in_chinese_glyphs(chin
     assert charts_rendered(page, 1) >= 1
     text = page.locator("body").inner_text()
     assert len(HAN.findall(text)) > 100, text[:500]
+    assert not page.evaluate(GLYPH_WIDTHS)["uncovered"]
     page.screenshot(path=str(ARTIFACTS / "game_team_zh_CN.png"), full_page=True)
+    assert_offline_and_clean(page)
+
+
+def test_the_trainers_console_in_chinese_runs_a_round_and_shows_the_leaderboard(chinese_game, page):
+    from tests.browser.lab_driver import click_button, wait_for_text
+    from tests.browser.test_game_in_browser import fill, tab
+
+    base, _, trainer = chinese_game
+    page.goto(f"{base}/voila/render/console.ipynb", wait_until="commit", timeout=120_000)
+    page.wait_for_selector("button:has-text('打开')", timeout=240_000)
+    widths = page.evaluate(GLYPH_WIDTHS)
+    assert widths["loaded"] and abs(widths["ours"] - 64) < 2, widths
+    assert abs(widths["heading"] - 80) < 2, widths
+    fill(page, "培训师代码", trainer)
+    click_button(page, "打开")
+    tab(page, "回合")
+    wait_for_text(page, "第 1 回合：2 个团队中已有 0 个提交", timeout=30)
+    click_button(page, "结算第 1 回合")  # teams that did not submit keep their opening decisions
+    wait_for_text(page, "第 1 回合（共 2 回合）已结算。", timeout=120)
+    tab(page, "排行榜")
+    page.wait_for_selector("table.rl-leaderboard tbody tr", timeout=30_000)
+    assert page.locator("table.rl-leaderboard tbody tr").count() == 2
+    assert charts_rendered(page, 1) >= 1
+    headers = page.locator("table.rl-leaderboard th").all_inner_texts()
+    assert all(HAN.search(h) for h in headers if h.strip()), headers
+    assert HAN.search(page.locator(".vega-embed").first.inner_html())  # the chart's own text
+    assert not page.evaluate(GLYPH_WIDTHS)["uncovered"]  # the tabs' titles had a fixed Helvetica
+    page.screenshot(path=str(ARTIFACTS / "game_console_zh_CN.png"), full_page=True)
     assert_offline_and_clean(page)
