@@ -298,6 +298,17 @@ def test_every_field_description_is_the_key_of_its_text():
     assert len([1 for cls in _sections() for f in cls.model_fields.values() if f.description]) > 190
 
 
+def test_no_field_text_stops_mid_sentence():
+    """``presets show`` prints these; 18 once stopped at the first line of a section's docstring."""
+    cut = {
+        f"{cls.__name__}.{name}": SOURCE[field.description][-40:]
+        for cls in _sections()
+        for name, field in cls.model_fields.items()
+        if field.description and not SOURCE[field.description].rstrip().endswith((".", ")", "?", "!"))
+    }
+    assert not cut, cut
+
+
 def test_presets_show_looks_the_comments_up_when_it_prints(monkeypatch):
     text = scenario_to_yaml(load_preset("baseline"))
     assert f"# {t('field.Customers.count')}\n" in text and text.startswith(f"# {t('yaml.header')}\n")
