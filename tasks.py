@@ -102,7 +102,10 @@ VOILA_TEMPLATES = ROOT / "simulation" / "jupyter"  # a Jupyter data folder: voil
 
 # Voilà's pages load MathJax 2 from cdnjs unless its URL and configuration are both "null"; then
 # they use the MathJax 3 that Voilà's own bundle carries (formulas render offline).
-VOILA_OWN_MATHJAX = ("--ServerApp.tornado_settings=mathjax_url=null", "--ServerApp.tornado_settings=mathjax_config=null")
+VOILA_OWN_MATHJAX = (
+    "--ServerApp.tornado_settings=mathjax_url=null",
+    "--ServerApp.tornado_settings=mathjax_config=null",
+)
 
 
 def notebooks_folder():

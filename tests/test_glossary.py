@@ -53,7 +53,9 @@ def test_the_glossary_has_the_seeds_terms():
 NOTEBOOKS_PO = i18n.LOCALE_DIR / "{language}" / "LC_MESSAGES" / "notebooks.po"
 
 
-@pytest.mark.parametrize("catalog_path", [str(i18n.po_path("zh_CN")), str(NOTEBOOKS_PO).format(language="zh_CN")])
+@pytest.mark.parametrize(
+    "catalog_path", [str(i18n.po_path("zh_CN")), str(NOTEBOOKS_PO).format(language="zh_CN")]
+)
 def test_every_translation_uses_the_glossarys_terms(catalog_path):
     terms = glossary()
     catalog = i18n.read(Path(catalog_path), "zh_CN")

@@ -159,6 +159,4 @@ def outside_requests(page: Page) -> list[str]:
 def assert_offline_and_clean(page: Page) -> None:
     """No chart failed to load and nothing was fetched from outside the machine."""
     assert not no_chart_errors(page), no_chart_errors(page)
-    assert not outside_requests(page), (
-        f"requests left the machine: {outside_requests(page)[:5]}"
-    )
+    assert not outside_requests(page), f"requests left the machine: {outside_requests(page)[:5]}"

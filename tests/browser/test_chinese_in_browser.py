@@ -96,7 +96,19 @@ def chinese_game(tmp_path_factory):
     folder = tmp_path_factory.mktemp("classroom_zh")
     store, port = folder / "classroom.sqlite", _free_port()
     made = subprocess.run(
-        [sys.executable, "-m", "simulation.cli", "--lang", "zh_CN", "game", "new", "--preset", "baseline", "--teams", "2"]
+        [
+            sys.executable,
+            "-m",
+            "simulation.cli",
+            "--lang",
+            "zh_CN",
+            "game",
+            "new",
+            "--preset",
+            "baseline",
+            "--teams",
+            "2",
+        ]
         + ["--customers", "600", "--rounds", "2", "--db", str(store), "--json"],
         capture_output=True,
         text=True,
