@@ -29,6 +29,14 @@ STAGE = {
 
 LIFETIME = {"first": N_("lifetime.first"), "second": N_("lifetime.second")}
 
+OFFER = {  # rule 6's offer kinds (policies.winback.OFFERS)
+    "communication": N_("offer.communication"),
+    "personalisation": N_("offer.personalisation"),
+    "learning": N_("offer.learning"),
+    "promotion": N_("offer.promotion"),
+    "brand": N_("offer.brand"),
+}
+
 WAR_MOVE = {
     "cut": N_("war.move.cut"),
     "tit_for_tat": N_("war.move.tit_for_tat"),

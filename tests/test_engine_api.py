@@ -131,6 +131,73 @@ def test_coupons_points_and_bundles(market):
     assert np.allclose(market.pop.procedural_cost[idx], procedural + 0.3)
 
 
+def _lost_over_a_complaint(market, firm=0, k=4):
+    """Customers of ``firm`` who leave it now over a complaint (they buy nowhere yet)."""
+    idx = customers_of(market, firm, k)
+    market.pop.complaint_open[idx] = True
+    market.defect(idx, 3)  # engine.population.COMPLAINT
+    market.pop.grudge[idx] = market.settings.service_failures.grudge
+    market.pop.grudge_firm[idx] = firm
+    return idx
+
+
+def test_an_apology_drops_only_the_grudge_held_against_this_firm(market):
+    idx = _lost_over_a_complaint(market)
+    market.pop.satisfaction[idx] = 0.2
+    market.pop.pre_failure[idx] = 0.7
+    assert market.actions[1].apologise(idx).size == 0  # the rival has nothing to apologise for
+    assert (market.pop.grudge[idx] > 0).all()
+    from simulation.engine.choice import utilities
+
+    before = utilities(market, idx)[0]
+    assert np.array_equal(market.actions[0].apologise(idx), idx)
+    assert (market.pop.grudge[idx] == 0).all() and np.allclose(market.pop.satisfaction[idx], 0.7)
+    assert np.allclose(utilities(market, idx)[0] - before, market.settings.service_failures.grudge)
+
+
+def test_a_personal_contact_rebuilds_the_trust_a_lost_customer_had_and_pulls_by_it(market):
+    you, pop = market.actions[0], market.pop
+    idx = customers_of(market, 0, 4)
+    pop.trust[idx] = 0.2
+    market.defect(idx, 2)  # engine.population.DRIFTED: they buy nowhere now
+    pull = you.reconnect(idx, 0.5)
+    assert np.allclose(pop.trust[idx], 0.6) and (pop.last_touch[idx] == market.week).all()
+    weight = np.where(pop.rational[idx], 0.5, 1.0)  # emotional customers weigh the relationship fully
+    assert np.allclose(pull, weight * market.settings.choice.relational_switching_cost * 0.6)
+    theirs = customers_of(market, 1, 3)  # the rival's customers: a stranger's trust, theirs untouched
+    trust = pop.trust[theirs].copy()
+    stranger = market.settings.trust.initial
+    assert np.allclose(
+        you.reconnect(theirs, 0.5),
+        np.where(pop.rational[theirs], 0.5, 1.0) * 2.0 * (stranger + 0.5 * (1 - stranger)),
+    )
+    assert np.array_equal(pop.trust[theirs], trust)
+
+
+def test_a_returner_the_firm_kept_in_touch_with_keeps_that_trust(market):
+    from simulation.engine.population import start_relationship
+
+    pop, idx = market.pop, customers_of(market, 0, 4)
+    pop.trust[idx] = 0.2
+    market.defect(idx, 2)
+    pop.ended_week[idx] = pop.last_touch[idx] = market.week - 1  # they left last week
+    market.actions[0].reconnect(idx[:2], 0.5)  # two were contacted since, two were not
+    start_relationship(pop, idx, 0, market.week, 0.1)
+    assert np.allclose(pop.trust[idx], [0.6, 0.6, 0.1, 0.1])
+
+
+def test_the_value_gap_is_what_the_rival_a_customer_buys_from_is_better_by(market):
+    you, pop = market.actions[0], market.pop
+    theirs = customers_of(market, 1, 3)
+    assert np.allclose(you.value_gap(theirs), 0.0)  # equal firms: nothing to learn
+    market.service[1] += 0.2
+    gap = you.value_gap(theirs)
+    weight = np.where(pop.rational[theirs], 0.5, 1.0) * market.settings.choice.service_weight
+    assert np.allclose(gap, 0.2 * weight)
+    assert np.allclose(you.value_gap(customers_of(market, 0, 3)), 0.0)  # own customers: no rival
+    assert np.allclose(market.actions[1].value_gap(theirs), 0.0)  # the better firm has no gap
+
+
 def test_fixing_a_complaint_and_improving_service(market):
     you, idx = market.actions[0], customers_of(market, k=2)
     market.pop.complaint_open[idx] = True

@@ -143,6 +143,58 @@ def test_drift_alone_ends_relationships_at_the_hazard_trust_allows_and_drifters_
     assert model.ledger.column("defections_natural_drifted").sum() == left.sum()
 
 
+def test_a_need_ends_after_a_repeat_purchase_at_each_customers_own_chance_and_heavy_buyers_leave_sooner():
+    """BG/NBD's drop-out (Fader, Hardie & Lee 2005): after each repeat purchase the customer leaves
+    the market with their own chance p, drawn from a beta; a first purchase never ends the need."""
+    sc = quiet_market(
+        count=4000,
+        burn_in=0,
+        weeks=30,
+        **{
+            "natural_churn.move_rate_per_year": 0.0,
+            "natural_churn.need_ends_after_purchase": 0.3,
+            "natural_churn.need_ends_concentration": 4.0,
+            "customers.joining_per_week": [1000],
+        },
+    )
+    model = build_market(sc, seed=21)
+    pop = model.pop
+    p = pop.need_end_chance.astype(float)
+    # the chances follow the beta with that mean and a + b = 4
+    assert stats.kstest(p, stats.beta(1.2, 2.8).cdf).pvalue > 1e-3
+    joiners, rest = np.arange(1000), np.arange(1000, pop.n)
+    pop.purchase_rate[joiners] = 0.0  # no repeat purchase: the first purchase never ends a need
+    heavy, light = rest[pop.purchase_rate[rest] > np.median(pop.purchase_rate[rest])], rest[
+        pop.purchase_rate[rest] <= np.median(pop.purchase_rate[rest])
+    ]
+    ids = pop.customer_id.copy()
+    expected = variance = 0.0
+    for week in range(sc.run.weeks):
+        model.step()
+        bought = (pop.events & P.EV_PURCHASE).astype(bool) & (pop.customer_id == ids)
+        bought[joiners] = False  # their one purchase was the first
+        if week < sc.run.weeks - 1:  # the last week's buyers would leave next week
+            expected += p[bought].sum()
+            variance += (p[bought] * (1 - p[bought])).sum()
+    gone = pop.customer_id != ids
+    assert not gone[joiners].any()  # they bought once, as joiners, and stayed
+    # each repeat purchase ended the need with the buyer's own chance
+    assert within(gone.sum(), expected, np.sqrt(variance)), (gone.sum(), expected)
+    # they left the market as movers: no firm can win them back
+    ended = model.relationships()
+    ended = ended[ended.customer_id.isin(ids[gone])].sort_values("end_week").groupby("customer_id").last()
+    assert len(ended) > 0.9 * gone.sum() and (ended.motive == "natural_moved").all()
+    assert gone[heavy].mean() > 1.5 * gone[light].mean()  # heavy buyers reach their last purchase sooner
+
+
+def test_without_the_need_ending_mechanism_nothing_is_drawn_and_nobody_leaves_after_a_purchase():
+    sc = quiet_market(count=500, burn_in=0, weeks=10, **{"natural_churn.move_rate_per_year": 0.0})
+    model = build_market(sc, seed=2)
+    ids = model.pop.customer_id.copy()
+    model.run()
+    assert (model.pop.need_end_chance == 0).all() and (model.pop.customer_id == ids).all()
+
+
 # --------------------------------------------------------------------------------- choice
 @pytest.mark.parametrize("seed", range(3))
 def test_logit_probabilities_are_a_softmax_per_column(seed):

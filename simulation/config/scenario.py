@@ -146,6 +146,7 @@ class ServiceFailures(Section):
         0.15, ge=0.0, le=1.0, description=N_("field.ServiceFailures.recovery_bonus")
     )
     grudge: float = Field(2.0, ge=0.0, le=20.0, description=N_("field.ServiceFailures.grudge"))
+    grudge_fading: float = Field(0.02, ge=0.0, le=1.0, description=N_("field.ServiceFailures.grudge_fading"))
 
 
 class WordOfMouth(Section):
@@ -195,12 +196,25 @@ class LifeCycle(Section):
 
 
 class NaturalChurn(Section):
-    """Leaving for no particular reason: 68% of losses (000)."""
+    """Leaving for no particular reason: 68% of losses (000).
+
+    Two ways to leave the market for good: a steady yearly chance (``move_rate_per_year``),
+    or, as in BG/NBD (Fader, Hardie & Lee 2005), a chance after each repeat purchase that the
+    need has ended (``need_ends_after_purchase``: each customer's chance drawn from a beta
+    distribution with that mean and ``need_ends_concentration`` = a + b; 0 = off). After a
+    purchase, heavy buyers reach their last purchase sooner. The market calibrated to a
+    transaction log uses the second (``data.calibrate``)."""
 
     move_rate_per_year: float = Field(
         0.09, ge=0.0, le=1.0, description=N_("field.NaturalChurn.move_rate_per_year")
     )
-    drift_hazard: float = Field(0.012, ge=0.0, le=1.0, description=N_("field.NaturalChurn.drift_hazard"))
+    drift_hazard: float = Field(0.014, ge=0.0, le=1.0, description=N_("field.NaturalChurn.drift_hazard"))
+    need_ends_after_purchase: float = Field(
+        0.0, ge=0.0, lt=1.0, description=N_("field.NaturalChurn.need_ends_after_purchase")
+    )
+    need_ends_concentration: float = Field(
+        3.0, gt=0.0, le=1000.0, description=N_("field.NaturalChurn.need_ends_concentration")
+    )
 
 
 class Repositioning(Section):

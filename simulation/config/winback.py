@@ -98,6 +98,26 @@ class StrategyMix(Section):
     discount_depth: float = Field(0.2, ge=0.0, le=0.9, description=N_("field.StrategyMix.discount_depth"))
     staged: bool = Field(True, description=N_("field.StrategyMix.staged"))
     points: float = Field(0.5, ge=0.0, le=10.0, description=N_("field.StrategyMix.points"))
+    contact_trust_gain: float = Field(
+        0.3, ge=0.0, le=1.0, description=N_("field.StrategyMix.contact_trust_gain")
+    )
+    learning_share: float = Field(0.8, ge=0.0, le=1.0, description=N_("field.StrategyMix.learning_share"))
+    brand_message_pull: float = Field(
+        0.5, ge=0.0, le=20.0, description=N_("field.StrategyMix.brand_message_pull")
+    )
+    communication_cost: float = Field(
+        0.0, ge=0.0, le=1e6, description=N_("field.StrategyMix.communication_cost")
+    )
+    personalisation_cost: float = Field(
+        5.0, ge=0.0, le=1e6, description=N_("field.StrategyMix.personalisation_cost")
+    )
+    learning_cost: float = Field(3.0, ge=0.0, le=1e6, description=N_("field.StrategyMix.learning_cost"))
+    promotion_cost: float = Field(1.0, ge=0.0, le=1e6, description=N_("field.StrategyMix.promotion_cost"))
+    brand_cost: float = Field(2.0, ge=0.0, le=1e6, description=N_("field.StrategyMix.brand_cost"))
+
+    def cost_of(self, offer: str) -> float:
+        """What one offer of kind ``offer`` costs beyond the invitation."""
+        return getattr(self, f"{offer}_cost")
 
 
 class AfterCare(Section):
@@ -110,6 +130,9 @@ class AfterCare(Section):
     contact_cost: float = Field(1.5, ge=0.0, le=1e6, description=N_("field.AfterCare.contact_cost"))
     incentive_cost: float = Field(2.0, ge=0.0, le=1e6, description=N_("field.AfterCare.incentive_cost"))
     trust_gain: float = Field(0.08, ge=0.0, le=1.0, description=N_("field.AfterCare.trust_gain"))
+    satisfaction_gain: float = Field(
+        0.03, ge=0.0, le=1.0, description=N_("field.AfterCare.satisfaction_gain")
+    )
 
 
 class PilotAndMeasure(Section):
@@ -120,6 +143,7 @@ class PilotAndMeasure(Section):
     pilot_weeks: int = Field(26, ge=4, le=520, description=N_("field.PilotAndMeasure.pilot_weeks"))
     pilot_share: float = Field(0.6, ge=0.01, le=1.0, description=N_("field.PilotAndMeasure.pilot_share"))
     holdout_share: float = Field(0.5, ge=0.05, le=0.95, description=N_("field.PilotAndMeasure.holdout_share"))
+    min_group_size: int = Field(20, ge=1, le=100_000, description=N_("field.PilotAndMeasure.min_group_size"))
 
 
 class WinBack(Section):

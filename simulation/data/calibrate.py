@@ -6,9 +6,9 @@ drop-out come from the log through the BG/NBD fit (``data.bgnbd``):
 * weekly purchase chance: log-normal with the mean and spread of BG/NBD's gamma of rates
   (mean r/alpha, log-variance ln(1 + 1/r));
 * basket: log-normal with the median and spread of the log's purchase amounts;
-* leaving for good ("moved / need ended", 000): BG/NBD's mean drop-out chance per purchase,
-  a/(a+b), times the mean purchase rate, as a yearly rate; other churn mechanisms keep their
-  defaults.
+* leaving for good ("moved / need ended", 000): after each repeat purchase, with each
+  customer's own chance drawn from BG/NBD's beta(a, b) (see below); other churn mechanisms
+  keep their defaults.
 
 Each customer joins the simulated market in the week of their first purchase in the log, as
 the focal firm's customer, with that purchase (``customers.joining_per_week``: how many join
@@ -17,10 +17,15 @@ who bought before ``start`` are the focal firm's customers from the start. As in
 first purchase only says when a customer arrived; the repeat purchases after it are what the
 simulation and BG/NBD are compared on (:func:`simulated_weekly_purchases`, :func:`holdout`).
 
-The simulation's drop-out is a steady weekly chance, the same for light and heavy buyers;
-BG/NBD's comes after purchases, so heavy buyers leave sooner. On CDNOW the simulated market
-therefore makes more repeat purchases than the log in the calibration weeks and tracks the
-holdout weeks closely (``notebooks/05_bring_your_own_customers.ipynb``).
+Leaving the market for good works as in BG/NBD: after each repeat purchase the customer's need
+may end, with a chance drawn for each customer from BG/NBD's fitted beta distribution
+(``natural_churn.need_ends_after_purchase``, ``engine.churn.end_needs``), so heavy buyers
+reach their last purchase sooner. The other reasons to leave (drifting away, complaints, a
+rival) work as in every market; drifters may come back. A joiner may buy again in the rest of
+their first week (``engine.model.REST_OF_FIRST_WEEK``), as a log's customers do.
+
+:func:`holdout` reports the error both ways: counted from week 1 (the tracking plot) and from
+the first holdout week (``notebooks/05_bring_your_own_customers.ipynb``).
 """
 
 from __future__ import annotations
@@ -59,7 +64,6 @@ def scenario_from_log(
     spread = float(np.sqrt(np.log(1.0 + 1.0 / fit.r)))
     median_rate = mean_rate / np.exp(spread**2 / 2)
     amounts = np.log(tx.amount[(tx.amount > 0) & (tx.date <= pd.Timestamp(calibration_end))])
-    drop = fit.a / (fit.a + fit.b)
     base = base if base is not None else load_preset("baseline")
     others = {f"firms.{k}.initial_share": 0.0 for k in range(len(base.firms)) if k != base.focal_index}
     scenario = base.with_changes(
@@ -72,7 +76,9 @@ def scenario_from_log(
             "customers.basket_spread": float(min(amounts.std(), 2.5)),
             "customers.initial_unattached_share": 0.0,
             "customers.joining_per_week": np.bincount(joins.to_numpy() - 1).tolist(),
-            "natural_churn.move_rate_per_year": float(min(1.0 - np.exp(-drop * mean_rate * 52), 1.0)),
+            "natural_churn.move_rate_per_year": 0.0,
+            "natural_churn.need_ends_after_purchase": float(min(fit.a / (fit.a + fit.b), 0.99)),
+            "natural_churn.need_ends_concentration": float(min(fit.a + fit.b, 1000.0)),
             f"firms.{base.focal_index}.initial_share": 1.0,
             **others,
             "run.burn_in_weeks": 0,
@@ -107,9 +113,18 @@ def holdout(tx: pd.DataFrame, start, calibration_weeks: int, weeks: int, seed: i
     """Calibrate on the first ``calibration_weeks`` weeks from ``start``, run ``weeks`` weeks, and
     set the simulated and BG/NBD weekly repeat purchases beside the actual ones in the holdout.
 
-    Returns ``weekly`` (actual, simulation, bgnbd per week), ``simulation_error`` and
-    ``bgnbd_error`` (``data.bgnbd.holdout_error`` over the holdout weeks), the calibrated
-    ``scenario``, the BG/NBD ``fit`` and ``calibration_weeks``."""
+    Two ways of counting, for each forecast (``data.bgnbd.holdout_error``):
+
+    * ``simulation_error``, ``bgnbd_error`` — the holdout weeks only, the running total counted
+      from the first holdout week;
+    * ``simulation_tracking``, ``bgnbd_tracking`` — every week from week 1, the running total
+      counted from week 1, as in Fader and Hardie's tracking plot (calibration weeks included:
+      a forecast that is off there carries the error into the holdout);
+    * ``simulation_calibration``, ``bgnbd_calibration`` — the calibration weeks, counted from
+      week 1 (``total_error``: how far off the running total is at the last calibration week).
+
+    Also ``weekly`` (actual, simulation, bgnbd per week), the calibrated ``scenario``, the
+    BG/NBD ``fit`` and ``calibration_weeks``."""
     end = pd.Timestamp(start) + pd.Timedelta(days=7 * calibration_weeks - 1)
     scenario, fit = scenario_from_log(tx, end, weeks, start=start)
     actual = weekly_repeat_purchases(tx, start, weeks)
@@ -122,10 +137,15 @@ def holdout(tx: pd.DataFrame, start, calibration_weeks: int, weeks: int, seed: i
         {"actual": actual.to_numpy(), "simulation": simulated.to_numpy(), "bgnbd": bgnbd.to_numpy()},
         index=actual.index,
     )
+    fitted = slice(0, calibration_weeks)
+    errors = {
+        f"{model}_{counting}": holdout_error(frame.actual.iloc[weeks_], frame[model].iloc[weeks_])
+        for model in ("simulation", "bgnbd")
+        for counting, weeks_ in (("error", held), ("tracking", slice(None)), ("calibration", fitted))
+    }
     return {
         "weekly": frame,
-        "simulation_error": holdout_error(frame.actual.iloc[held], frame.simulation.iloc[held]),
-        "bgnbd_error": holdout_error(frame.actual.iloc[held], frame.bgnbd.iloc[held]),
+        **errors,
         "scenario": scenario,
         "fit": fit,
         "calibration_weeks": calibration_weeks,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engine import experience
+from simulation.engine.choice import RELATIONSHIP_WEIGHT, standing
 from simulation.engine.life_cycle import top_customers, usual_interval
 
 
@@ -121,6 +122,49 @@ class FirmActions:
         """Satisfaction rises by ``amount`` (at most to 1), e.g. a small after-care incentive."""
         pop = self.model.pop
         pop.satisfaction[idx] = np.minimum(pop.satisfaction[idx] + amount, 1.0)
+
+    # --- winning back: what an offer changes for a lost customer (000, rule 6) -------------
+    def apologise(self, idx: np.ndarray) -> np.ndarray:
+        """An apology that shows the fix (000: for customers lost over quality, show what was put
+        right and compensate): a customer who left this firm over a complaint drops what is left
+        of their grudge against it, and the failure's damage to their satisfaction is undone. It does
+        nothing for anyone else. Returns who had a grudge to drop."""
+        pop = self.model.pop
+        theirs = idx[(pop.grudge_firm[idx] == self.index) & (pop.grudge[idx] > 0)]
+        pop.grudge[theirs] = 0.0
+        pop.satisfaction[theirs] = np.maximum(pop.satisfaction[theirs], pop.pre_failure[theirs])
+        return theirs
+
+    def reconnect(self, idx: np.ndarray, share: float) -> np.ndarray:
+        """A personal contact with lost customers (000: personalisation; a dedicated person): it
+        closes ``share`` of the gap between their trust in the firm and 1 and keeps the
+        relationship from fading this week. The firm's own customers (lapsing, not gone) and
+        customers who left it and buy nowhere have a trust in it to build on, which counts again
+        if they come back; for anyone else (now with a rival) it starts from a stranger's trust. Returns the pull of the restored relationship this week, in utility:
+        the relational switching cost times that trust, weighed by persona (emotional customers
+        weigh the relationship fully, rational ones half, 004)."""
+        pop, settings = self.model.pop, self.model.settings
+        supplier = pop.supplier[idx]
+        remembered = (supplier == self.index) | ((pop.ended_firm[idx] == self.index) & (supplier < 0))
+        trust = np.where(remembered, pop.trust[idx], settings.trust.initial)
+        trust = trust + share * (1.0 - trust)
+        mine = idx[remembered]
+        pop.trust[mine] = trust[remembered]
+        self.model.touch(mine)
+        weight = RELATIONSHIP_WEIGHT[pop.rational[idx].astype(np.intp)]
+        return weight * settings.choice.relational_switching_cost * trust
+
+    def value_gap(self, idx: np.ndarray) -> np.ndarray:
+        """How much more the rival each customer now buys from is worth to them than this firm in
+        product, service and brand (utility; 0 with no rival, or a rival that is not better):
+        the gap that learning from the competitor closes (000)."""
+        pop = self.model.pop
+        value = standing(self.model)
+        persona = pop.rational[idx].astype(np.intp)
+        rival = pop.supplier[idx].astype(np.intp)
+        with_rival = (rival >= 0) & (rival != self.index)
+        gap = value[np.maximum(rival, 0), persona] - value[self.index, persona]
+        return np.where(with_rival, np.maximum(gap, 0.0), 0.0)
 
     def offer(self, idx: np.ndarray, utility: np.ndarray | float) -> None:
         """A personal offer or message this week: it adds ``utility`` to the firm in these

@@ -39,20 +39,31 @@ def sample_choice(probabilities: np.ndarray, uniform: np.ndarray) -> np.ndarray:
     return np.minimum(chosen, probabilities.shape[0] - 1)
 
 
-def utilities(model, idx: np.ndarray) -> np.ndarray:
-    """Utility of each firm (rows) for customers ``idx`` (columns), without the logit noise."""
-    pop, p = model.pop, model.settings.choice
-    # quality, service and brand: rational customers weigh quality fully and service half,
-    # emotional ones the reverse. The same for everyone of a persona, so it is worked out
-    # per firm and persona (column 0 emotional, 1 rational) and looked up per customer.
-    w_quality = np.array([0.5 * p.quality_weight, p.quality_weight])
-    w_service = np.array([p.service_weight, 0.5 * p.service_weight])
-    by_persona = (
+# A persona weighs its own side fully and the other half (004): rational customers quality and
+# price, emotional ones service and the relationship. Column 0 of a per-persona array is the
+# emotional persona, column 1 the rational (``pop.rational`` as an index).
+SECONDARY_WEIGHT = 0.5
+RELATIONSHIP_WEIGHT = np.array([1.0, SECONDARY_WEIGHT])  # how much a personal contact counts, by persona
+
+
+def standing(model) -> np.ndarray:
+    """What each firm's product, service and brand are worth to each persona: (firms, 2), in
+    utility units. The same for everyone of a persona, so choices look it up per customer."""
+    p = model.settings.choice
+    w_quality = np.array([SECONDARY_WEIGHT * p.quality_weight, p.quality_weight])
+    w_service = np.array([p.service_weight, SECONDARY_WEIGHT * p.service_weight])
+    return (
         model.quality[:, None] * w_quality
         + model.service[:, None] * w_service
         + p.brand_weight * model.brand[:, None]
     )
-    v = np.take(by_persona, pop.rational[idx], axis=1)  # (firms, customers); True picks column 1
+
+
+def utilities(model, idx: np.ndarray) -> np.ndarray:
+    """Utility of each firm (rows) for customers ``idx`` (columns), without the logit noise."""
+    pop, p = model.pop, model.settings.choice
+    # quality, service and brand, by persona
+    v = np.take(standing(model), pop.rational[idx], axis=1)  # (firms, customers); True picks column 1
 
     # price against the reference price; a loss weighs ``loss_aversion`` times a gain
     beta = p.price_weight * (1.0 - p.trust_lowers_price_sensitivity * pop.trust[idx])
@@ -68,6 +79,10 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
     # word of mouth heard and this week's personal offers (np.take: pop.heard[:, idx], faster)
     v += np.take(pop.heard, idx, axis=1)
     v += np.take(pop.offer, idx, axis=1)
+    # a complaint leaver's grudge against the firm they left (engine.experience)
+    sore = np.flatnonzero(pop.grudge[idx] > 0)
+    if sore.size:
+        v[pop.grudge_firm[idx[sore]], sore] -= pop.grudge[idx[sore]]
 
     # the ties to the current supplier: habit, switching costs, trust
     current = pop.supplier[idx]

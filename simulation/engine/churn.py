@@ -3,8 +3,8 @@
 Seed 000 (Griffin): 68% of lost customers leave for no particular reason. Two kinds:
 
 * **moved / need ended** — the customer leaves the market for good (a weekly hazard from
-  ``move_rate_per_year``); a newcomer with no supplier takes their slot. No win-back
-  can bring them back.
+  ``move_rate_per_year``, or a chance after each repeat purchase, ``end_needs``); a
+  newcomer with no supplier takes their slot. No win-back can bring them back.
 * **drifted** — nothing happened, the relationship just faded: the weekly hazard falls
   with the square of trust, so a firm that keeps in touch keeps trust and loses fewer
   ("forget the customer and the customer forgets you", 001). Drifters stay in the market
@@ -26,7 +26,7 @@ from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
 def move_away(model) -> None:
     pop = model.pop
     weekly = 1.0 - (1.0 - model.settings.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
-    movers = np.flatnonzero(model.chance("moves") < weekly)
+    movers = np.flatnonzero((model.chance("moves") < weekly) | pop.need_ended)
     if model.absent is not None:  # only customers who are in the market can leave it
         movers = movers[~model.absent[movers]]
     if movers.size == 0:
@@ -40,6 +40,17 @@ def move_away(model) -> None:
     model.reminded[movers] = False
     model.reached_by[movers] = -1
     pop.offer[:, movers] = 0.0
+
+
+def end_needs(model, buyers: np.ndarray) -> None:
+    """After a repeat purchase the customer's need may end (BG/NBD's drop-out, Fader, Hardie &
+    Lee 2005): with their own chance ``need_end_chance`` they leave the market next week. A
+    first purchase never ends the need (as in BG/NBD), so ``buyers`` are this week's repeat
+    buyers. Heavy buyers buy more often, so they reach their last purchase sooner."""
+    if model.settings.natural_churn.need_ends_after_purchase <= 0 or buyers.size == 0:
+        return
+    pop = model.pop
+    pop.need_ended[buyers] |= model.chance("need_ends", buyers) < pop.need_end_chance[buyers]
 
 
 def drift(model) -> None:

@@ -13,6 +13,9 @@
   each week with a chance set by service quality; a well-resolved *first* failure lifts
   satisfaction above where it was (the recovery paradox); a second failure takes that
   back. While a complaint stays open the customer may leave: complaint churn (000: 14%).
+  Who leaves over a complaint holds a grudge against the firm (a utility penalty in their
+  choice) that fades by ``grudge_fading`` a week; a dissatisfied customer remembers longer
+  than word of mouth lasts (002: a dissatisfied customer sways 25 people).
 """
 
 from __future__ import annotations
@@ -129,4 +132,7 @@ def complaints(model) -> None:
 
     gone = open_[leaves]
     model.defect(gone, COMPLAINT)
-    pop.heard[pop.ended_firm[gone], gone] -= sf.grudge
+    # they hold it against the firm: a grudge that fades more slowly than hearsay, until an
+    # apology that shows the fix takes it away (engine.actions.FirmActions.apologise)
+    pop.grudge[gone] = sf.grudge
+    pop.grudge_firm[gone] = pop.ended_firm[gone]

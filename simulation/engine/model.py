@@ -66,6 +66,10 @@ from simulation.engine.population import (
 )
 
 
+NO_SLOTS = np.zeros(0, dtype=np.int64)
+REST_OF_FIRST_WEEK = 3 / 7  # the days left, on average, after a first purchase on a random day of the week
+
+
 class MarketModel(mesa.Model):
     """A market of customers and 2-4 firms, stepped one week at a time.
 
@@ -308,8 +312,16 @@ class MarketModel(mesa.Model):
         churn.drift(self)
         accounts.rotate_contacts(self)
         buyers, firms = choice.purchase_occasions(self)  # 4
-        buyers, firms = self._join(buyers, firms)
+        repeat = buyers
+        joiners, again = self._join()
+        if joiners.size:
+            buyers = np.concatenate([buyers, joiners])
+            firms = np.concatenate([firms, np.full(joiners.size, self.focal, dtype=firms.dtype)])
         self._purchase(buyers, firms)
+        if again.size:  # joiners who buy again in the rest of their first week
+            self._purchase(again, np.full(again.size, self.focal, dtype=firms.dtype))
+            repeat = np.concatenate([repeat, again])
+        churn.end_needs(self, repeat)
         experience.experience(self, buyers, firms)  # 5
         experience.complaints(self)
         self._fade_trust()
@@ -349,18 +361,20 @@ class MarketModel(mesa.Model):
             elif start <= self.week and (event.weeks == 0 or self.week < start + event.weeks):
                 self.prices[firm] = event.price
 
-    def _join(self, buyers: np.ndarray, firms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _join(self) -> tuple[np.ndarray, np.ndarray]:
         """Customers due to join this week enter the market with a first purchase from the
-        focal firm (as their first purchase in the transaction log): they become its customers."""
+        focal firm (as their first purchase in the transaction log): they become its customers.
+        Returns the joiners, and those of them who buy again before the week is out: a first
+        purchase falls on any of the week's seven days alike, so on average 3 of them are left
+        (``REST_OF_FIRST_WEEK``), with the customer's usual purchase chance."""
         k = self.week - self.burn_in
         if self.absent is None or not 0 <= k < self.joining_slots.size - 1:
-            return buyers, firms
+            return NO_SLOTS, NO_SLOTS
         joiners = np.arange(self.joining_slots[k], self.joining_slots[k + 1])
         self.absent[joiners] = False
         self.pop.events[joiners] |= EV_ARRIVED
-        return np.concatenate([buyers, joiners]), np.concatenate(
-            [firms, np.full(joiners.size, self.focal, dtype=firms.dtype)]
-        )
+        again = 1.0 - (1.0 - self.pop.purchase_rate[joiners]) ** REST_OF_FIRST_WEEK
+        return joiners, joiners[self.chance("first_week", joiners) < again]
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
         pop, week = self.pop, self.week

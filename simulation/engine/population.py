@@ -65,6 +65,8 @@ class Population:
     deal_seeker: np.ndarray
     purchase_rate: np.ndarray
     basket: np.ndarray
+    need_end_chance: np.ndarray  # chance that the need ends after a repeat purchase (BG/NBD's p)
+    need_ended: np.ndarray  # the need ended with this week's purchase: leaves the market next week
     supplier: np.ndarray
     since_week: np.ndarray
     satisfaction: np.ndarray
@@ -95,6 +97,8 @@ class Population:
     last_paid: np.ndarray  # what the last purchase cost
     lifetime: np.ndarray  # 1 = first relationship with the current supplier, 2 = came back after leaving it
     complaint_at_exit: np.ndarray  # the last relationship ended with a complaint open (the firm saw it)
+    grudge: np.ndarray  # a complaint leaver's grudge against ``grudge_firm`` (utility, fading)
+    grudge_firm: np.ndarray
     ended_firm: np.ndarray
     ended_week: np.ndarray
     ended_motive: np.ndarray
@@ -133,11 +137,18 @@ def _traits(scenario: Scenario, size: int, rng: np.random.Generator) -> dict[str
     c = scenario.customers
     rate = c.purchase_rate_median * np.exp(c.purchase_rate_spread * rng.standard_normal(size))
     basket = c.basket_median * np.exp(c.basket_spread * rng.standard_normal(size))
+    ending = scenario.natural_churn
+    if ending.need_ends_after_purchase > 0:  # drawn only when on: other draws stay as they were
+        a = ending.need_ends_after_purchase * ending.need_ends_concentration
+        need_end = rng.beta(a, ending.need_ends_concentration - a, size).astype(np.float32)
+    else:
+        need_end = np.zeros(size, dtype=np.float32)
     return {
         "rational": rng.random(size) < c.rational_share,
         "deal_seeker": rng.random(size) < c.deal_seeker_share,
         "purchase_rate": np.minimum(rate, 0.95),
         "basket": basket,
+        "need_end_chance": need_end,
     }
 
 
@@ -178,6 +189,7 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
         arrived_week=np.concatenate(
             [joins_in + scenario.run.burn_in_weeks, np.zeros(n - joins_in.size, dtype=np.int32)]
         ),
+        need_ended=np.zeros(n, dtype=bool),
         supplier=supplier,
         since_week=np.where(attached, -tenure, 0).astype(np.int32),
         satisfaction=np.where(attached, rng.beta(6, 3, size=n), 0.5),
@@ -208,6 +220,8 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
         last_paid=np.zeros(n),
         lifetime=np.where(attached, 1, 0).astype(np.int8),
         complaint_at_exit=np.zeros(n, dtype=bool),
+        grudge=np.zeros(n),
+        grudge_firm=np.full(n, NO_FIRM, dtype=np.int8),
         ended_firm=np.full(n, NO_FIRM, dtype=np.int8),
         ended_week=np.full(n, -1, dtype=np.int32),
         ended_motive=np.zeros(n, dtype=np.int8),
@@ -233,6 +247,7 @@ def renew(
         getattr(pop, name)[slots] = values
     pop.customer_id[slots] = np.arange(next_id, next_id + k)
     pop.arrived_week[slots] = week
+    pop.need_ended[slots] = False
     pop.supplier[slots] = NO_FIRM
     pop.satisfaction[slots] = 0.5
     pop.expectation[slots] = scenario.experience.initial_expectation
@@ -254,6 +269,8 @@ def renew(
     pop.last_paid[slots] = 0.0
     pop.lifetime[slots] = 0
     pop.complaint_at_exit[slots] = False
+    pop.grudge[slots] = 0.0
+    pop.grudge_firm[slots] = NO_FIRM
     pop.ended_firm[slots] = NO_FIRM
     pop.ended_week[slots] = -1
     pop.ended_motive[slots] = MOTIVE_NONE
@@ -271,12 +288,17 @@ def start_relationship(
 ) -> None:
     """Customers ``idx`` become customers of ``firm``: a new relationship starts from scratch.
 
-    It is a second lifetime if the firm's CRM already knows the customer (they came back)."""
+    It is a second lifetime if the firm's CRM already knows the customer (they came back). A
+    customer who comes back to the firm they left, and whom that firm kept in touch with since
+    (a personal win-back contact, a lost-stage contact), keeps the trust they have in it when it
+    is more than a stranger's: the relationship was not forgotten (001: "forget the customer and
+    the customer forgets you", and the reverse)."""
     known = pop.crm_first[firm, idx] != NEVER
+    kept_in_touch = (pop.ended_firm[idx] == firm) & (pop.last_touch[idx] > pop.ended_week[idx])
     pop.lifetime[idx] = np.where(known, 2, 1)
     pop.supplier[idx] = firm
     pop.since_week[idx] = week
-    pop.trust[idx] = trust0
+    pop.trust[idx] = np.where(kept_in_touch, np.maximum(pop.trust[idx], trust0), trust0)
     pop.satisfaction[idx] = np.maximum(pop.satisfaction[idx], 0.5)
     pop.satisfying_purchases[idx] = 0
     pop.loyal_after[idx] = -1

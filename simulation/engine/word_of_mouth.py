@@ -32,6 +32,7 @@ def spread(model) -> None:
     pop, p = model.pop, model.settings.word_of_mouth
     n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
     pop.heard *= 1.0 - p.weekly_fading
+    pop.grudge *= 1.0 - model.settings.service_failures.grudge_fading  # a complaint leaver's memory
     tied = pop.supplier >= 0
     happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
     unhappy = np.flatnonzero(tied & (pop.satisfaction <= p.dissatisfied_threshold))

@@ -54,7 +54,7 @@ from simulation.labs.loyalty_lab import CHOICE_TEXT as TACTIC_TEXT
 from simulation.labs.panel import Cards, ChartSlot, card, fmt, hint, layout, slider
 from simulation.labs.winback_lab import RULE_TEXT
 from simulation.messages import N_, t, tn
-from simulation.vocabulary import LABEL, MOTIVE
+from simulation.vocabulary import LABEL, MOTIVE, OFFER
 
 # the tactics the Loyalty Lab has no switch for: their switch and hint
 TACTIC_TEXT = {
@@ -99,11 +99,7 @@ OPTION_TEXT = {
     "B": N_("game.app.class.B"),
     "C": N_("game.app.class.C"),
     "D": N_("game.app.class.D"),
-    "communication": N_("game.app.offer.communication"),
-    "personalisation": N_("game.app.offer.personalisation"),
-    "learning": N_("game.app.offer.learning"),
-    "promotion": N_("game.app.offer.promotion"),
-    "brand": N_("game.app.offer.brand"),
+    **OFFER,
     **{m: MOTIVE[m] for m in ("natural_moved", "natural_drifted", "complaint", "competitor", "repositioned")},
 }
 CRM_CARDS = (  # a card per count of the team's CRM at the end of the round (or over it)

@@ -19,8 +19,9 @@ from simulation.labs.panel import ChartSlot, hint, slider
 from simulation.messages import N_, t
 from simulation.metrics.survival import km_curves
 from simulation.metrics.winback import entries, motive_class_counts, second_lifetimes
+from simulation.policies.winback import OFFERS
 from simulation.statistics.intervals import mean_interval, t_interval
-from simulation.vocabulary import LIFETIME
+from simulation.vocabulary import LIFETIME, OFFER
 
 RULES = (
     "rule1_value",
@@ -59,6 +60,8 @@ CARDS = (  # KPI, how it reads, the card's title
     ("winback_roi", "ratio", N_("winback_lab.kpi.winback_roi")),
 )
 
+MATCHED = "matched"  # the offer menu's first choice: each customer's offer by the reason (rule 6)
+
 
 class WinbackLab(PolicyLab):
     """The lab panel. ``WinbackLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
@@ -92,13 +95,20 @@ class WinbackLab(PolicyLab):
         )
         self.depth = slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
         self.staged = w.Checkbox(value=True, description=t("winback_lab.staged"), indent=False)
+        self.offer = w.Dropdown(  # seed 000's playbook, or one offer for everyone
+            options=[(t("winback_lab.offer_matched"), MATCHED)] + [(t(OFFER[k]), k) for k in OFFERS],
+            value=MATCHED,
+            description=t("winback_lab.offer"),
+            style={"description_width": "150px"},
+            layout=w.Layout(width="340px"),
+        )
         self.aftercare_weeks = slider("int", t("winback_lab.aftercare_weeks"), 16, 4, 52, 2)
         self.pilot_share = slider("float", t("winback_lab.pilot_share"), 0.6, 0.2, 1.0, 0.1, ".0%")
         params = {
             "rule1_value": [self.budget],
             "rule3_early": [self.alert],
             "rule4_segment": [self.classes_choice],
-            "rule6_mix": [self.depth, self.staged],
+            "rule6_mix": [self.offer, self.depth, self.staged],
             "rule7_aftercare": [self.aftercare_weeks],
             "rule8_pilot": [self.pilot_share],
         }
@@ -111,6 +121,7 @@ class WinbackLab(PolicyLab):
                 self.budget,
                 self.alert,
                 self.classes_choice,
+                self.offer,
                 self.depth,
                 self.staged,
                 self.aftercare_weeks,
@@ -139,6 +150,9 @@ class WinbackLab(PolicyLab):
         changes[f"{root}.rule4_segment.target_classes"] = CLASS_CHOICES[self.classes_choice.value]
         changes[f"{root}.rule6_mix.discount_depth"] = float(self.depth.value)
         changes[f"{root}.rule6_mix.staged"] = bool(self.staged.value)
+        changes[f"{root}.rule6_mix.match_offer_to_motive"] = self.offer.value == MATCHED
+        if self.offer.value != MATCHED:
+            changes[f"{root}.rule6_mix.offer"] = self.offer.value
         changes[f"{root}.rule7_aftercare.weeks"] = int(self.aftercare_weeks.value)
         changes[f"{root}.rule8_pilot.pilot_share"] = float(self.pilot_share.value)
         return self.base.with_changes(changes)

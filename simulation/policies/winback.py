@@ -26,20 +26,17 @@ from simulation.engine import population as P
 from simulation.statistics.sltv import sltv_classes
 from simulation.statistics.uplift import uplift_interval
 
-# offer kinds and how hard each pulls a lost customer back (utility), what it costs beyond the
-# invitation, and the trust it builds if the customer returns (relationship investment, 000)
+# The offer kinds of rule 6 (000). What each does is not a number the firm sets but what it
+# changes for the customer (``engine.actions``): an apology that shows the fix drops a complaint
+# leaver's grudge (``apologise``); a personal contact restores the trust and attention a drifter
+# lost (``reconnect``); learning from the competitor closes the value gap to the rival they now
+# buy from (``value_gap``); a promotion lowers the price they face against their reference price
+# (a coupon, which also teaches them a lower reference price); a brand message leaves a lasting
+# impression. Which offer suits which reason is therefore found in the runs, not written here.
 OFFERS = ("communication", "personalisation", "learning", "promotion", "brand")
-PULL = {"communication": 0.6, "personalisation": 0.85, "learning": 0.8, "promotion": 0.3, "brand": 0.5}
-EXTRA_COST = {"communication": 0.0, "personalisation": 5.0, "learning": 3.0, "promotion": 1.0, "brand": 2.0}
-TRUST_ON_RETURN = {
-    "communication": 0.15,
-    "personalisation": 0.25,
-    "learning": 0.1,
-    "promotion": 0.0,
-    "brand": 0.1,
-}
-# the offer that fits each reason for leaving (000: price leavers -> discount; quality leavers ->
-# show the fix plus compensation; service leavers -> a dedicated person)
+# the firm's playbook when it matches offers to the reason it believes (000: complaint leavers
+# get communication with the fix, price and competitor leavers a promotion, the rest personal
+# attention); whether it pays is what the Win-back Lab asks
 MATCH = {
     P.COMPLAINT: "communication",
     P.COMPETITOR: "promotion",
@@ -47,12 +44,6 @@ MATCH = {
     P.MOVED: "personalisation",
     P.REPOSITIONED: "communication",
     P.MOTIVE_NONE: "personalisation",
-}
-FITS = {  # which offers address which true motive
-    P.COMPLAINT: {"communication", "personalisation"},
-    P.COMPETITOR: {"promotion", "learning"},
-    P.DRIFTED: {"personalisation", "communication", "brand"},
-    P.MOTIVE_NONE: {"personalisation", "communication", "brand"},
 }
 CLASSES = np.array(list("ABCD"))
 MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
@@ -324,11 +315,16 @@ class WinBackProgram:
 
     def _maybe_end_pilot(self, week: int) -> None:
         """Rule 8: at the end of the pilot read the uplift (treated vs holdout return rate, with its
-        95% interval); roll out if the programme brought more back than the holdout, else stop."""
+        95% interval); roll out if the programme brought more back than the holdout, else stop.
+        The pilot runs past ``pilot_weeks`` until both groups have ``min_group_size`` members
+        whose response window has closed: a decision on a dozen customers is a coin toss."""
         pilot = self.p.rule8_pilot
         if week - self.start_week < pilot.pilot_weeks:
             return
-        self.pilot_decision = self.pilot_uplift(week)
+        reading = self.pilot_uplift(week)
+        if min(reading["treated"], reading["holdout"]) < pilot.min_group_size:
+            return
+        self.pilot_decision = reading
         self.rolled_out = self.pilot_decision["uplift"] > 0
         self.stopped = not self.rolled_out
 
@@ -373,10 +369,8 @@ class WinBackProgram:
         waiting = waiting[firm.week - lost.recognized[waiting] <= RESPONSE_WEEKS]
         order = waiting[np.lexsort((-lost.score[waiting], lost.cls[waiting]))]
         kinds = self._offer_kind(lost.believed[order])
-        cost = (
-            p.rule1_value.invitation_cost
-            + np.array([EXTRA_COST[OFFERS[k]] for k in kinds]) * p.rule6_mix.enabled
-        )
+        extra = np.array([p.rule6_mix.cost_of(kind) for kind in OFFERS])
+        cost = p.rule1_value.invitation_cost + extra[kinds] * p.rule6_mix.enabled
         affordable = np.cumsum(cost) <= budget
         send, kinds, cost = order[affordable], kinds[affordable], cost[affordable]
         if send.size == 0:
@@ -387,37 +381,45 @@ class WinBackProgram:
         lost.cols["offer"][send] = kinds
         lost.cols["cost"][send] += cost
         firm.pay("winback_cost", float(cost.sum()))
-        pop = firm.pop
+        pop, mix = firm.pop, p.rule6_mix
         present = send[~lost.gone[send] & (pop.customer_id[lost.slot[send]] == lost.customer_id[send])]
-        promo = present[lost.offer[present] == OFFERS.index("promotion")]
+        kind = lost.offer[present]
+        slots = lost.slot[present]
+        firm.apologise(slots[kind == OFFERS.index("communication")])
+        promo = slots[kind == OFFERS.index("promotion")]
         if promo.size:
-            mix = p.rule6_mix
             depth, uses = (mix.discount_depth / 2, 3) if mix.staged else (mix.discount_depth, 1)
-            firm.give_coupon(lost.slot[promo], depth, uses)
+            firm.give_coupon(promo, depth, uses)
+        firm.be_heard(slots[kind == OFFERS.index("brand")], mix.brand_message_pull)
         return float(cost.sum())
 
     def _pull_open_offers(self, firm) -> None:
-        """An open offer adds to the lost customer's utility for the firm while it lasts; the first
-        week it prompts them to consider coming back. Fitting offers pull fully, others half."""
-        lost, pop, week = self.lost, firm.pop, firm.week
+        """While an offer is open the customer weighs it at every purchase occasion; the first week
+        it prompts them to consider coming back (the invitation itself, rule 1). A personal
+        contact pulls by the relationship it restores, learning from the competitor by the value
+        gap it closes; an apology, a promotion and a brand message already changed the customer
+        (their grudge, the price they face, what they think of the firm) when they were sent. A
+        win-back team (rule 2) coordinates the contacts: their pull is ``coordination`` times as
+        strong."""
+        lost, pop, week, mix = self.lost, firm.pop, firm.week, self.p.rule6_mix
         open_ = np.flatnonzero((lost.offer_until >= week) & (lost.returned < 0) & ~lost.gone)
         open_ = open_[pop.customer_id[lost.slot[open_]] == lost.customer_id[open_]]
         if open_.size == 0:
             return
         kinds = lost.offer[open_]
-        motive = lost.true_motive[open_]
-        base = np.array([PULL[OFFERS[k]] for k in kinds])
-        fits = np.array([OFFERS[k] in FITS.get(int(m), set()) for k, m in zip(kinds, motive)])
-        pull = base * np.where(fits, 1.0, 0.5)
-        if self.p.rule2_team.enabled:
-            pull *= self.p.rule2_team.coordination
-            shows_fix = (motive == P.COMPLAINT) & (kinds == OFFERS.index("communication"))
-            pull += 0.4 * shows_fix
-        emotional = ~pop.rational[lost.slot[open_]]
-        pull *= np.where(emotional & (kinds == OFFERS.index("personalisation")), 1.3, 1.0)
-        firm.offer(lost.slot[open_], pull)
-        first = open_[lost.offered[open_] == week]
-        firm.prompt(lost.slot[first])
+        coordination = self.p.rule2_team.coordination if self.p.rule2_team.enabled else 1.0
+        personal = open_[kinds == OFFERS.index("personalisation")]
+        if personal.size:  # the contact builds trust once, in the week it is made
+            first = lost.offered[personal] == week
+            pull = np.empty(personal.size)
+            pull[first] = firm.reconnect(lost.slot[personal[first]], mix.contact_trust_gain)
+            pull[~first] = firm.reconnect(lost.slot[personal[~first]], 0.0)
+            firm.offer(lost.slot[personal], coordination * pull)
+        learning = open_[kinds == OFFERS.index("learning")]
+        if learning.size:
+            gap = firm.value_gap(lost.slot[learning])
+            firm.offer(lost.slot[learning], coordination * mix.learning_share * gap)
+        firm.prompt(lost.slot[open_[lost.offered[open_] == week]])
 
     def _record_returns(self, firm) -> None:
         """Lost customers who bought from the firm again since last week: won back (or came back
@@ -437,13 +439,9 @@ class WinBackProgram:
             pop.crm_spend[f, slots[back]] - pop.basket[slots[back]] * firm.model.prices[f]
         )
         treated = back_idx[lost.offered[back_idx] >= 0]
-        if treated.size:
-            kinds = lost.offer[treated]
-            bonus = np.array([TRUST_ON_RETURN[OFFERS[k]] for k in kinds])
-            s = lost.slot[treated]
-            firm.add_trust(s, bonus)
-            promo = s[kinds == OFFERS.index("promotion")]
-            firm.add_financial_cost(promo, self.p.rule6_mix.points * self.p.rule6_mix.enabled)
+        if treated.size and self.p.rule6_mix.enabled:  # points granted with a promotion tie them now
+            promo = lost.slot[treated[lost.offer[treated] == OFFERS.index("promotion")]]
+            firm.add_financial_cost(promo, self.p.rule6_mix.points)
         # entries whose second life ended: they left the firm again
         came_back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0))
         s = lost.slot[came_back]
@@ -465,7 +463,7 @@ class WinBackProgram:
             return
         s = lost.slot[due]
         firm.build_trust(s, a.trust_gain)
-        firm.lift_satisfaction(s, 0.03)
+        firm.lift_satisfaction(s, a.satisfaction_gain)
         cost = (a.contact_cost + a.incentive_cost) * due.size
         lost.cols["cost"][due] += a.contact_cost + a.incentive_cost
         lost.cols["aftercare_done"][due] += 1
