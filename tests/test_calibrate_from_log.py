@@ -170,13 +170,19 @@ def test_the_holdout_chart_and_error_table_render_offline(cdnow_holdout):
         assert text in svg
     table = error_table(cdnow_holdout)
     assert list(table.columns) == [t("byo.series_simulation"), t("byo.series_bgnbd")] and table.shape == (
-        4,
+        6,
         2,
     )
     assert (
         table.loc[t("byo.error_cumulative_mape"), t("byo.series_bgnbd")]
         == f"{cdnow_holdout['bgnbd_error']['cumulative_mape']:.1%}"
     )
+    # both ways of counting, each under its own name: from the first holdout week and from week 1
+    assert (
+        table.loc[t("byo.error_tracking_cumulative_mape"), t("byo.series_simulation")]
+        == f"{cdnow_holdout['simulation_tracking']['cumulative_mape']:.1%}"
+    )
+    assert table.loc[t("byo.error_calibration_total_error"), t("byo.series_bgnbd")].startswith(("+", "-"))
     with pytest.raises(ValueError, match="bgnbd"):
         holdout_chart(cdnow_holdout["weekly"].drop(columns="bgnbd"), 39)
 

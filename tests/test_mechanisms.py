@@ -164,9 +164,10 @@ def test_a_need_ends_after_a_repeat_purchase_at_each_customers_own_chance_and_he
     assert stats.kstest(p, stats.beta(1.2, 2.8).cdf).pvalue > 1e-3
     joiners, rest = np.arange(1000), np.arange(1000, pop.n)
     pop.purchase_rate[joiners] = 0.0  # no repeat purchase: the first purchase never ends a need
-    heavy, light = rest[pop.purchase_rate[rest] > np.median(pop.purchase_rate[rest])], rest[
-        pop.purchase_rate[rest] <= np.median(pop.purchase_rate[rest])
-    ]
+    heavy, light = (
+        rest[pop.purchase_rate[rest] > np.median(pop.purchase_rate[rest])],
+        rest[pop.purchase_rate[rest] <= np.median(pop.purchase_rate[rest])],
+    )
     ids = pop.customer_id.copy()
     expected = variance = 0.0
     for week in range(sc.run.weeks):

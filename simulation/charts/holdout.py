@@ -14,17 +14,28 @@ from simulation.messages import N_, format_number, t, tn
 
 SERIES = ("actual", "simulation", "bgnbd")
 COLORS = ("#222222", "#1f77b4", "#ff7f0e")
-ERRORS = ("cumulative_mape", "total_error", "weekly_mae", "weekly_mape")
+# (counting, error): the holdout's rows count from the first holdout week; the last two count
+# from week 1, as Fader and Hardie's tracking plot does (``data.calibrate.holdout``).
+ROWS = (
+    ("error", "cumulative_mape"),
+    ("error", "total_error"),
+    ("error", "weekly_mae"),
+    ("error", "weekly_mape"),
+    ("tracking", "cumulative_mape"),
+    ("calibration", "total_error"),
+)
 SERIES_TEXT = {
     "actual": N_("byo.series_actual"),
     "simulation": N_("byo.series_simulation"),
     "bgnbd": N_("byo.series_bgnbd"),
 }
-ERROR_TEXT = {
-    "cumulative_mape": N_("byo.error_cumulative_mape"),
-    "total_error": N_("byo.error_total_error"),
-    "weekly_mae": N_("byo.error_weekly_mae"),
-    "weekly_mape": N_("byo.error_weekly_mape"),
+ROW_TEXT = {
+    ("error", "cumulative_mape"): N_("byo.error_cumulative_mape"),
+    ("error", "total_error"): N_("byo.error_total_error"),
+    ("error", "weekly_mae"): N_("byo.error_weekly_mae"),
+    ("error", "weekly_mape"): N_("byo.error_weekly_mape"),
+    ("tracking", "cumulative_mape"): N_("byo.error_tracking_cumulative_mape"),
+    ("calibration", "total_error"): N_("byo.error_calibration_total_error"),
 }
 ERROR_FORMAT = {"cumulative_mape": ".1%", "total_error": "+.1%", "weekly_mae": ".1f", "weekly_mape": ".1%"}
 
@@ -105,12 +116,14 @@ def holdout_chart(weekly: pd.DataFrame, calibration_weeks: int) -> alt.VConcatCh
 
 
 def error_table(result: dict) -> pd.DataFrame:
-    """The holdout error of the simulation beside that of BG/NBD, over the same holdout weeks
-    (``result``: what ``data.calibrate.holdout`` returned). Percentages as text, counts rounded."""
+    """The error of the simulation beside that of BG/NBD (``result``: what
+    ``data.calibrate.holdout`` returned): first over the holdout weeks only, counted from the first
+    holdout week; then counted from week 1, as in the tracking plot — over every week, and the
+    running total at the last calibration week. Percentages as text, counts rounded."""
     rows = {}
-    for key in ERRORS:
-        values = [result["simulation_error"][key], result["bgnbd_error"][key]]
-        rows[t(ERROR_TEXT[key])] = [format_number(v, ERROR_FORMAT[key]) for v in values]
+    for counting, key in ROWS:
+        values = [result[f"simulation_{counting}"][key], result[f"bgnbd_{counting}"][key]]
+        rows[t(ROW_TEXT[counting, key])] = [format_number(v, ERROR_FORMAT[key]) for v in values]
     return pd.DataFrame.from_dict(
         rows, orient="index", columns=[t(SERIES_TEXT["simulation"]), t(SERIES_TEXT["bgnbd"])]
     )

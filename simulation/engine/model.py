@@ -65,7 +65,6 @@ from simulation.engine.population import (
     start_relationship,
 )
 
-
 NO_SLOTS = np.zeros(0, dtype=np.int64)
 REST_OF_FIRST_WEEK = 3 / 7  # the days left, on average, after a first purchase on a random day of the week
 
