@@ -42,6 +42,11 @@ QUIET = {  # every hazard and every reason to look around switched off
     "choice.search_if_dissatisfied": 0.0,
     "choice.search_deal_seeker": 0.0,
     **{f"firms.{f}.repositioning.drop_share": 0.0 for f in range(N_FIRMS)},
+    # and a long relationship's economics (engine.tenure), so each mechanism is seen alone
+    "relationship.wallet_growth": 0.0,
+    "relationship.serve_cost_drop": 0.0,
+    "relationship.price_sensitivity_drop": 0.0,
+    "relationship.referral_growth": 0.0,
 }
 
 RULES = (

@@ -854,3 +854,158 @@ def test_a_followed_customers_story_matches_their_crm_record():
                 assert view.crm[firm.name]["purchases"] == pop.crm_count[f, k]
         assert str(view).startswith(f"Customer {view.customer_id}")
     assert newcomers > 0  # some slots changed hands, and their stories start with the newcomer
+
+
+# --- the economics of a long relationship (engine.tenure) -------------------------------------
+
+
+def _maturity(model, weeks: float) -> np.ndarray:
+    """m = 1 - exp(-tenure / weeks) of every slot in the week the model steps next (0 if none)."""
+    pop = model.pop
+    return np.where(pop.supplier >= 0, 1.0 - np.exp(-(model.week - pop.since_week) / weeks), 0.0)
+
+
+def test_a_long_trusting_customer_buys_a_larger_share_of_wallet_from_their_supplier():
+    sc = quiet_market(count=3000, weeks=8, **{"relationship.wallet_growth": 0.6})
+    model = build_market(sc, seed=81, record=True)
+    pop, tau = model.pop, sc.relationship.experience_weeks
+    ratio, expected, mature = [], [], []
+    for _ in range(8):
+        m, trust, supplier = _maturity(model, tau), pop.trust.copy(), pop.supplier.copy()
+        model.step()
+        bought = model.records["purchases"][-1]
+        slot = bought["customer_id"]  # nobody moves in a quiet market: the id is the slot
+        stayed = bought["firm"] == supplier[slot]
+        slot, quantity = slot[stayed], bought["quantity"][stayed]
+        ratio.append(quantity / pop.basket[slot])
+        expected.append(1.0 + 0.6 * m[slot] * trust[slot])
+        mature.append(m[slot] * trust[slot])
+    ratio, expected, mature = map(np.concatenate, (ratio, expected, mature))
+    assert ratio.size > 1000
+    assert np.allclose(ratio, expected)  # bundles are off: the whole uplift is the share of wallet
+    assert ratio[mature > 0.4].mean() > 1.24 and ratio[mature < 0.05].mean() < 1.03
+
+
+def test_without_the_share_of_wallet_a_customer_buys_their_basket_whatever_their_tenure():
+    model = build_market(quiet_market(count=1000, weeks=4), seed=82, record=True)
+    model.run()
+    bought = pd_concat(model.records["purchases"])
+    assert np.allclose(bought["quantity"], model.pop.basket[bought["customer_id"]])
+
+
+def pd_concat(parts: list[dict]) -> dict:
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def test_a_long_customer_costs_less_to_serve_by_the_maturity_of_the_relationship():
+    drop = 0.5
+    sc = quiet_market(count=2000, weeks=6, **{"relationship.serve_cost_drop": drop})
+    model = build_market(sc, seed=83)
+    cost = sc.firms[0].serve_cost_per_customer_week
+    for _ in range(6):
+        model.step()
+        model.week -= 1  # the week just stepped
+        m = _maturity(model, sc.relationship.experience_weeks)
+        model.week += 1
+        mine = model.pop.supplier == 0
+        week = model.ledger.data[model.week - 1, 0, model.ledger.index["retention_cost"]]
+        assert week == pytest.approx(cost * (1.0 - drop * m[mine]).sum())
+        assert week < cost * mine.sum() * (1.0 - 0.3 * drop)  # the base has years of tenure
+    off = build_market(quiet_market(count=2000, weeks=1), seed=83)
+    off.step()
+    mine = off.pop.supplier == 0
+    assert off.ledger.data[0, 0, off.ledger.index["retention_cost"]] == pytest.approx(cost * mine.sum())
+
+
+def test_a_long_customer_minds_a_rivals_lower_price_less():
+    def switched(drop: float) -> tuple[float, float]:
+        sc = quiet_market(
+            count=20000,
+            weeks=6,
+            **{
+                "relationship.price_sensitivity_drop": drop,
+                "choice.search_base": 1.0,  # everyone looks around at every occasion
+                "firms.1.price": 0.75,  # a rival 25% cheaper
+            },
+        )
+        model = build_market(sc, seed=84)
+        pop = model.pop
+        old = young = old_n = young_n = 0
+        for _ in range(6):
+            m, supplier = _maturity(model, 52.0), pop.supplier.copy()
+            model.step()
+            bought = (pop.events & P.EV_PURCHASE) > 0
+            came = bought & (supplier >= 0) & (supplier != 1)
+            moved = came & (pop.supplier == 1)
+            old, old_n = old + (moved & (m > 0.75)).sum(), old_n + (came & (m > 0.75)).sum()
+            young, young_n = young + (moved & (m < 0.25)).sum(), young_n + (came & (m < 0.25)).sum()
+        return old / old_n, young / young_n
+
+    old_off, young_off = switched(0.0)
+    old_on, young_on = switched(0.8)
+    assert old_off > 0.05  # the rival's price does pull customers
+    assert old_on < 0.75 * old_off  # long customers are much less moved by it
+    assert young_on > 0.85 * young_off  # customers of a few weeks hardly differ
+
+
+def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer():
+    growth, rate = 1.5, 8.0
+    sc = quiet_market(
+        count=4000,
+        weeks=26,
+        **{
+            "relationship.referral_growth": growth,
+            "word_of_mouth.satisfied_threshold": 0.0,  # everyone is satisfied
+            "word_of_mouth.negative_contacts_per_year": 0.0,
+            "customers.initial_unattached_share": 0.0,
+        },
+    )
+    model = build_market(sc, seed=85)
+    pop, degree = model.pop, model.network.degree
+    net = model.network
+    said = np.zeros(pop.n)
+
+    class Senders:
+        def __getattr__(self, name):
+            return getattr(net, name)
+
+        def random_ties(self, senders, rng):
+            np.add.at(said, senders, 1)
+            return net.random_ties(senders, rng)
+
+    model.network = Senders()
+    expected = np.zeros(pop.n)
+    for _ in range(26):
+        m = _maturity(model, sc.relationship.experience_weeks)
+        talking = (pop.supplier >= 0) & (degree > 0)
+        expected += np.where(talking, rate / 52.0 * (1.0 + growth * (m - 0.5)), 0.0)
+        model.step()
+    m = _maturity(model, sc.relationship.experience_weeks)
+    for group in (m > 0.8, m < 0.45):
+        assert within(said[group].sum(), expected[group].sum(), np.sqrt(expected[group].sum()))
+    per_old, per_new = said[m > 0.8].mean(), said[m < 0.45].mean()
+    assert per_old > 1.5 * per_new
+
+
+# ----------------------------------------------------------------------------- the thought experiment
+def test_a_leaving_factor_scales_every_reason_the_firms_customers_have_to_leave_and_no_rivals():
+    """``Firm.leaving_factor`` (experiment.retention): with 0.5 the focal firm loses about half
+    as many customers per customer-week to each motive; the rivals' customers leave as before."""
+    from tests.conftest import market
+
+    sc = market(count=4000, weeks=104, burn_in=26, **{"natural_churn.move_rate_per_year": 0.1})
+    focal = sc.focal_index
+    rates = {}
+    for factor in (1.0, 0.5):
+        model = build_market(sc.with_changes({f"firms.{focal}.leaving_factor": factor}), seed=91)
+        model.run()
+        weeks = model.ledger.column("customers").sum(axis=0)  # customer-weeks per firm
+        rates[factor] = {
+            m: model.ledger.column(f"defections_{m}").sum(axis=0) / weeks
+            for m in ("natural_moved", "natural_drifted", "complaint", "competitor")
+        }
+    for motive, before in rates[1.0].items():
+        after = rates[0.5][motive]
+        assert 0.35 < after[focal] / before[focal] < 0.65, (motive, after[focal] / before[focal])
+        rivals = [f for f in range(N_FIRMS) if f != focal]
+        assert np.all(np.abs(after[rivals] / before[rivals] - 1.0) < 0.25), (motive, after, before)

@@ -217,6 +217,29 @@ class NaturalChurn(Section):
     )
 
 
+class Relationship(Section):
+    """The economics of a long relationship (003; Reichheld & Sasser 1990).
+
+    Seed 003 and Reichheld & Sasser's "Zero defections" say an old customer is worth more each
+    year: they buy more of what they need from you (share of wallet), cost less to serve (they
+    know how you work), are less sensitive to price, and bring others. Each of the four grows with
+    the relationship's maturity m = 1 - exp(-tenure / ``experience_weeks``) (0 at the first
+    purchase, 0.63 after ``experience_weeks``); each is 0 to switch it off, so that a run can show
+    its share of what retention is worth. Reinartz & Kumar (2000) found that long customers are
+    not always the most profitable: here too a long customer with a small basket stays small, and
+    none of the four needs to be on."""
+
+    experience_weeks: float = Field(
+        52.0, gt=0.0, le=1040.0, description=N_("field.Relationship.experience_weeks")
+    )
+    wallet_growth: float = Field(0.3, ge=0.0, le=5.0, description=N_("field.Relationship.wallet_growth"))
+    serve_cost_drop: float = Field(0.2, ge=0.0, le=1.0, description=N_("field.Relationship.serve_cost_drop"))
+    price_sensitivity_drop: float = Field(
+        0.3, ge=0.0, le=1.0, description=N_("field.Relationship.price_sensitivity_drop")
+    )
+    referral_growth: float = Field(1.0, ge=0.0, le=2.0, description=N_("field.Relationship.referral_growth"))
+
+
 class Repositioning(Section):
     """A firm ending relationships on purpose: 9% of losses (000)."""
 
@@ -268,6 +291,7 @@ class Firm(Section):
         0.6, ge=0.0, le=1e6, description=N_("field.Firm.serve_cost_per_customer_week")
     )
     fixed_cost_per_week: float = Field(0.0, ge=0.0, le=1e9, description=N_("field.Firm.fixed_cost_per_week"))
+    leaving_factor: float = Field(1.0, ge=0.0, le=2.0, description=N_("field.Firm.leaving_factor"))
     enters_week: int = Field(0, ge=0, le=10_000, description=N_("field.Firm.enters_week"))
     repositioning: Repositioning = Field(
         default_factory=Repositioning, description=N_("field.Firm.repositioning")
@@ -364,6 +388,9 @@ class Scenario(Section):
     life_cycle: LifeCycle = Field(default_factory=LifeCycle, description=N_("field.Scenario.life_cycle"))
     natural_churn: NaturalChurn = Field(
         default_factory=NaturalChurn, description=N_("field.Scenario.natural_churn")
+    )
+    relationship: Relationship = Field(
+        default_factory=Relationship, description=N_("field.Scenario.relationship")
     )
     accounts: Accounts = Field(default_factory=Accounts, description=N_("field.Scenario.accounts"))
     pricing: Pricing = Field(default_factory=Pricing, description=N_("field.Scenario.pricing"))

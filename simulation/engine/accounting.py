@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config.tactics import TACTICS
+from simulation.engine import tenure
 
 TACTIC_COSTS = tuple(f"{name}_cost" for name in TACTICS)
 COSTS = (
@@ -132,9 +133,10 @@ def close_week(model) -> None:
     data[:, idx["loyal_share"]] = (by_kind[:, 2] + by_kind[:, 3]) / safe
     for name in ("satisfaction", "trust", "reference_price"):
         data[:, idx[name]] = np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1)[1:] / safe
-    data[:, idx["retention_cost"]] += (
-        np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * counts
-    )
+    # serving a long customer costs less (engine.tenure)
+    data[:, idx["retention_cost"]] += np.array(
+        [firm.params.serve_cost_per_customer_week for firm in model.firms]
+    ) * tenure.customers_served(model, supplier)
     data[:, idx["fixed_cost"]] += (
         np.array([firm.params.fixed_cost_per_week for firm in model.firms]) * model.present
     )

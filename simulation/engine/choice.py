@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.engine import tenure
+
 
 def logit_probabilities(utility: np.ndarray) -> np.ndarray:
     """Choice probabilities for each column (customer) over rows (alternatives); -inf = unavailable."""
@@ -67,6 +69,7 @@ def utilities(model, idx: np.ndarray) -> np.ndarray:
 
     # price against the reference price; a loss weighs ``loss_aversion`` times a gain
     beta = p.price_weight * (1.0 - p.trust_lowers_price_sensitivity * pop.trust[idx])
+    beta = beta * tenure.price_sensitivity(model, idx)  # long customers mind price less (003)
     beta = beta * np.where(pop.deal_seeker[idx], model.settings.customers.deal_seeker_price_multiplier, 1.0)
     ref = pop.reference_price[idx]
     price = model.prices[:, None]
@@ -146,6 +149,7 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
         + p.search_deal_seeker * pop.deal_seeker[idx]
     )
     search += _price_alarm(model, idx, current)
+    search = search * model.leaving_of(idx)  # the thought experiment of Firm.leaving_factor
     # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
     # habit look around; otherwise an open offer counts only when they look around by themselves
     # a reminder from their own supplier brings a purchase there without shopping around

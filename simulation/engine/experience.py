@@ -124,7 +124,8 @@ def complaints(model) -> None:
     u = model.chance("resolution", open_)
     # each firm's weekly chance to resolve a complaint, and of resolution or complaint churn
     firm_resolves = np.minimum(sf.resolution_rate * model.service * model.resolution_boost, 1.0)
-    firm_resolves_or_loses = firm_resolves + sf.complaint_churn_hazard * (1.0 - firm_resolves)
+    hazard = sf.complaint_churn_hazard * (1.0 if model.leaving is None else model.leaving[:-1])
+    firm_resolves_or_loses = firm_resolves + hazard * (1.0 - firm_resolves)
     resolved = u < firm_resolves[firm]
     leaves = ~resolved & (u < firm_resolves_or_loses[firm])
 

@@ -41,6 +41,7 @@ from simulation.engine import (
     choice,
     churn,
     experience,
+    tenure,
     word_of_mouth,
 )
 from simulation.engine.accounting import Ledger, close_week
@@ -123,6 +124,10 @@ class MarketModel(mesa.Model):
         self.prices = self.regular_prices.copy()
         self.unit_costs = np.array([p.unit_cost for p in scenario.firms])
         self.resolution_boost = np.ones(self.n_firms)
+        # a thought experiment, not a decision: every reason a firm's customers have to leave at
+        # this factor of its rate (Firm.leaving_factor; experiment.retention); None when all are 1
+        leaving = np.array([p.leaving_factor for p in scenario.firms])
+        self.leaving = np.append(leaving, 1.0) if (leaving != 1.0).any() else None
         # this week's levers of the firms' tactics (reset each week; see engine.firms)
         self.talk = np.ones(self.n_firms)
         self.delight = np.zeros(self.n_firms)
@@ -181,6 +186,13 @@ class MarketModel(mesa.Model):
         """One uniform number per customer slot from stream ``name``, drawn for every slot and
         then picked for ``idx``: each customer meets the same luck whoever else is drawn."""
         return self.stream(name).random(self.pop.n, dtype=np.float32)[idx]
+
+    def leaving_of(self, idx: np.ndarray | slice = slice(None)) -> np.ndarray | float:
+        """The factor on every reason to leave for customers ``idx``: their supplier's
+        ``leaving_factor`` (1 for customers without a supplier), or 1.0 when every firm's is 1."""
+        if self.leaving is None:
+            return 1.0
+        return self.leaving[self.pop.supplier[idx]]  # supplier -1 picks the appended 1.0
 
     def book(self, metric: str, firms: np.ndarray, weights: np.ndarray | None = None) -> None:
         if not (isinstance(firms, np.ndarray) and firms.dtype.kind == "i"):
@@ -402,7 +414,8 @@ class MarketModel(mesa.Model):
             price = price.copy()
             price[used] *= 1.0 - pop.coupon_depth[holders]
             pop.coupon_uses[holders] -= 1
-        basket = pop.basket[buyers] * pop.basket_boost[buyers]
+        # bundles, and the share of wallet a long, trusting customer gives (engine.tenure)
+        basket = pop.basket[buyers] * pop.basket_boost[buyers] * tenure.wallet_share(self, buyers)
         paid = basket * price
         pop.last_paid[buyers] = paid
         self.record(

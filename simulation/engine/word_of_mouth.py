@@ -6,23 +6,27 @@ satisfied customer sends a Poisson number of good words to random ties; a told p
 with no supplier buys from that firm next week with chance ``referral_conversion``
 (a referral, the bird dogs of Joe Girard in 001); a listener who already has a supplier
 keeps it in mind (``positive_pull`` utility, fading). Dissatisfied customers do the
-same with bad words (``negative_pull``).
+same with bad words (``negative_pull``). Long customers talk more (``relationship.referral_growth``,
+``engine.tenure``: seed 003, Reichheld & Sasser 1990).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from simulation.engine import tenure
 from simulation.engine.population import EV_REFERRED, flat
 
 
 def _messages(
-    model, senders: np.ndarray, per_year: float, talk: np.ndarray | None = None
+    model, senders: np.ndarray, per_year: float, talk: np.ndarray | float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(sender, listener) pairs for this week's messages; ``talk``: a multiplier per sender."""
+    """(sender, listener) pairs for this week's messages; ``talk``: a multiplier for each of
+    ``senders`` (or one for all)."""
     rng, net = model.stream("word_of_mouth"), model.network
-    senders = senders[net.degree[senders] > 0]
-    rate = per_year / 52.0 if talk is None else per_year / 52.0 * talk[senders]
+    connected = net.degree[senders] > 0
+    senders = senders[connected]
+    rate = per_year / 52.0 * (talk[connected] if isinstance(talk, np.ndarray) else talk)
     counts = rng.poisson(rate, size=senders.size)
     who = np.repeat(senders, counts)
     return who, net.random_ties(who, rng) if who.size else who
@@ -37,8 +41,11 @@ def spread(model) -> None:
     happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
     unhappy = np.flatnonzero(tied & (pop.satisfaction <= p.dissatisfied_threshold))
 
-    # a referral reward makes satisfied customers talk more (Joe Girard's bird dogs, 001)
-    talk = model.talk[pop.supplier] if (model.talk != 1.0).any() else None
+    # long customers talk more (engine.tenure), and a referral reward makes satisfied customers
+    # talk more (Joe Girard's bird dogs, 001)
+    talk = tenure.talk(model, happy)
+    if (model.talk != 1.0).any():
+        talk = talk * model.talk[pop.supplier[happy]]
     who, listener = _messages(model, happy, p.positive_contacts_per_year, talk)
     firm = pop.supplier[who]
     model.book("word_of_mouth_positive", firm)
