@@ -105,7 +105,7 @@ def test_winback_lab_cards_are_the_simulations_and_the_discount_depth_reaches_th
 
     lab.switch["rule6_mix"].value = True
     before = lab.cards.widget.value
-    assert lab.scenario().firms[0].winback.rule6_mix.discount_depth == pytest.approx(0.2)
+    assert lab.scenario().firms[0].winback.rule6_mix.discount_depth == pytest.approx(0.15)
     lab.depth.value = 0.45
     assert lab.scenario().firms[0].winback.rule6_mix.enabled
     assert lab.scenario().firms[0].winback.rule6_mix.discount_depth == pytest.approx(0.45)
@@ -150,10 +150,9 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
     focal = [loyalty.focal_rows(r["weekly"]) for r in runs]
     per_week = loyalty.tactic_cost_per_week([r["kpis"] for r in runs], base.run.weeks).mean()
     budget = float(lab.budget.value)
-    kept = loyalty.referral_retention(
-        pd.concat([r["model"].relationships() for r in runs], ignore_index=True),
-        base.firms[base.focal_index].name,
-    )
+    relationships = pd.concat([r["model"].relationships() for r in runs], ignore_index=True)
+    kept = loyalty.referral_retention(relationships, base.firms[base.focal_index].name)
+    spend = loyalty.referral_spend(relationships, base.firms[base.focal_index].name)
     note = t("loyalty.over_budget" if per_week > budget else "loyalty.of_budget", budget=fmt(budget, "money"))
     assert shown(lab) == [
         expected(t("loyalty.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True),
@@ -164,6 +163,12 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
             t("loyalty.kpi.referred_kept"),
             fmt(kept["referred"], "percent"),
             t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
+            "",
+        ),
+        (
+            t("loyalty.kpi.referred_spend"),
+            fmt(spend["referred"]),
+            t("loyalty.others_spend", amount=fmt(spend["others"])),
             "",
         ),
         expected(t("loyalty.kpi.loyal_share"), column(runs, "loyal_share_end"), "percent"),

@@ -127,6 +127,7 @@ def test_referral_kpis_are_sane():
     assert kpis["referral_sales"] > 0 and kpis["referrals"] >= kpis["referral_sales"]
     assert 0 < kpis["referral_share_of_acquisitions"] < 1
     assert 0 < kpis["referred_kept_26w"] <= 1 and 0 < kpis["others_kept_26w"] <= 1
+    assert kpis["referred_spend_per_week"] > 0 and kpis["others_spend_per_week"] > 0
     # the customers who came by referral are those the relationships mark so
     assert (
         model.pop.by_referral[model.pop.supplier == model.focal].sum()

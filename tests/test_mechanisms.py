@@ -20,7 +20,7 @@ from simulation.engine import choice, churn, experience
 from simulation.engine import population as P
 from simulation.engine.life_cycle import NEVER_BOUGHT
 from simulation.policies import build_market
-from tests.conftest import N_FIRMS, quiet_market
+from tests.conftest import N_FIRMS, market, quiet_market
 
 
 def within(observed: float, expected: float, sd: float, k: float = 4.0) -> bool:
@@ -991,7 +991,6 @@ def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer():
 def test_a_leaving_factor_scales_every_reason_the_firms_customers_have_to_leave_and_no_rivals():
     """``Firm.leaving_factor`` (experiment.retention): with 0.5 the focal firm loses about half
     as many customers per customer-week to each motive; the rivals' customers leave as before."""
-    from tests.conftest import market
 
     sc = market(count=4000, weeks=104, burn_in=26, **{"natural_churn.move_rate_per_year": 0.1})
     focal = sc.focal_index
@@ -1009,3 +1008,72 @@ def test_a_leaving_factor_scales_every_reason_the_firms_customers_have_to_leave_
         assert 0.35 < after[focal] / before[focal] < 0.65, (motive, after[focal] / before[focal])
         rivals = [f for f in range(N_FIRMS) if f != focal]
         assert np.all(np.abs(after[rivals] / before[rivals] - 1.0) < 0.25), (motive, after, before)
+
+
+# ----------------------------------------------------------------------------- referrals
+@pytest.mark.parametrize("homophily", [0.0, 0.5, 1.0])
+def test_a_share_tie_homophily_of_the_ties_join_customers_of_the_same_kind(homophily):
+    from simulation.engine.network import kinship
+
+    model = build_market(
+        quiet_market(count=20_000, weeks=1, **{"customers.tie_homophily": homophily}), seed=93
+    )
+    kinds, net = kinship(model.pop), model.network
+    assert np.bincount(kinds).size == 12  # persona x deal-seeker x third of spending
+    assert np.allclose(np.bincount(kinds % 3) / kinds.size, 1 / 3, atol=0.001)
+    ends = np.repeat(np.arange(kinds.size), net.degree)
+    alike = (kinds[ends] == kinds[net.neighbours]).mean()
+    by_chance = ((np.bincount(kinds) / kinds.size) ** 2).sum()
+    expected = homophily + (1 - homophily) * by_chance
+    ties = net.neighbours.size / 2
+    assert (
+        within(alike, expected, np.sqrt(expected * (1 - expected) / ties), k=5)
+        or abs(alike - expected) < 0.002
+    )
+    assert net.degree.mean() == pytest.approx(10, abs=0.05)  # homophily moves ties, it adds none
+
+
+@pytest.mark.parametrize("shares", [(0.5, 0.5), (0.0, 0.0), (1.0, 0.25)])
+def test_a_referred_prospect_arrives_with_the_referrers_expectation_and_part_of_their_trust(shares):
+    expectation_share, trust_share = shares
+    sc = quiet_market(
+        count=3000,
+        **{
+            "word_of_mouth.satisfied_threshold": 0.0,  # everyone is satisfied and talks
+            "word_of_mouth.negative_contacts_per_year": 0.0,
+            "word_of_mouth.referral_conversion": 1.0,
+            "word_of_mouth.referral_expectation_share": expectation_share,
+            "word_of_mouth.referral_trust_share": trust_share,
+            "customers.initial_unattached_share": 0.5,
+            "choice.outside_option": 20.0,  # prospects who were not told buy outside
+            "experience.expectation_learning": 0.0,  # expectations and trust stay where they are put
+            "trust.gain_per_satisfying_purchase": 0.0,
+            "trust.loss_per_bad_purchase": 0.0,
+            "trust.weekly_decay": 0.0,
+        },
+    )
+    model = build_market(sc, seed=94)
+    pop = model.pop
+    tied = pop.supplier >= 0
+    pop.expectation[tied], pop.trust[tied] = 0.9, 0.8
+    prospect_expectation = sc.experience.initial_expectation
+    model.step()
+    told = np.flatnonzero((pop.referred_to >= 0) & (pop.supplier < 0))
+    assert told.size > 30
+    assert np.allclose(
+        pop.expectation[told], prospect_expectation + expectation_share * (0.9 - prospect_expectation)
+    )
+    assert np.allclose(pop.referral_trust[told], trust_share * 0.8)
+    model.step()  # their trial purchase from the firm they were told about
+    bought = told[pop.by_referral[told]]
+    assert bought.size > 0.9 * told.size
+    assert np.allclose(pop.trust[bought], max(sc.trust.initial, trust_share * 0.8))
+    assert np.all(pop.referral_trust[bought] == 0.0)
+
+
+def test_each_relationships_spend_adds_up_to_the_firms_revenue():
+    model = build_market(market(count=2000, weeks=52, burn_in=26), seed=95).run()
+    spend = model.relationships().groupby("firm").spend.sum()
+    revenue = model.ledger.column("revenue").sum(axis=0)
+    for f, firm in enumerate(model.firms):
+        assert spend[firm.name] == pytest.approx(revenue[f], rel=1e-9)

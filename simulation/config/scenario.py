@@ -47,6 +47,7 @@ class Customers(Section):
         0.25, ge=0.0, le=1.0, description=N_("field.Customers.initial_unattached_share")
     )
     ties_per_customer: int = Field(10, ge=0, le=200, description=N_("field.Customers.ties_per_customer"))
+    tie_homophily: float = Field(0.5, ge=0.0, le=1.0, description=N_("field.Customers.tie_homophily"))
     joining_per_week: list[Annotated[int, Field(ge=0, le=5_000_000)]] = Field(
         default_factory=list, max_length=1040, description=N_("field.Customers.joining_per_week")
     )
@@ -170,6 +171,12 @@ class WordOfMouth(Section):
     )
     negative_pull: float = Field(0.8, ge=0.0, le=20.0, description=N_("field.WordOfMouth.negative_pull"))
     weekly_fading: float = Field(0.1, ge=0.0, le=1.0, description=N_("field.WordOfMouth.weekly_fading"))
+    referral_expectation_share: float = Field(
+        0.5, ge=0.0, le=1.0, description=N_("field.WordOfMouth.referral_expectation_share")
+    )
+    referral_trust_share: float = Field(
+        0.3, ge=0.0, le=1.0, description=N_("field.WordOfMouth.referral_trust_share")
+    )
 
 
 class LifeCycle(Section):

@@ -95,7 +95,7 @@ class StrategyMix(Section):
     enabled: bool = Field(False, description=N_("field.StrategyMix.enabled"))
     match_offer_to_motive: bool = Field(True, description=N_("field.StrategyMix.match_offer_to_motive"))
     offer: OfferKind = Field("personalisation", description=N_("field.StrategyMix.offer"))
-    discount_depth: float = Field(0.2, ge=0.0, le=0.9, description=N_("field.StrategyMix.discount_depth"))
+    discount_depth: float = Field(0.15, ge=0.0, le=0.9, description=N_("field.StrategyMix.discount_depth"))
     staged: bool = Field(True, description=N_("field.StrategyMix.staged"))
     points: float = Field(0.5, ge=0.0, le=10.0, description=N_("field.StrategyMix.points"))
     contact_trust_gain: float = Field(

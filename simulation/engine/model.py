@@ -49,7 +49,7 @@ from simulation.engine.actions import FirmActions
 from simulation.engine.diary import CustomerView, Diary
 from simulation.engine.firms import Firm
 from simulation.engine.life_cycle import LifeCycle
-from simulation.engine.network import random_network
+from simulation.engine.network import kinship, random_network
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,7 +146,11 @@ class MarketModel(mesa.Model):
         )  # week k: slots [k] to [k+1]
         self.absent = np.arange(self.pop.n) < self.joining_slots[-1] if self.joining_slots[-1] else None
         self.network = random_network(
-            self.pop.n, scenario.customers.ties_per_customer, self.stream("network")
+            self.pop.n,
+            scenario.customers.ties_per_customer,
+            self.stream("network"),
+            kinship(self.pop),
+            scenario.customers.tie_homophily,
         )
         self.next_id = self.pop.n
         self.prompted = np.zeros(self.pop.n, dtype=bool)  # look around at an occasion this week
@@ -214,6 +218,7 @@ class MarketModel(mesa.Model):
                 np.full(idx.size, motive),
                 pop.lifetime[idx],
                 pop.by_referral[idx].copy(),
+                pop.relationship_spend[idx].copy(),
             )
         )
         end_relationship(pop, idx, motive, self.week)
@@ -251,9 +256,10 @@ class MarketModel(mesa.Model):
                 np.zeros(open_.size, dtype=np.int8),
                 pop.lifetime[open_],
                 pop.by_referral[open_],
+                pop.relationship_spend[open_],
             )
         ]
-        cols = [np.concatenate([p[k] for p in parts]) for k in range(7)]
+        cols = [np.concatenate([p[k] for p in parts]) for k in range(8)]
         names = np.array([f.name for f in self.firms])
         frame = pd.DataFrame(
             {
@@ -266,6 +272,7 @@ class MarketModel(mesa.Model):
             }
         )
         frame["referred"] = cols[6]  # the relationship began with a referral (word of mouth, 002)
+        frame["spend"] = cols[7]  # what the customer spent in it (burn-in weeks included)
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
         # weeks a relationship had run before the model began watching (left truncation)
@@ -400,6 +407,9 @@ class MarketModel(mesa.Model):
         )
         if referred.size:  # a referred prospect's first purchase: the referral reward is paid now
             pop.by_referral[referred] = True
+            # they start with part of their referrer's trust, if more than a stranger's (word_of_mouth)
+            pop.trust[referred] = np.maximum(pop.trust[referred], pop.referral_trust[referred])
+            pop.referral_trust[referred] = 0.0
             self.book("referral_sales", pop.supplier[referred])
             self.book("referral_cost", pop.supplier[referred], self.referral_reward[pop.supplier[referred]])
         self.book("acquisitions", their_firm)
@@ -418,6 +428,7 @@ class MarketModel(mesa.Model):
         basket = pop.basket[buyers] * pop.basket_boost[buyers] * tenure.wallet_share(self, buyers)
         paid = basket * price
         pop.last_paid[buyers] = paid
+        pop.relationship_spend[buyers] += paid  # buyers are distinct, and each buys from their supplier
         self.record(
             "purchases", customer_id=pop.customer_id[buyers], firm=firms, amount=paid, quantity=basket
         )

@@ -93,6 +93,8 @@ class Population:
     bundled: np.ndarray  # took the current supplier's bundle
     basket_boost: np.ndarray  # buys this many times their basket from the current supplier (bundles)
     by_referral: np.ndarray  # the current relationship began with a referral
+    referral_trust: np.ndarray  # trust a referred prospect brings from their referrer to the first purchase
+    relationship_spend: np.ndarray  # what the customer spent in the current relationship
     failed_week: np.ndarray  # week of the last service failure
     last_paid: np.ndarray  # what the last purchase cost
     lifetime: np.ndarray  # 1 = first relationship with the current supplier, 2 = came back after leaving it
@@ -216,6 +218,8 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
         bundled=np.zeros(n, dtype=bool),
         basket_boost=np.ones(n),
         by_referral=np.zeros(n, dtype=bool),
+        referral_trust=np.zeros(n, dtype=np.float32),
+        relationship_spend=np.zeros(n),
         failed_week=np.full(n, NEVER, dtype=np.int32),
         last_paid=np.zeros(n),
         lifetime=np.where(attached, 1, 0).astype(np.int8),
@@ -262,6 +266,7 @@ def renew(
     pop.recovered[slots] = False
     pop.banned_by[slots] = NO_FIRM
     pop.referred_to[slots] = NO_FIRM
+    pop.referral_trust[slots] = 0.0
     pop.coupon_firm[slots] = NO_FIRM
     pop.coupon_uses[slots] = 0
     _clear_ties(pop, slots)
@@ -302,6 +307,7 @@ def start_relationship(
     pop.satisfaction[idx] = np.maximum(pop.satisfaction[idx], 0.5)
     pop.satisfying_purchases[idx] = 0
     pop.loyal_after[idx] = -1
+    pop.relationship_spend[idx] = 0.0
     pop.complaint_open[idx] = False
     pop.complaint_age[idx] = 0
     pop.failures[idx] = 0

@@ -8,6 +8,14 @@ with no supplier buys from that firm next week with chance ``referral_conversion
 keeps it in mind (``positive_pull`` utility, fading). Dissatisfied customers do the
 same with bad words (``negative_pull``). Long customers talk more (``relationship.referral_growth``,
 ``engine.tenure``: seed 003, Reichheld & Sasser 1990).
+
+A referred prospect arrives with what the referrer told them (Van den Bulte, Bayer, Skiera &
+Schmitt 2018, "social enrichment"): their expectation moves ``referral_expectation_share`` of the
+way to the referrer's, which the referrer learned from buying there, and at their first purchase
+they trust the firm with ``referral_trust_share`` of the referrer's trust, if that is more than a
+stranger's. The ties run more among alike customers (``engine.network``), so the prospect is
+often like the referrer. Whether referred customers then stay longer or spend more (Schmitt,
+Skiera & Van den Bulte 2011 found both) is left to the market: the Loyalty Lab measures it.
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ def spread(model) -> None:
     model.book("word_of_mouth_positive", firm)
     their_supplier = pop.supplier[listener]
     other = their_supplier != firm  # a good word about one's own supplier changes nothing
-    listener, firm, their_supplier = listener[other], firm[other], their_supplier[other]
+    who, listener, firm, their_supplier = who[other], listener[other], firm[other], their_supplier[other]
     prospect = their_supplier < 0
     # np.add.at, not +=: one listener may hear several good words in a week, and each counts
     np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
@@ -68,7 +76,13 @@ def spread(model) -> None:
     if new.size:
         # a prospect told by several customers follows the first of them
         new, first = np.unique(new, return_index=True)
+        referrer = who[converts][first]
         pop.referred_to[new] = firm[converts][first]
+        # what the referrer told them: how it is to buy there, and the referrer's trust in the firm
+        pop.expectation[new] += p.referral_expectation_share * (
+            pop.expectation[referrer] - pop.expectation[new]
+        )
+        pop.referral_trust[new] = p.referral_trust_share * pop.trust[referrer]
         pop.events[new] |= EV_REFERRED
         model.prompted[new] = True
         model.book("referrals", pop.referred_to[new])

@@ -69,7 +69,7 @@ class Comparison:
     kpis: pd.DataFrame  # scenario, replication, one column per KPI
     weekly: pd.DataFrame  # scenario, replication, week, firm, role, metrics...
     scenarios: dict[str, Scenario]
-    lifetimes: pd.DataFrame | None = None  # scenario, replication, firm, lifetime, duration, ended
+    lifetimes: pd.DataFrame | None = None  # scenario, replication, and experiment.tasks.focal_lifetimes
 
     def survival(self) -> pd.DataFrame:
         """Kaplan-Meier curves of the focal firm's first and second lifetimes, per scenario
@@ -90,6 +90,30 @@ class Comparison:
             if parts
             else pd.DataFrame(columns=["scenario", "lifetime", "week", "survival", "low", "high"])
         )
+
+    def referred_customers(self) -> pd.DataFrame:
+        """The focal firm's new customers who came by referral against the other new customers,
+        per scenario (replications pooled): how many, the share still customers after 26 weeks
+        (Kaplan-Meier) and what they spend a week while they stay (``metrics.loyalty``)."""
+        from simulation.metrics.loyalty import KEPT_WEEKS, referral_retention, referral_spend
+
+        rows = []
+        for name, group in self.lifetimes.groupby("scenario", sort=False):
+            firm = group.firm.iloc[0]
+            first = group[group.lifetime == 1]
+            kept, spend = referral_retention(group, firm), referral_spend(group, firm)
+            rows.append(
+                {
+                    "scenario": name,
+                    "referred": int(first.referred.sum()),
+                    "others": int((~first.referred).sum()),
+                    f"referred_kept_{KEPT_WEEKS}w": kept["referred"],
+                    f"others_kept_{KEPT_WEEKS}w": kept["others"],
+                    "referred_spend_per_week": spend["referred"],
+                    "others_spend_per_week": spend["others"],
+                }
+            )
+        return pd.DataFrame(rows).set_index("scenario")
 
     @property
     def kpi_names(self) -> list[str]:

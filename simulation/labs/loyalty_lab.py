@@ -139,7 +139,7 @@ class LoyaltyLab(PolicyLab):
             kpi_card(t("loyalty.kpi.churn"), kpi_values(runs, "annual_churn_rate"), "percent"),
             self._budget_card(metrics.tactic_cost_per_week(kpis, weeks)),
             kpi_card(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
-            self._referral_card(runs),
+            *self._referral_cards(runs),
             kpi_card(t("loyalty.kpi.loyal_share"), kpi_values(runs, "loyal_share_end"), "percent"),
             kpi_card(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
             kpi_card(t("loyalty.kpi.top20"), kpi_values(runs, "top20_revenue_share"), "percent"),
@@ -154,14 +154,22 @@ class LoyaltyLab(PolicyLab):
             t("loyalty.kpi.cost_per_week"), fmt(float(per_week.mean()), "money"), note, "bad" if over else ""
         )
 
-    def _referral_card(self, runs: list[dict]) -> str:
-        """Referred customers against the others: still customers after 26 weeks (Kaplan-Meier, runs pooled)."""
+    def _referral_cards(self, runs: list[dict]) -> list[str]:
+        """Referred customers against the other new customers (runs pooled): still customers after
+        26 weeks (Kaplan-Meier), and what they spend a week while they stay."""
         firm = self.base.firms[self.base.focal_index].name
-        kept = metrics.referral_retention(
-            pd.concat([r["relationships"] for r in runs], ignore_index=True), firm
-        )
-        return card(
-            t("loyalty.kpi.referred_kept"),
-            fmt(kept["referred"], "percent"),
-            t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
-        )
+        relationships = pd.concat([r["relationships"] for r in runs], ignore_index=True)
+        kept = metrics.referral_retention(relationships, firm)
+        spend = metrics.referral_spend(relationships, firm)
+        return [
+            card(
+                t("loyalty.kpi.referred_kept"),
+                fmt(kept["referred"], "percent"),
+                t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
+            ),
+            card(
+                t("loyalty.kpi.referred_spend"),
+                fmt(spend["referred"]),
+                t("loyalty.others_spend", amount=fmt(spend["others"])),
+            ),
+        ]

@@ -93,7 +93,7 @@ class WinbackLab(PolicyLab):
             style={"description_width": "150px"},
             layout=w.Layout(width="340px"),
         )
-        self.depth = slider("float", t("winback_lab.discount"), 0.2, 0.0, 0.5, 0.05, ".0%")
+        self.depth = slider("float", t("winback_lab.discount"), 0.15, 0.0, 0.5, 0.05, ".0%")
         self.staged = w.Checkbox(value=True, description=t("winback_lab.staged"), indent=False)
         self.offer = w.Dropdown(  # seed 000's playbook, or one offer for everyone
             options=[(t("winback_lab.offer_matched"), MATCHED)] + [(t(OFFER[k]), k) for k in OFFERS],

@@ -177,29 +177,48 @@ def bridge_steps(kpis, baseline) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- referrals
+def _new_relationships(relationships: pd.DataFrame, firm: str) -> dict[str, pd.DataFrame]:
+    """``firm``'s first relationships begun in the reported weeks, split into those that began
+    with a referral and the others."""
+    rel = relationships[
+        (relationships.firm == firm) & (relationships.start_week >= 1) & (relationships.lifetime == 1)
+    ]
+    return {"referred": rel[rel.referred], "others": rel[~rel.referred]}
+
+
 def referral_retention(relationships: pd.DataFrame, firm: str, weeks: int = KEPT_WEEKS) -> dict[str, float]:
     """Share of ``firm``'s first relationships begun in the reported weeks that last at least
     ``weeks`` weeks, for customers who came by referral and for the others. Kaplan–Meier S(weeks),
     not a simple share: relationships begun late are still running at the end and count for as
     long as they were seen (NaN when none was seen that long). Referred customers arrive with a
-    good word from someone they know (002; Joe Girard's bird dogs, 001)."""
+    good word from someone they know (002; Joe Girard's bird dogs, 001) and part of their trust
+    (``engine.word_of_mouth``); whether they stay longer is the market's answer."""
     from simulation.metrics.survival import ended_within
 
-    rel = relationships[
-        (relationships.firm == firm) & (relationships.start_week >= 1) & (relationships.lifetime == 1)
-    ]
-    kept = {}
-    for key, group in (("referred", rel[rel.referred]), ("others", rel[~rel.referred])):
-        kept[key] = 1.0 - ended_within(group, firm, 1, weeks) if len(group) else float("nan")
-    return kept
+    return {
+        key: 1.0 - ended_within(group, firm, 1, weeks) if len(group) else float("nan")
+        for key, group in _new_relationships(relationships, firm).items()
+    }
+
+
+def referral_spend(relationships: pd.DataFrame, firm: str) -> dict[str, float]:
+    """What ``firm``'s new customers spend a week while they stay, for those who came by referral
+    and for the others: all they spent over all the weeks they were customers (NaN if none).
+    Schmitt, Skiera & Van den Bulte (2011) found referred customers more valuable; in the market a
+    referral reaches the prospects who have no supplier yet, and those are mostly people who
+    seldom buy, so the answer depends on who is told as much as on what they are told."""
+    return {
+        key: float(group.spend.sum() / group.duration.clip(lower=1).sum()) if len(group) else float("nan")
+        for key, group in _new_relationships(relationships, firm).items()
+    }
 
 
 def referral_kpis(
     weekly, relationships: pd.DataFrame | Sequence[pd.DataFrame], firm: str, weeks: int = KEPT_WEEKS
 ) -> dict[str, float]:
     """Referrals of the focal firm: referral sales (first purchases of referred prospects) and
-    referrals made, per replication mean, their share of all acquisitions, and retention of
-    referred customers against the others (Kaplan–Meier, relationships of all replications pooled)."""
+    referrals made, per replication mean, their share of all acquisitions, and retention and spend
+    a week of referred customers against the others (relationships of all replications pooled)."""
     frames = [focal_rows(w) for w in split_replications(weekly)]
     sales = np.array([f.referral_sales.sum() for f in frames], dtype=float)
     acquired = np.array([f.acquisitions.sum() for f in frames], dtype=float)
@@ -208,13 +227,15 @@ def referral_kpis(
         if isinstance(relationships, pd.DataFrame)
         else pd.concat(list(relationships), ignore_index=True)
     )
-    kept = referral_retention(rel, firm, weeks)
+    kept, spend = referral_retention(rel, firm, weeks), referral_spend(rel, firm)
     return {
         "referral_sales": float(sales.mean()),
         "referrals": float(np.mean([f.referrals.sum() for f in frames])),
         "referral_share_of_acquisitions": float(sales.sum() / acquired.sum()) if acquired.sum() else 0.0,
         f"referred_kept_{weeks}w": kept["referred"],
         f"others_kept_{weeks}w": kept["others"],
+        "referred_spend_per_week": spend["referred"],
+        "others_spend_per_week": spend["others"],
     }
 
 
