@@ -53,6 +53,7 @@ WAR_RESPONSE = {
     "relationship": N_("war.response.relationship"),
     "switching_costs": N_("war.response.switching_costs"),
     "quality": N_("war.response.quality"),
+    "welcome_offer": N_("war.response.welcome_offer"),
 }
 
 WAR_PERIOD = {
@@ -131,6 +132,7 @@ LABEL = {
     "costs_retention_offers_cost": N_("label.costs_retention_offers_cost"),
     "costs_relationship_cost": N_("label.costs_relationship_cost"),
     "costs_quality_upgrade_cost": N_("label.costs_quality_upgrade_cost"),
+    "costs_welcome_offer_cost": N_("label.costs_welcome_offer_cost"),
 }
 
 

@@ -151,8 +151,8 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
     per_week = loyalty.tactic_cost_per_week([r["kpis"] for r in runs], base.run.weeks).mean()
     budget = float(lab.budget.value)
     relationships = pd.concat([r["model"].relationships() for r in runs], ignore_index=True)
-    kept = loyalty.referral_retention(relationships, base.firms[base.focal_index].name)
-    spend = loyalty.referral_spend(relationships, base.firms[base.focal_index].name)
+    kept = loyalty.kept_by(relationships, base.firms[base.focal_index].name)
+    spend = loyalty.spend_by(relationships, base.firms[base.focal_index].name)
     note = t("loyalty.over_budget" if per_week > budget else "loyalty.of_budget", budget=fmt(budget, "money"))
     assert shown(lab) == [
         expected(t("loyalty.kpi.profit_gain"), profit_gain(runs, baseline), "money", gain=True),
@@ -161,13 +161,13 @@ def test_loyalty_lab_cards_are_the_simulations(base, warm, tmp_path):
         expected(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
         (
             t("loyalty.kpi.referred_kept"),
-            fmt(kept["referred"], "percent"),
+            fmt(kept["came"], "percent"),
             t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
             "",
         ),
         (
             t("loyalty.kpi.referred_spend"),
-            fmt(spend["referred"]),
+            fmt(spend["came"]),
             t("loyalty.others_spend", amount=fmt(spend["others"])),
             "",
         ),

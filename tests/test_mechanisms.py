@@ -1077,3 +1077,63 @@ def test_each_relationships_spend_adds_up_to_the_firms_revenue():
     revenue = model.ledger.column("revenue").sum(axis=0)
     for f, firm in enumerate(model.firms):
         assert spend[firm.name] == pytest.approx(revenue[f], rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- acquisition offers
+def _offer_market(budget: float, **changes):
+    return quiet_market(
+        count=4000,
+        weeks=20,
+        **{
+            "firms.0.tactics.welcome_offer.enabled": True,
+            "firms.0.tactics.welcome_offer.depth": 0.3,
+            "firms.0.tactics.welcome_offer.budget_per_week": budget,
+            "firms.0.prospects_per_week": 0.05,
+            "customers.initial_unattached_share": 0.5,
+            **changes,
+        },
+    )
+
+
+def test_a_welcome_offer_is_a_first_purchase_coupon_that_teaches_a_lower_reference_price():
+    sc = _offer_market(1e6)
+    model = build_market(sc, seed=96, record=True)
+    pop, learning = model.pop, sc.choice.reference_price_learning
+    offered, expected = 0, 0.0
+    for _ in range(10):
+        ref_before = pop.reference_price.copy()
+        model.step()
+        got = np.flatnonzero(pop.coupon_welcome)
+        assert np.all((pop.coupon_firm[got] == 0) & (pop.coupon_uses[got] == 1))
+        assert np.allclose(pop.coupon_depth[got], 0.3)
+        bought = model.records["purchases"][-1]
+        slot = bought["customer_id"]  # nobody moves in a quiet market: the id is the slot
+        first = pop.by_offer[slot] & (pop.since_week[slot] == model.week - 1)
+        won = slot[first]
+        offered += won.size
+        expected += 0.3 * model.prices[0] * bought["quantity"][first].sum()
+        # they paid 70% of the price, and their reference price moved toward it
+        paid = model.prices[0] * 0.7
+        assert np.allclose(pop.reference_price[won], ref_before[won] + learning * (paid - ref_before[won]))
+        assert np.all(pop.supplier[won] == 0) and not pop.coupon_welcome[won].any()
+    sales = model.ledger.column("welcome_sales")[:, 0].sum()
+    assert offered > 50 and sales == offered
+    discounts = model.ledger.column("welcome_discounts")[:, 0].sum()
+    assert discounts == pytest.approx(expected, rel=1e-9)
+    assert model.ledger.column("welcome_offers")[:, 0].sum() >= offered
+
+
+@pytest.mark.parametrize("budget", [0.0, 40.0])
+def test_welcome_offers_go_out_only_while_the_discounts_given_stay_within_the_budget(budget):
+    model = build_market(_offer_market(budget), seed=97).run()
+    weekly = model.ledger.column("welcome_discounts")[:, 0]
+    offers = model.ledger.column("welcome_offers")[:, 0]
+    if budget == 0:
+        assert offers.sum() == 0 and weekly.sum() == 0
+        return
+    assert offers.sum() > 0
+    # the account may be overdrawn by at most one week's discounts before the offers stop
+    spent = np.cumsum(weekly)
+    allowed = budget * np.arange(1, weekly.size + 1)
+    assert np.all(spent[:-1] <= allowed[:-1] + weekly.max() + 1e-9)
+    assert offers[1:][spent[:-1] > allowed[:-1]].sum() == 0  # no offers the week after it is overdrawn

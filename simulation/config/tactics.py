@@ -139,6 +139,20 @@ class BroadContacts(Section):
     )
 
 
+class WelcomeOffer(Section):
+    """Acquire with an offer: prospects the firm reaches get a discount of ``depth`` off their first
+    purchase, while the discounts given stay within ``budget_per_week`` (unspent budget carries over).
+    Who answers it, the reference price it teaches and what those customers are worth later are
+    the market's answer (deal-seekers weigh price more, 001; the price paid becomes the reference,
+    000)."""
+
+    enabled: bool = Field(False, description=N_("field.WelcomeOffer.enabled"))
+    depth: float = Field(0.2, gt=0.0, le=0.9, description=N_("field.WelcomeOffer.depth"))
+    budget_per_week: float = Field(
+        100.0, ge=0.0, le=1e7, description=N_("field.WelcomeOffer.budget_per_week")
+    )
+
+
 class RetentionOffers(Section):
     """Targeted retention offers: a personal discount to high-value customers who look at risk
     (overdue by their own purchase rhythm, or with an open complaint). A price-war response."""
@@ -195,6 +209,9 @@ class Tactics(Section):
     )
     retention_offers: RetentionOffers = Field(
         default_factory=RetentionOffers, description=N_("field.Tactics.retention_offers")
+    )
+    welcome_offer: WelcomeOffer = Field(
+        default_factory=WelcomeOffer, description=N_("field.Tactics.welcome_offer")
     )
     relationship: RelationshipInvestment = Field(
         default_factory=RelationshipInvestment, description=N_("field.Tactics.relationship")

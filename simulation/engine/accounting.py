@@ -41,6 +41,9 @@ FLOWS = (
     "prospects_converted",
     "referrals",
     "referral_sales",  # first purchases of referred prospects
+    "welcome_offers",  # first-purchase offers sent to prospects (tactics.welcome_offer)
+    "welcome_sales",  # first purchases made with one
+    "welcome_discounts",  # what those first purchases were discounted (part of ``discounts``)
     "blocked",  # customers who blocked the firm's contacts (annoyed)
     "word_of_mouth_positive",
     "word_of_mouth_negative",

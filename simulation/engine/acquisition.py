@@ -6,6 +6,11 @@ own logit choice. Seed 000: acquisition converts 5-20% of prospects; seed 002: a
 customer costs about 3x a year of keeping one. ``prospects_converted`` over
 ``prospects_reached`` is the conversion rate; ``acquisition_cost`` over it the cost of a
 new customer.
+
+A firm that acquires with an offer (``tactics.welcome_offer``) sends the prospects it reaches a
+coupon for their first purchase (``FirmActions.offer_welcome`` sets this week's depth): the
+discount enters their choice like any price, so it weighs most with the price-sensitive and the
+deal-seekers, and the price they pay teaches them a lower reference price.
 """
 
 from __future__ import annotations
@@ -29,6 +34,12 @@ def reach_prospects(model) -> None:
         if reached.size == 0:
             continue
         pop.offer[f, reached] += p.acquisition_pull
+        depth = model.welcome_depth[f]
+        if depth > 0:  # a first-purchase offer, for those who hold no other coupon
+            welcome = reached[pop.coupon_uses[reached] == 0]
+            pop.coupon_firm[welcome], pop.coupon_depth[welcome], pop.coupon_uses[welcome] = f, depth, 1
+            pop.coupon_welcome[welcome] = True
+            model.ledger.spend(f, "welcome_offers", welcome.size)
         model.prompted[reached] = True
         model.reached_by[reached] = f
         model.ledger.spend(f, "prospects_reached", reached.size)

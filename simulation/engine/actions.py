@@ -191,6 +191,12 @@ class FirmActions:
         pop.coupon_firm[idx] = self.index
         pop.coupon_depth[idx] = depth
         pop.coupon_uses[idx] = uses
+        pop.coupon_welcome[idx] = False
+
+    def offer_welcome(self, depth: float) -> None:
+        """This week the prospects the firm reaches get a discount of ``depth`` off their first
+        purchase (``engine.acquisition``)."""
+        self.model.welcome_depth[self.index] = depth
 
     # --- switching costs (001: the carrot and the stick) ----------------------------------
     def credit_points(

@@ -133,6 +133,7 @@ class MarketModel(mesa.Model):
         self.delight = np.zeros(self.n_firms)
         self.people_known = np.ones(self.n_firms)
         self.referral_reward = np.zeros(self.n_firms)
+        self.welcome_depth = np.zeros(self.n_firms)
         self.referred_now = np.zeros(0, dtype=np.int64)
         self._recent: dict[int, np.ndarray] = {}
 
@@ -219,6 +220,8 @@ class MarketModel(mesa.Model):
                 pop.lifetime[idx],
                 pop.by_referral[idx].copy(),
                 pop.relationship_spend[idx].copy(),
+                pop.by_offer[idx].copy(),
+                pop.deal_seeker[idx].copy(),
             )
         )
         end_relationship(pop, idx, motive, self.week)
@@ -257,9 +260,11 @@ class MarketModel(mesa.Model):
                 pop.lifetime[open_],
                 pop.by_referral[open_],
                 pop.relationship_spend[open_],
+                pop.by_offer[open_],
+                pop.deal_seeker[open_],
             )
         ]
-        cols = [np.concatenate([p[k] for p in parts]) for k in range(8)]
+        cols = [np.concatenate([p[k] for p in parts]) for k in range(10)]
         names = np.array([f.name for f in self.firms])
         frame = pd.DataFrame(
             {
@@ -273,6 +278,8 @@ class MarketModel(mesa.Model):
         )
         frame["referred"] = cols[6]  # the relationship began with a referral (word of mouth, 002)
         frame["spend"] = cols[7]  # what the customer spent in it (burn-in weeks included)
+        frame["offer"] = cols[8]  # it began with a first-purchase offer (tactics.welcome_offer)
+        frame["deal_seeker"] = cols[9]
         frame["ended"] = frame.motive != ""
         frame["duration"] = frame.end_week - frame.start_week
         # weeks a relationship had run before the model began watching (left truncation)
@@ -364,6 +371,7 @@ class MarketModel(mesa.Model):
         self.delight.fill(0.0)
         self.people_known.fill(1.0)
         self.referral_reward.fill(0.0)
+        self.welcome_depth.fill(0.0)
 
     def _set_prices(self) -> None:
         """Scheduled events, then each firm's price: strategies see last week's prices."""
@@ -424,9 +432,20 @@ class MarketModel(mesa.Model):
             price = price.copy()
             price[used] *= 1.0 - pop.coupon_depth[holders]
             pop.coupon_uses[holders] -= 1
+            welcome = used[pop.coupon_welcome[holders]]
+            pop.coupon_welcome[holders] = False  # a first-purchase offer has one use
+            # only a first purchase from the firm answers its welcome offer (not a returner's)
+            pop.by_offer[buyers[welcome]] = changed[welcome] & (pop.lifetime[buyers[welcome]] == 1)
         # bundles, and the share of wallet a long, trusting customer gives (engine.tenure)
         basket = pop.basket[buyers] * pop.basket_boost[buyers] * tenure.wallet_share(self, buyers)
         paid = basket * price
+        if used.size and welcome.size:
+            self.book("welcome_sales", firms[welcome])
+            self.book(
+                "welcome_discounts",
+                firms[welcome],
+                basket[welcome] * self.prices[firms[welcome]] - paid[welcome],
+            )
         pop.last_paid[buyers] = paid
         pop.relationship_spend[buyers] += paid  # buyers are distinct, and each buys from their supplier
         self.record(

@@ -89,10 +89,12 @@ class Population:
     coupon_firm: np.ndarray  # a personal discount (win-back promotion): which firm, how deep, how many uses
     coupon_depth: np.ndarray
     coupon_uses: np.ndarray
+    coupon_welcome: np.ndarray  # the coupon is a first-purchase offer (acquisition.reach_prospects)
     points: np.ndarray  # points balance with the current supplier (money; lost on leaving)
     bundled: np.ndarray  # took the current supplier's bundle
     basket_boost: np.ndarray  # buys this many times their basket from the current supplier (bundles)
     by_referral: np.ndarray  # the current relationship began with a referral
+    by_offer: np.ndarray  # the current relationship began with a first-purchase offer
     referral_trust: np.ndarray  # trust a referred prospect brings from their referrer to the first purchase
     relationship_spend: np.ndarray  # what the customer spent in the current relationship
     failed_week: np.ndarray  # week of the last service failure
@@ -214,10 +216,12 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
         coupon_firm=np.full(n, NO_FIRM, dtype=np.int8),
         coupon_depth=np.zeros(n),
         coupon_uses=np.zeros(n, dtype=np.int8),
+        coupon_welcome=np.zeros(n, dtype=bool),
         points=np.zeros(n),
         bundled=np.zeros(n, dtype=bool),
         basket_boost=np.ones(n),
         by_referral=np.zeros(n, dtype=bool),
+        by_offer=np.zeros(n, dtype=bool),
         referral_trust=np.zeros(n, dtype=np.float32),
         relationship_spend=np.zeros(n),
         failed_week=np.full(n, NEVER, dtype=np.int32),
@@ -269,6 +273,7 @@ def renew(
     pop.referral_trust[slots] = 0.0
     pop.coupon_firm[slots] = NO_FIRM
     pop.coupon_uses[slots] = 0
+    pop.coupon_welcome[slots] = False
     _clear_ties(pop, slots)
     pop.failed_week[slots] = NEVER
     pop.last_paid[slots] = 0.0
@@ -324,6 +329,7 @@ def _clear_ties(pop: Population, idx: np.ndarray) -> None:
     pop.bundled[idx] = False
     pop.basket_boost[idx] = 1.0
     pop.by_referral[idx] = False
+    pop.by_offer[idx] = False
 
 
 def end_relationship(pop: Population, idx: np.ndarray, motive: int, week: int) -> None:

@@ -91,26 +91,31 @@ class Comparison:
             else pd.DataFrame(columns=["scenario", "lifetime", "week", "survival", "low", "high"])
         )
 
-    def referred_customers(self) -> pd.DataFrame:
-        """The focal firm's new customers who came by referral against the other new customers,
-        per scenario (replications pooled): how many, the share still customers after 26 weeks
-        (Kaplan-Meier) and what they spend a week while they stay (``metrics.loyalty``)."""
-        from simulation.metrics.loyalty import KEPT_WEEKS, referral_retention, referral_spend
+    def new_customers(self, by: str = "referred") -> pd.DataFrame:
+        """The focal firm's new customers who came ``by`` a referral (``referred``) or a
+        first-purchase offer (``offer``) against the other new customers, per scenario
+        (replications pooled): how many, the share still customers after 26 weeks (Kaplan-Meier),
+        what they spend a week while they stay, and the share of deal-seekers among them
+        (``metrics.loyalty``)."""
+        from simulation.metrics.loyalty import deal_seekers_by, kept_by, spend_by
 
         rows = []
         for name, group in self.lifetimes.groupby("scenario", sort=False):
             firm = group.firm.iloc[0]
             first = group[group.lifetime == 1]
-            kept, spend = referral_retention(group, firm), referral_spend(group, firm)
+            kept, spend = kept_by(group, firm, by), spend_by(group, firm, by)
+            deal = deal_seekers_by(group, firm, by)
             rows.append(
                 {
                     "scenario": name,
-                    "referred": int(first.referred.sum()),
-                    "others": int((~first.referred).sum()),
-                    f"referred_kept_{KEPT_WEEKS}w": kept["referred"],
-                    f"others_kept_{KEPT_WEEKS}w": kept["others"],
-                    "referred_spend_per_week": spend["referred"],
+                    by: int(first[by].sum()),
+                    "others": int((~first[by]).sum()),
+                    "kept_26w": kept["came"],
+                    "others_kept_26w": kept["others"],
+                    "spend_per_week": spend["came"],
                     "others_spend_per_week": spend["others"],
+                    "deal_seekers": deal["came"],
+                    "others_deal_seekers": deal["others"],
                 }
             )
         return pd.DataFrame(rows).set_index("scenario")

@@ -106,8 +106,19 @@ def run_task(task: Task) -> list[TaskResult]:
 def focal_lifetimes(model) -> pd.DataFrame:
     """Relationships with the focal firm that began in the reported weeks (so none is cut short at
     the start): lifetime 1 or 2, start week, duration in weeks, ended or still running (censored),
-    whether it began with a referral and what the customer spent in it."""
+    whether it began with a referral or a first-purchase offer, whether the customer is a
+    deal-seeker and what they spent in it."""
     rel = model.relationships()
     rel = rel[(rel.firm == model.firms[model.focal].name) & (rel.start_week >= 1)]
-    columns = ["firm", "lifetime", "start_week", "duration", "ended", "referred", "spend"]
+    columns = [
+        "firm",
+        "lifetime",
+        "start_week",
+        "duration",
+        "ended",
+        "referred",
+        "offer",
+        "deal_seeker",
+        "spend",
+    ]
     return rel[columns].reset_index(drop=True)

@@ -61,6 +61,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
         "retention_offers": ("enabled", "only_in_price_war", "top_share", "depth", "uses"),
         "relationship": ("enabled", "every_weeks"),
         "quality_upgrade": ("enabled",),
+        "welcome_offer": ("enabled", "depth", "budget_per_week"),
     },
 }
 SECTIONS = {"winback": WinBack, "tactics": Tactics}
@@ -82,6 +83,7 @@ DECISION_TEXT = {
     "retention_offers": N_("game.decision.retention_offers"),
     "relationship": N_("game.decision.relationship"),
     "quality_upgrade": N_("game.decision.quality_upgrade"),
+    "welcome_offer": N_("game.decision.welcome_offer"),
 }
 
 

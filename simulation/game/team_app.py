@@ -92,6 +92,8 @@ SETTINGS: dict[str, tuple[str, float | None, str | None]] = {
     "tactics.retention_offers.depth": (N_("game.app.setting.retention_depth"), 0.05, ".0%"),
     "tactics.retention_offers.uses": (N_("game.app.setting.uses"), 1, "d"),
     "tactics.relationship.every_weeks": (N_("game.app.setting.every_weeks"), 1, "d"),
+    "tactics.welcome_offer.depth": (N_("loyalty.welcome_depth"), 0.05, ".0%"),
+    "tactics.welcome_offer.budget_per_week": (N_("game.app.setting.welcome_budget"), None, None),
 }
 # the words for the values of a setting that picks from a list
 OPTION_TEXT = {

@@ -31,6 +31,7 @@ CHOICES = (
     "key_accounts",
     "contacts",
     "relationship",
+    "welcome_offer",
 )
 CHOICE_TEXT = {  # the tactic's switch, and its one-line hint
     "thank_you": (N_("loyalty.thank_you"), N_("loyalty.thank_you_hint")),
@@ -42,6 +43,7 @@ CHOICE_TEXT = {  # the tactic's switch, and its one-line hint
     "key_accounts": (N_("loyalty.key_accounts"), N_("loyalty.key_accounts_hint")),
     "contacts": (N_("loyalty.contacts"), N_("loyalty.contacts_hint")),
     "relationship": (N_("loyalty.relationship"), N_("loyalty.relationship_hint")),
+    "welcome_offer": (N_("loyalty.welcome_offer"), N_("loyalty.welcome_offer_hint")),
 }
 
 
@@ -65,16 +67,19 @@ class LoyaltyLab(PolicyLab):
         self.forgotten = slider(
             "float", t("loyalty.forgotten_slider"), float(default), 0.0, 8.0, 0.5, ".1f"
         )  # the schema allows up to 8 per month
+        offer = self.base.firms[self.base.focal_index].tactics.welcome_offer
+        self.welcome_depth = slider("float", t("loyalty.welcome_depth"), offer.depth, 0.05, 0.5, 0.05, ".0%")
         self.budget = slider("int", t("loyalty.budget"), 300, 0, 2000, 50)
         extra = {
             "points": [self.rivals_copy],
             "contacts": [self.forgotten, hint(t("loyalty.contacts_forgotten_hint"))],
+            "welcome_offer": [self.welcome_depth],
         }
         controls = [w.HTML(f"<b>{t('loyalty.tactics_heading')}</b>")]
         for name in CHOICES:
             controls += [self.switch[name], hint(t(CHOICE_TEXT[name][1])), *extra.get(name, [])]
         controls.append(self.budget)
-        self.watch([*self.switch.values(), self.rivals_copy, self.forgotten, self.budget])
+        self.watch([*self.switch.values(), self.rivals_copy, self.forgotten, self.welcome_depth, self.budget])
         return controls
 
     def build_charts(self) -> list[w.Widget]:
@@ -93,6 +98,7 @@ class LoyaltyLab(PolicyLab):
         for name, box in self.switch.items():
             changes[f"firms.{focal}.tactics.{name}.enabled"] = bool(box.value)
         changes[f"firms.{focal}.tactics.contacts.forgotten_per_month"] = float(self.forgotten.value)
+        changes[f"firms.{focal}.tactics.welcome_offer.depth"] = round(float(self.welcome_depth.value), 4)
         for f, _ in enumerate(self.base.firms):
             if f != focal:
                 changes[f"firms.{f}.tactics.points.enabled"] = bool(self.rivals_copy.value)
@@ -140,6 +146,7 @@ class LoyaltyLab(PolicyLab):
             self._budget_card(metrics.tactic_cost_per_week(kpis, weeks)),
             kpi_card(t("loyalty.kpi.referral_sales"), [f.referral_sales.sum() for f in focal]),
             *self._referral_cards(runs),
+            *(self._offer_cards(runs) if self.switch["welcome_offer"].value else []),
             kpi_card(t("loyalty.kpi.loyal_share"), kpi_values(runs, "loyal_share_end"), "percent"),
             kpi_card(t("loyalty.kpi.blocked"), [f.blocked.sum() for f in focal]),
             kpi_card(t("loyalty.kpi.top20"), kpi_values(runs, "top20_revenue_share"), "percent"),
@@ -154,22 +161,42 @@ class LoyaltyLab(PolicyLab):
             t("loyalty.kpi.cost_per_week"), fmt(float(per_week.mean()), "money"), note, "bad" if over else ""
         )
 
+    def _offer_cards(self, runs: list[dict]) -> list[str]:
+        """Customers won with the first-purchase offer against the other new customers (runs
+        pooled): who answered it (deal-seekers) and how many are still customers after 26 weeks."""
+        firm = self.base.firms[self.base.focal_index].name
+        relationships = pd.concat([r["relationships"] for r in runs], ignore_index=True)
+        kept = metrics.kept_by(relationships, firm, "offer")
+        deal = metrics.deal_seekers_by(relationships, firm, "offer")
+        return [
+            card(
+                t("loyalty.kpi.offer_deal_seekers"),
+                fmt(deal["came"], "percent"),
+                t("loyalty.others_kept", share=fmt(deal["others"], "percent")),
+            ),
+            card(
+                t("loyalty.kpi.offer_kept"),
+                fmt(kept["came"], "percent"),
+                t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
+            ),
+        ]
+
     def _referral_cards(self, runs: list[dict]) -> list[str]:
         """Referred customers against the other new customers (runs pooled): still customers after
         26 weeks (Kaplan-Meier), and what they spend a week while they stay."""
         firm = self.base.firms[self.base.focal_index].name
         relationships = pd.concat([r["relationships"] for r in runs], ignore_index=True)
-        kept = metrics.referral_retention(relationships, firm)
-        spend = metrics.referral_spend(relationships, firm)
+        kept = metrics.kept_by(relationships, firm)
+        spend = metrics.spend_by(relationships, firm)
         return [
             card(
                 t("loyalty.kpi.referred_kept"),
-                fmt(kept["referred"], "percent"),
+                fmt(kept["came"], "percent"),
                 t("loyalty.others_kept", share=fmt(kept["others"], "percent")),
             ),
             card(
                 t("loyalty.kpi.referred_spend"),
-                fmt(spend["referred"]),
+                fmt(spend["came"]),
                 t("loyalty.others_spend", amount=fmt(spend["others"])),
             ),
         ]

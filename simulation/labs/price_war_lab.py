@@ -41,6 +41,7 @@ RESPONSES = {
     "relationship": {"tactics.relationship.enabled": True},
     "switching_costs": {"tactics.points.enabled": True, "tactics.bundling.enabled": True},
     "quality": {"tactics.quality_upgrade.enabled": True},
+    "welcome_offer": {"tactics.welcome_offer.enabled": True},
 }
 ANSWER_KPIS = [
     "profit_gain",

@@ -177,39 +177,51 @@ def bridge_steps(kpis, baseline) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- referrals
-def _new_relationships(relationships: pd.DataFrame, firm: str) -> dict[str, pd.DataFrame]:
-    """``firm``'s first relationships begun in the reported weeks, split into those that began
-    with a referral and the others."""
+def new_customers(relationships: pd.DataFrame, firm: str, by: str = "referred") -> dict[str, pd.DataFrame]:
+    """``firm``'s first relationships begun in the reported weeks, split by how they began:
+    ``came`` those with ``by`` (``referred``: a referral; ``offer``: a first-purchase offer),
+    ``others`` the rest."""
     rel = relationships[
         (relationships.firm == firm) & (relationships.start_week >= 1) & (relationships.lifetime == 1)
     ]
-    return {"referred": rel[rel.referred], "others": rel[~rel.referred]}
+    return {"came": rel[rel[by]], "others": rel[~rel[by]]}
 
 
-def referral_retention(relationships: pd.DataFrame, firm: str, weeks: int = KEPT_WEEKS) -> dict[str, float]:
-    """Share of ``firm``'s first relationships begun in the reported weeks that last at least
-    ``weeks`` weeks, for customers who came by referral and for the others. Kaplan–Meier S(weeks),
-    not a simple share: relationships begun late are still running at the end and count for as
-    long as they were seen (NaN when none was seen that long). Referred customers arrive with a
-    good word from someone they know (002; Joe Girard's bird dogs, 001) and part of their trust
-    (``engine.word_of_mouth``); whether they stay longer is the market's answer."""
+def kept_by(
+    relationships: pd.DataFrame, firm: str, by: str = "referred", weeks: int = KEPT_WEEKS
+) -> dict[str, float]:
+    """Share of ``firm``'s new customers who came ``by`` a referral or an offer (``came``) and of
+    the others who are still customers ``weeks`` weeks after their first purchase. Kaplan–Meier
+    S(weeks), not a simple share: relationships begun late are still running at the end and count
+    for as long as they were seen (NaN when none was seen that long). Referred customers arrive
+    with a good word and part of the referrer's trust (002; 001; ``engine.word_of_mouth``), those
+    won with a discount with a lower reference price; how long they stay is the market's answer."""
     from simulation.metrics.survival import ended_within
 
     return {
         key: 1.0 - ended_within(group, firm, 1, weeks) if len(group) else float("nan")
-        for key, group in _new_relationships(relationships, firm).items()
+        for key, group in new_customers(relationships, firm, by).items()
     }
 
 
-def referral_spend(relationships: pd.DataFrame, firm: str) -> dict[str, float]:
-    """What ``firm``'s new customers spend a week while they stay, for those who came by referral
-    and for the others: all they spent over all the weeks they were customers (NaN if none).
+def spend_by(relationships: pd.DataFrame, firm: str, by: str = "referred") -> dict[str, float]:
+    """What ``firm``'s new customers who came ``by`` a referral or an offer, and the others, spend a
+    week while they stay: all they spent over all the weeks they were customers (NaN if none).
     Schmitt, Skiera & Van den Bulte (2011) found referred customers more valuable; in the market a
     referral reaches the prospects who have no supplier yet, and those are mostly people who
     seldom buy, so the answer depends on who is told as much as on what they are told."""
     return {
         key: float(group.spend.sum() / group.duration.clip(lower=1).sum()) if len(group) else float("nan")
-        for key, group in _new_relationships(relationships, firm).items()
+        for key, group in new_customers(relationships, firm, by).items()
+    }
+
+
+def deal_seekers_by(relationships: pd.DataFrame, firm: str, by: str = "offer") -> dict[str, float]:
+    """The share of deal-seekers among ``firm``'s new customers who came ``by`` an offer (or a
+    referral) and among the others: who answers a discount (001: 逐利顾客)."""
+    return {
+        key: float(group.deal_seeker.mean()) if len(group) else float("nan")
+        for key, group in new_customers(relationships, firm, by).items()
     }
 
 
@@ -227,14 +239,14 @@ def referral_kpis(
         if isinstance(relationships, pd.DataFrame)
         else pd.concat(list(relationships), ignore_index=True)
     )
-    kept, spend = referral_retention(rel, firm, weeks), referral_spend(rel, firm)
+    kept, spend = kept_by(rel, firm, "referred", weeks), spend_by(rel, firm, "referred")
     return {
         "referral_sales": float(sales.mean()),
         "referrals": float(np.mean([f.referrals.sum() for f in frames])),
         "referral_share_of_acquisitions": float(sales.sum() / acquired.sum()) if acquired.sum() else 0.0,
-        f"referred_kept_{weeks}w": kept["referred"],
+        f"referred_kept_{weeks}w": kept["came"],
         f"others_kept_{weeks}w": kept["others"],
-        "referred_spend_per_week": spend["referred"],
+        "referred_spend_per_week": spend["came"],
         "others_spend_per_week": spend["others"],
     }
 

@@ -254,6 +254,24 @@ class RetentionOffers(Tactic):
         self.cost(firm, p.cost_per_offer * send.size)
 
 
+class WelcomeOffer(Tactic):
+    """Acquire with a first-purchase discount (``config.tactics.WelcomeOffer``), within a budget:
+    each week the budget is added to an account and last week's welcome discounts are taken from
+    it; offers go out while the account is not overdrawn. What the offer costs is the revenue
+    given up (already missing from revenue, ``welcome_discounts``), so there is no cost line."""
+
+    name = "welcome_offer"
+
+    def __init__(self, params):
+        super().__init__(params)
+        self.account = 0.0
+
+    def act(self, firm):
+        self.account += self.p.budget_per_week - firm.last_week("welcome_discounts")
+        if self.account > 0:
+            firm.offer_welcome(self.p.depth)
+
+
 class RelationshipInvestment(Tactic):
     """Regular personal contact and small gifts for every customer (000): more trust, lower price
     sensitivity. Contacts are spread evenly over the weeks."""
