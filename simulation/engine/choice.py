@@ -149,7 +149,7 @@ def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
         + p.search_deal_seeker * pop.deal_seeker[idx]
     )
     search += _price_alarm(model, idx, current)
-    search = search * model.leaving_of(idx)  # the thought experiment of Firm.leaving_factor
+    search = model.leaving_scaled(search, idx)  # the thought experiment of Firm.leaving_factor
     # a prompt this week (an acquisition message, a win-back invitation) makes even a creature of
     # habit look around; otherwise an open offer counts only when they look around by themselves
     # a reminder from their own supplier brings a purchase there without shopping around

@@ -26,7 +26,7 @@ from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
 def move_away(model) -> None:
     pop = model.pop
     weekly = 1.0 - (1.0 - model.settings.natural_churn.move_rate_per_year) ** (1.0 / 52.0)
-    movers = np.flatnonzero((model.chance("moves") < weekly * model.leaving_of()) | pop.need_ended)
+    movers = np.flatnonzero((model.chance("moves") < model.leaving_scaled(weekly)) | pop.need_ended)
     if model.absent is not None:  # only customers who are in the market can leave it
         movers = movers[~model.absent[movers]]
     if movers.size == 0:
@@ -50,14 +50,16 @@ def end_needs(model, buyers: np.ndarray) -> None:
     if model.settings.natural_churn.need_ends_after_purchase <= 0 or buyers.size == 0:
         return
     pop = model.pop
-    chance = pop.need_end_chance[buyers] * model.leaving_of(buyers)
+    chance = model.leaving_scaled(pop.need_end_chance[buyers], buyers)
     pop.need_ended[buyers] |= model.chance("need_ends", buyers) < chance
 
 
 def drift(model) -> None:
     pop = model.pop
     tied = np.flatnonzero(pop.supplier >= 0)
-    hazard = model.settings.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2 * model.leaving_of(tied)
+    hazard = model.leaving_scaled(
+        model.settings.natural_churn.drift_hazard * (1.0 - pop.trust[tied]) ** 2, tied
+    )
     model.defect(tied[model.chance("drift", tied) < hazard], DRIFTED)
 
 

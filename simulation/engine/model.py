@@ -192,12 +192,13 @@ class MarketModel(mesa.Model):
         then picked for ``idx``: each customer meets the same luck whoever else is drawn."""
         return self.stream(name).random(self.pop.n, dtype=np.float32)[idx]
 
-    def leaving_of(self, idx: np.ndarray | slice = slice(None)) -> np.ndarray | float:
-        """The factor on every reason to leave for customers ``idx``: their supplier's
-        ``leaving_factor`` (1 for customers without a supplier), or 1.0 when every firm's is 1."""
+    def leaving_scaled(self, rate, idx: np.ndarray | slice = slice(None)):
+        """``rate``, a reason to leave for customers ``idx``, times their supplier's
+        ``leaving_factor`` (1 for customers without a supplier); ``rate`` itself, untouched,
+        when every firm's factor is 1 (the market as it is)."""
         if self.leaving is None:
-            return 1.0
-        return self.leaving[self.pop.supplier[idx]]  # supplier -1 picks the appended 1.0
+            return rate
+        return rate * self.leaving[self.pop.supplier[idx]]  # supplier -1 picks the appended 1.0
 
     def book(self, metric: str, firms: np.ndarray, weights: np.ndarray | None = None) -> None:
         if not (isinstance(firms, np.ndarray) and firms.dtype.kind == "i"):

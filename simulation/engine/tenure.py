@@ -32,56 +32,83 @@ from __future__ import annotations
 import numpy as np
 
 
-def maturity(model, idx: np.ndarray | None = None) -> np.ndarray:
-    """m of customers ``idx`` (every slot if None): a lookup by tenure in whole weeks."""
+def maturity(model, idx: np.ndarray | None = None, tied: bool = False) -> np.ndarray:
+    """m of customers ``idx`` (every slot if None): a lookup by tenure in whole weeks. ``tied``:
+    the caller knows they all have a supplier (or does not care about those who have none), so
+    the check is skipped."""
+    return _by_tenure(model, None, idx, tied)
+
+
+def _by_tenure(model, effect, idx: np.ndarray | None, tied: bool, outside: float = 0.0) -> np.ndarray:
+    """``effect(m)`` (m itself if None) of customers ``idx``, looked up by tenure in a table made
+    once per run for each effect; ``outside`` for customers without a supplier unless ``tied``. A
+    tenure is never negative (``since_week`` is never after this week) and the table reaches the
+    longest tenure the run can have."""
     pop = model.pop
     since = pop.since_week if idx is None else pop.since_week[idx]
+    values = _table(model, effect)[model.week - since]
+    if tied:
+        return values
     supplier = pop.supplier if idx is None else pop.supplier[idx]
-    table = _table(model)
-    tenure = np.clip(model.week - since, 0, table.size - 1)
-    return np.where(supplier >= 0, table[tenure], 0.0)
+    return np.where(supplier >= 0, values, outside)
 
 
-def _table(model) -> np.ndarray:
-    """1 - exp(-t / experience_weeks) for every tenure t the run can reach, kept on the model
-    (rebuilt if the scenario changes its ``experience_weeks``)."""
-    weeks = model.settings.relationship.experience_weeks
-    cached = getattr(model, "_maturity_table", None)
-    if cached is None or cached[0] != weeks or cached[1].size <= model.total_weeks:
+def _table(model, effect=None) -> np.ndarray:
+    """m = 1 - exp(-t / experience_weeks), or ``effect(m)``, for every tenure t the run can reach,
+    kept on the model (rebuilt when the scenario changes a parameter or the run grows)."""
+    rel = model.settings.relationship
+    key = (effect, rel.model_dump_json(), model.total_weeks)
+    tables = model.__dict__.setdefault("_tenure_tables", {})
+    if key not in tables:
         longest = model.total_weeks + 1 + int(-model.pop.since_week.min(initial=0))
-        cached = (weeks, -np.expm1(-np.arange(longest + 1) / weeks))
-        model._maturity_table = cached
-    return cached[1]
+        m = -np.expm1(-np.arange(longest + 1) / rel.experience_weeks)
+        tables[key] = m if effect is None else effect(rel, m)
+    return tables[key]
+
+
+def _wallet(rel, m):
+    return rel.wallet_growth * m
+
+
+def _price(rel, m):
+    return 1.0 - rel.price_sensitivity_drop * m
+
+
+def _serve(rel, m):
+    return 1.0 - rel.serve_cost_drop * m
+
+
+def _talk(rel, m):
+    return 1.0 + rel.referral_growth * (m - 0.5)
 
 
 def wallet_share(model, buyers: np.ndarray) -> np.ndarray | float:
     """How many times their basket ``buyers`` buy from their supplier (share of wallet)."""
-    growth = model.settings.relationship.wallet_growth
-    if growth == 0.0:
+    if model.settings.relationship.wallet_growth == 0.0:
         return 1.0
-    return 1.0 + growth * maturity(model, buyers) * model.pop.trust[buyers]
+    return 1.0 + _by_tenure(model, _wallet, buyers, tied=True) * model.pop.trust[buyers]
 
 
 def price_sensitivity(model, idx: np.ndarray) -> np.ndarray | float:
     """The share of their price sensitivity that customers ``idx`` keep after their tenure."""
-    drop = model.settings.relationship.price_sensitivity_drop
-    if drop == 0.0:
+    if model.settings.relationship.price_sensitivity_drop == 0.0:
         return 1.0
-    return 1.0 - drop * maturity(model, idx)
+    return _by_tenure(model, _price, idx, tied=False, outside=1.0)
 
 
 def customers_served(model, supplier: np.ndarray) -> np.ndarray:
     """Each firm's customers weighted by what they cost to serve (``supplier``: the supplier of
     each slot plus one, 0 = none): the plain count when the cost does not fall with tenure."""
-    drop = model.settings.relationship.serve_cost_drop
-    weights = None if drop == 0.0 else 1.0 - drop * maturity(model)
+    # slots without a supplier fall in bin 0, which is dropped, so their weight does not matter
+    weights = (
+        None if model.settings.relationship.serve_cost_drop == 0.0 else _by_tenure(model, _serve, None, True)
+    )
     return np.bincount(supplier, weights, minlength=model.n_firms + 1)[1:]
 
 
 def talk(model, idx: np.ndarray) -> np.ndarray | float:
     """How many times as often as a customer half-way to maturity satisfied customers ``idx``
     talk about their supplier."""
-    growth = model.settings.relationship.referral_growth
-    if growth == 0.0:
+    if model.settings.relationship.referral_growth == 0.0:
         return 1.0
-    return 1.0 + growth * (maturity(model, idx) - 0.5)
+    return _by_tenure(model, _talk, idx, tied=True)
