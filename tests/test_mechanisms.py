@@ -987,6 +987,42 @@ def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer():
     assert per_old > 1.5 * per_new
 
 
+def test_new_customers_buy_again_sooner_in_their_first_weeks_and_then_at_their_usual_rate():
+    """``relationship.first_weeks_boost``: a customer of t weeks has 1 + boost·exp(-t / decay) times
+    their purchase chance; a customer of long standing, or without a supplier, their usual one."""
+    boost, decay = 1.0, 2.0
+    sc = quiet_market(
+        count=6000,
+        weeks=12,
+        **{
+            "relationship.first_weeks_boost": boost,
+            "relationship.first_weeks_decay": decay,
+            "customers.joining_per_week": [3000],
+            "customers.initial_unattached_share": 0.0,
+        },
+    )
+    model = build_market(sc, seed=86)
+    pop = model.pop
+    seen, expected = np.zeros(12), np.zeros(12)  # by tenure
+    old_seen = old_expected = 0.0
+    for _ in range(12):
+        tenure = model.week - pop.since_week
+        new = (pop.supplier >= 0) & (tenure >= 1) & (np.arange(pop.n) < 3000)
+        old = (pop.supplier >= 0) & (np.arange(pop.n) >= 3000)
+        chance = np.minimum(pop.purchase_rate * (1.0 + boost * np.exp(-tenure / decay)), 1.0)
+        model.step()
+        bought = (pop.events & P.EV_PURCHASE) > 0
+        np.add.at(seen, tenure[new].clip(0, 11), bought[new])
+        np.add.at(expected, tenure[new].clip(0, 11), chance[new])
+        old_seen, old_expected = old_seen + bought[old].sum(), old_expected + pop.purchase_rate[old].sum()
+    early, late = slice(1, 3), slice(6, 12)
+    for part in (early, late):
+        assert within(seen[part].sum(), expected[part].sum(), np.sqrt(expected[part].sum()))
+    assert within(old_seen, old_expected, np.sqrt(old_expected))  # long customers: their usual rate
+    per_week = seen[early].mean() / seen[late].mean()  # 1 + exp(-1/2), 1 + exp(-1) against ~1.03
+    assert 1.3 < per_week < 1.65  # the first weeks stand out (about 1.0 without the boost)
+
+
 # ----------------------------------------------------------------------------- the thought experiment
 def test_a_leaving_factor_scales_every_reason_the_firms_customers_have_to_leave_and_no_rivals():
     """``Firm.leaving_factor`` (experiment.retention): with 0.5 the focal firm loses about half

@@ -234,7 +234,13 @@ class Relationship(Section):
     purchase, 0.63 after ``experience_weeks``); each is 0 to switch it off, so that a run can show
     its share of what retention is worth. Reinartz & Kumar (2000) found that long customers are
     not always the most profitable: here too a long customer with a small basket stays small, and
-    none of the four needs to be on."""
+    none of the four needs to be on.
+
+    The first weeks are different again: a new customer buys again sooner than their usual
+    rhythm (trying more of the range, a first order that needs a second), 1 +
+    ``first_weeks_boost``·exp(-tenure / ``first_weeks_decay``) times their purchase chance. It is
+    off (0) in the invented markets; the market calibrated to a transaction log measures it in
+    the log's first weeks (``data.calibrate.first_weeks_burst``)."""
 
     experience_weeks: float = Field(
         52.0, gt=0.0, le=1040.0, description=N_("field.Relationship.experience_weeks")
@@ -245,6 +251,12 @@ class Relationship(Section):
         0.3, ge=0.0, le=1.0, description=N_("field.Relationship.price_sensitivity_drop")
     )
     referral_growth: float = Field(1.0, ge=0.0, le=2.0, description=N_("field.Relationship.referral_growth"))
+    first_weeks_boost: float = Field(
+        0.0, ge=0.0, le=10.0, description=N_("field.Relationship.first_weeks_boost")
+    )
+    first_weeks_decay: float = Field(
+        4.0, gt=0.0, le=104.0, description=N_("field.Relationship.first_weeks_decay")
+    )
 
 
 class Repositioning(Section):

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from simulation.config import Scenario, load_preset
 from simulation.data.bgnbd import BGNBD, holdout_error
-from simulation.data.transactions import customer_summary, weekly_repeat_purchases
+from simulation.data.transactions import customer_summary, repeat_purchases_by_age, weekly_repeat_purchases
 from simulation.policies import build_market
 
 
@@ -44,6 +45,32 @@ def joining_weeks(summary: pd.DataFrame, start) -> pd.Series:
     order of the simulated market's slots: slot ``i`` is the ``i``-th customer to join."""
     weeks = (summary["first"] - pd.Timestamp(start)).dt.days // 7 + 1
     return weeks[weeks >= 1].sort_values(kind="stable").rename("joins_week")
+
+
+def first_weeks_burst(tx: pd.DataFrame, calibration_end, fit: BGNBD) -> dict[str, float]:
+    """How much more often the log's customers buy again in their first weeks than BG/NBD's steady
+    rates say: repeat purchases in each week k after the first purchase (``repeat_purchases_by_age``)
+    are fitted, by Poisson maximum likelihood, to BG/NBD's expectation for that week times
+    ``scale``·(1 + ``boost``·exp(-(k + 1/2) / ``decay``)). BG/NBD's rates average the burst into
+    the customer's whole life, so ``scale`` (below 1 when there is a burst) is what is left of them
+    after it; ``boost`` and ``decay`` go to ``relationship.first_weeks_boost`` and
+    ``first_weeks_decay`` (``engine.tenure.first_weeks``)."""
+    by_age = repeat_purchases_by_age(tx, calibration_end)
+    by_age = by_age[by_age.customers > 0]
+    age = by_age.index.to_numpy(dtype=float)
+    steady = by_age.customers.to_numpy() * np.diff(fit.expected_purchases(np.append(age, age[-1] + 1.0)))
+    seen = by_age.purchases.to_numpy()
+
+    def deviance(log_params):
+        scale, boost, decay = np.exp(log_params)
+        mean = steady * scale * (1.0 + boost * np.exp(-(age + 0.5) / decay))
+        return float(np.sum(mean - seen * np.log(mean)))
+
+    best = optimize.minimize(deviance, np.log([1.0, 0.3, 3.0]), method="Nelder-Mead", options={"xatol": 1e-6})
+    scale, boost, decay = np.exp(best.x)
+    if boost < 0.005:  # no burst to speak of (a log made by the simulation itself has none)
+        return {"scale": 1.0, "boost": 0.0, "decay": 4.0}
+    return {"scale": float(scale), "boost": round(float(min(boost, 10.0)), 3), "decay": round(float(np.clip(decay, 0.1, 104.0)), 3)}
 
 
 def scenario_from_log(
@@ -60,7 +87,8 @@ def scenario_from_log(
     start = summary["first"].min() if start is None else pd.Timestamp(start)
     joins = joining_weeks(summary, start)
     fit = BGNBD().fit(summary.frequency, summary.recency, summary["T"])
-    mean_rate = fit.r / fit.alpha
+    burst = first_weeks_burst(tx, calibration_end, fit)
+    mean_rate = burst["scale"] * fit.r / fit.alpha
     spread = float(np.sqrt(np.log(1.0 + 1.0 / fit.r)))
     median_rate = mean_rate / np.exp(spread**2 / 2)
     amounts = np.log(tx.amount[(tx.amount > 0) & (tx.date <= pd.Timestamp(calibration_end))])
@@ -76,7 +104,10 @@ def scenario_from_log(
             "customers.basket_spread": float(min(amounts.std(), 2.5)),
             "customers.initial_unattached_share": 0.0,
             "customers.joining_per_week": np.bincount(joins.to_numpy() - 1).tolist(),
+            "relationship.first_weeks_boost": burst["boost"],
+            "relationship.first_weeks_decay": burst["decay"],
             "natural_churn.move_rate_per_year": 0.0,
+            "natural_churn.drift_hazard": 0.0,
             "natural_churn.need_ends_after_purchase": float(min(fit.a / (fit.a + fit.b), 0.99)),
             "natural_churn.need_ends_concentration": float(min(fit.a + fit.b, 1000.0)),
             f"firms.{base.focal_index}.initial_share": 1.0,

@@ -869,3 +869,25 @@ def weekly_repeat_purchases(tx: pd.DataFrame, start, weeks: int) -> pd.Series:
     week = (repeat.date - pd.Timestamp(start)).dt.days // 7 + 1
     counts = week[(week >= 1) & (week <= weeks)].value_counts().reindex(range(1, weeks + 1), fill_value=0)
     return counts.astype(int).rename("repeat_purchases").rename_axis("week")
+
+
+def repeat_purchases_by_age(tx: pd.DataFrame, calibration_end) -> pd.DataFrame:
+    """Repeat purchases by the customer's age: for each week k = 0, 1, ... after the first purchase
+    (k = 0: days 1-7 after it), the repeat purchase days in it (``purchases``) and the customers
+    whose history up to ``calibration_end`` covers the whole week (``customers``). Week by week
+    it shows whether new customers buy again sooner than later in their life (a burst after the
+    first purchase) without the calendar's mix of old and new customers."""
+    end = pd.Timestamp(calibration_end)
+    days = _purchase_days(tx)
+    days = days[days.date <= end]
+    first = days.groupby("customer_id").date.transform("min")
+    after = (days.date - first).dt.days.to_numpy()
+    known = (end - first).dt.days.to_numpy()  # days known after the customer's first purchase
+    age = (after - 1) // 7
+    covered = (after > 0) & (known >= 7 * (age + 1))  # repeat purchases in weeks seen whole
+    weeks = int(known.max()) // 7
+    purchases = np.bincount(age[covered], minlength=weeks)[:weeks]
+    customers = np.bincount(known[after == 0] // 7, minlength=weeks + 1)[::-1].cumsum()[::-1][1 : weeks + 1]
+    return pd.DataFrame(
+        {"purchases": purchases, "customers": customers}, index=pd.RangeIndex(weeks, name="age_weeks")
+    )

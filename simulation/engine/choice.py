@@ -129,7 +129,8 @@ def _price_alarm(model, idx: np.ndarray, current: np.ndarray) -> np.ndarray | fl
 def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
     """Who buys this week and from which firm: (customer slots, firm index)."""
     pop, p = model.pop, model.settings.choice
-    occasion = (model.chance("occasions") < pop.purchase_rate) | model.prompted | model.reminded
+    rate = pop.purchase_rate * tenure.first_weeks(model)
+    occasion = (model.chance("occasions") < rate) | model.prompted | model.reminded
     if model.absent is not None:  # customers who have not joined the market yet
         occasion &= ~model.absent
     idx = np.flatnonzero(occasion)

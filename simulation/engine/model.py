@@ -393,14 +393,16 @@ class MarketModel(mesa.Model):
         focal firm (as their first purchase in the transaction log): they become its customers.
         Returns the joiners, and those of them who buy again before the week is out: a first
         purchase falls on any of the week's seven days alike, so on average 3 of them are left
-        (``REST_OF_FIRST_WEEK``), with the customer's usual purchase chance."""
+        (``REST_OF_FIRST_WEEK``), with the customer's purchase chance of a first week
+        (``tenure.first_weeks``)."""
         k = self.week - self.burn_in
         if self.absent is None or not 0 <= k < self.joining_slots.size - 1:
             return NO_SLOTS, NO_SLOTS
         joiners = np.arange(self.joining_slots[k], self.joining_slots[k + 1])
         self.absent[joiners] = False
         self.pop.events[joiners] |= EV_ARRIVED
-        again = 1.0 - (1.0 - self.pop.purchase_rate[joiners]) ** REST_OF_FIRST_WEEK
+        rate = np.minimum(self.pop.purchase_rate[joiners] * tenure.first_purchase_week(self), 1.0)
+        again = 1.0 - (1.0 - rate) ** REST_OF_FIRST_WEEK
         return joiners, joiners[self.chance("first_week", joiners) < again]
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
