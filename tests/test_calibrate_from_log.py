@@ -148,10 +148,14 @@ def test_cdnow_holdout_error_of_the_simulation_beside_bgnbd(cdnow_holdout):
     # calibration weeks, counted from week 1: at week 39 +4.8 to +6.7 % (BG/NBD +0.8 %)
     assert 0.02 < cal["total_error"] < 0.09 and abs(bg_cal["total_error"]) < 0.02
     # tracking, weeks 1-78 counted from week 1: 3.0-4.2 % (BG/NBD 4.4 %), below BG/NBD on every seed
-    assert track["cumulative_mape"] < bg_track["cumulative_mape"] and 0.03 < bg_track["cumulative_mape"] < 0.06
+    assert (
+        track["cumulative_mape"] < bg_track["cumulative_mape"] and 0.03 < bg_track["cumulative_mape"] < 0.06
+    )
     # holdout only, counted from week 40: 5.5-8.1 %, total -4.8 to -8.6 % (BG/NBD 12.4 %, -14.5 %)
     assert held["cumulative_mape"] < 0.10 and -0.13 < held["total_error"] < -0.02
-    assert held["cumulative_mape"] < bg_held["cumulative_mape"] and held["weekly_mape"] < bg_held["weekly_mape"]
+    assert (
+        held["cumulative_mape"] < bg_held["cumulative_mape"] and held["weekly_mape"] < bg_held["weekly_mape"]
+    )
     assert 0.10 < bg_held["cumulative_mape"] < 0.15 and -0.18 < bg_held["total_error"] < -0.11
     assert result["weekly"].simulation.iloc[0] > 0  # a joiner may buy again in the rest of their first week
 
