@@ -11,6 +11,10 @@ of the package and serves metrics, policies and experiments. Start with :func:`s
 
 from importlib import import_module
 
+from simulation import schema_formats
+
+schema_formats.defer()  # before anything imports jsonschema (Altair does): a lab opens seconds sooner
+
 # What ``from simulation import ...`` offers, loaded on first use (PEP 562): ``import simulation``
 # itself costs nothing, so a command line or a lab starts without the engine until it needs it.
 _HOME = {

@@ -117,7 +117,7 @@ def test_a_lab_on_screen_redraws_in_the_new_language_keeping_what_was_set(tmp_pa
         assert set(lab.shelf.saved) == {"first", "second"} and not lab.shelf.compare_button.disabled
         assert [r["kpis"] for r in lab.last] == kpis
         assert han_share(lab.cards.widget.value) > 0.5
-        assert "first" in str(lab.comparison._chart.chart.to_dict())  # the comparison is drawn again
+        assert "first" in str(lab.comparison.chart.to_dict())  # the comparison is drawn again
     finally:
         set_language("en")
     assert "Win-back" in panel.children[0].value or han_share(panel.children[0].value) == 0
@@ -130,7 +130,7 @@ def test_the_price_war_lab_draws_every_answer_again_in_the_new_language(tmp_path
     lab.compare_responses()
     try:
         set_language("zh_CN")
-        assert han_share(str(lab.responses._chart.chart.to_dict().get("title", ""))) > 0.3
+        assert han_share(str(lab.responses.chart.to_dict().get("title", ""))) > 0.3
     finally:
         set_language("en")
 

@@ -245,7 +245,7 @@ def test_deadline_event_undo_leaderboard_debrief_and_export(tmp_path):
             for m in re.finditer(r"<td class=rl-num>\d+</td><td>([^<]+)</td>", console.board_table.value)
         ]
         assert order == list(board.team) and board[score].is_monotonic_decreasing
-    assert "Leaderboard by market share" in json.dumps(console.board_chart._chart.chart.to_dict())
+    assert "Leaderboard by market share" in json.dumps(console.board_chart.chart.to_dict())
 
     console.replications.value = 2
     console.debrief_button.click()

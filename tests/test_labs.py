@@ -126,15 +126,15 @@ def test_winback_lab_compares_saved_scenarios_and_draws_their_profit_against_doi
         lab.shelf.name.value = name
         lab.shelf.save()
     lab.shelf.compare_button.click()
-    assert "value only" in str(lab.comparison._chart.chart.to_dict()) and "with after-care" in str(
-        lab.comparison._chart.chart.to_dict()
+    assert "value only" in str(lab.comparison.chart.to_dict()) and "with after-care" in str(
+        lab.comparison.chart.to_dict()
     )
     baseline = finished(warm, base)
     for name, scenario in lab.shelf.saved.items():
         assert lab.saved_results[name]["gain"] == pytest.approx(
             mean_interval(profit_gain(finished(warm, scenario), baseline))
         )
-    profit = str(lab.profit._chart.chart.to_dict())
+    profit = str(lab.profit.chart.to_dict())
     assert (
         "value only" in profit and "with after-care" in profit and t("winback_lab.this_programme") in profit
     )
@@ -308,3 +308,30 @@ def test_save_scenario_writes_through_a_temporary_file_and_can_refuse_to_replace
     with pytest.raises(FileExistsError):
         save_scenario(load_preset("baseline"), path, replace=False)
     assert load_scenario(path).name == load_preset("baseline").name
+
+
+# --- the charts on screen -----------------------------------------------------------------------
+@pytest.mark.parametrize("which", ["winback", "loyalty", "price_war"])
+def test_every_chart_a_lab_draws_is_valid_vega_lite_and_is_the_one_on_screen(which):
+    """A redraw sends its chart to the widget unvalidated (``ChartSlot.show``: validation costs as
+    long as making the chart): so each chart every lab draws, after a control change too, is checked
+    against Vega-Lite's schema here, and the widget must show exactly that chart."""
+    from simulation.labs.loyalty_lab import LoyaltyLab
+    from simulation.labs.panel import ChartSlot
+    from simulation.labs.price_war_lab import PriceWarLab
+    from simulation.labs.winback_lab import WinbackLab
+
+    lab_class, change = {
+        "winback": (WinbackLab, lambda lab: setattr(lab.switch["rule6_mix"], "value", True)),
+        "loyalty": (LoyaltyLab, lambda lab: setattr(lab.switch["referral"], "value", True)),
+        "price_war": (PriceWarLab, lambda lab: setattr(lab.response, "value", "match")),
+    }[which]
+    lab = lab_class(customers=400, replications=2, seed=0, save_folder="unused")
+    for redraw in (False, True):
+        if redraw:
+            change(lab)
+        slots = [v for v in vars(lab).values() if isinstance(v, ChartSlot)]
+        drawn = [s for s in slots if "datasets" in (s._chart.spec or {})]  # not the empty placeholders
+        assert len(drawn) >= 3, which
+        for slot in drawn:
+            assert slot.chart.to_dict() == slot._chart.spec  # to_dict() validates: it raises if invalid

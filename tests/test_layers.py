@@ -19,6 +19,7 @@ LAYERS = {
     "locale": 0,
     "vocabulary": 0,  # the catalog keys of the model's codes (motives, stages, KPIs ...)
     "output_folder": 0,  # files written all at once, one writer, never over a user's file
+    "schema_formats": 0,  # jsonschema's IRI grammar built when first used, not at import
     "statistics": 0,  # intervals, uplift, SLTV classes, survival: plain numbers in, numbers out
     "config": 1,
     "engine": 2,

@@ -246,5 +246,5 @@ def test_the_lab_answers_tactics_slider_and_budget(tmp_path):
         lab.switch["referral"].value = True
     assert set(lab.shelf.saved) == {"first", "second"} and (tmp_path / "first.yaml").exists()
     lab.shelf.compare_button.click()
-    shown = lab.comparison._chart.chart.to_dict()
+    shown = lab.comparison.chart.to_dict()
     assert "first" in str(shown) and "second" in str(shown)

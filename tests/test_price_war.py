@@ -299,5 +299,5 @@ def test_the_price_war_lab_answers_moves_and_responses(tmp_path):
         lab.shelf.name.value = f"answer {name}"
         lab.shelf.save()
     lab.shelf.compare_button.click()
-    shown = str(lab.comparison._chart.chart.to_dict())
+    shown = str(lab.comparison.chart.to_dict())
     assert "answer undercut" in shown and "answer quality" in shown

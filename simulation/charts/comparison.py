@@ -46,7 +46,7 @@ def kpi_bars(
         tooltip=tooltip,
     )
     whiskers = base.mark_errorbar(ticks=True, color="black").encode(
-        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q", tooltip=tooltip
+        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2=alt.Y2("high:Q"), tooltip=tooltip
     )
     return (
         alt.layer(bars, whiskers, data=data)
@@ -74,7 +74,11 @@ def weekly_bands(
     ]
     x = alt.X("week:Q", title=t("chart.week"))
     color = alt.Color(f"{by}:N", title=t(BY[by]), sort=list(dict.fromkeys(bands[by])))
-    band = alt.Chart(bands).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color)
+    band = (
+        alt.Chart(bands)
+        .mark_area(opacity=0.2)
+        .encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
+    )
     line = (
         alt.Chart(bands)
         .mark_line()
@@ -96,7 +100,7 @@ def sweep_line(summary: pd.DataFrame, param: str, kpi: str, *, title: str | None
         alt.Tooltip("low:Q", title=t("chart.low"), format=",.3~f"),
         alt.Tooltip("high:Q", title=t("chart.high"), format=",.3~f"),
     ]
-    band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q")
+    band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
     line = (
         alt.Chart(data).mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title=y_title), tooltip=tooltip)
     )
@@ -121,7 +125,9 @@ def lifetime_curves(curves: pd.DataFrame, *, title: str | None = None) -> alt.La
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.12, interpolate="step-after")
-        .encode(x=x, y="low:Q", y2="high:Q", color=color, detail="lifetime_label:N")
+        .encode(
+            x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color, detail=alt.Detail("lifetime_label:N")
+        )
     )
     line = (
         alt.Chart(data)

@@ -39,8 +39,8 @@ def leaderboard_bars(board: pd.DataFrame, score: str, score_label: str) -> alt.C
             x=alt.X(f"{score}:Q", title=score_label),
             color=alt.Color("market:N", title=t("game.chart.market")),
             tooltip=[
-                "team",
-                "market",
+                alt.Tooltip("team"),
+                alt.Tooltip("market"),
                 alt.Tooltip("profit:Q", format=",.0f"),
                 alt.Tooltip("equity:Q", format=",.0f"),
                 alt.Tooltip("share:Q", format=".1%"),
@@ -63,7 +63,7 @@ def truth_bars(truth: pd.DataFrame, motive_labels: dict[str, str]) -> alt.Chart:
             y=alt.Y("team:N", title=None),
             x=alt.X("customers:Q", stack="zero", title=t("game.chart.customers")),
             color=alt.Color("reason:N", title=t("game.chart.reason"), sort=list(motive_labels.values())),
-            tooltip=["team", "reason", "customers"],
+            tooltip=[alt.Tooltip("team"), alt.Tooltip("reason"), alt.Tooltip("customers")],
         )
         .properties(width=420, height=max(120, 28 * truth.team.nunique()))
     )
@@ -86,13 +86,13 @@ def decision_value_bars(values: pd.DataFrame, decision_labels: dict[str, str]) -
             scale=alt.Scale(domain=["gain", "loss", "unclear"], range=["#2e7d32", "#c62828", "#9e9e9e"]),
         ),
         tooltip=[
-            "team",
+            alt.Tooltip("team"),
             alt.Tooltip("mean:Q", format=",.0f"),
             alt.Tooltip("low:Q", format=",.0f"),
             alt.Tooltip("high:Q", format=",.0f"),
         ],
     )
-    whiskers = base.mark_rule().encode(y=alt.Y("what:N", sort=None), x="low:Q", x2="high:Q")
+    whiskers = base.mark_rule().encode(y=alt.Y("what:N", sort=None), x=alt.X("low:Q"), x2=alt.X2("high:Q"))
     return (bars + whiskers).properties(width=420, height=max(120, 26 * len(data)))
 
 

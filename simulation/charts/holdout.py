@@ -68,12 +68,12 @@ def _panel(weekly: pd.DataFrame, calibration_weeks: int, cumulative: bool) -> al
     shade = (
         alt.Chart(periods.iloc[:1])
         .mark_rect(color="#dddddd", opacity=0.6)
-        .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, last + 0.5], nice=False)), x2="end:Q")
+        .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, last + 0.5], nice=False)), x2=alt.X2("end:Q"))
     )
     names = (
         alt.Chart(periods)
         .mark_text(align="center", baseline="top", dy=4, color="#555555")
-        .encode(x="middle:Q", y=alt.value(0), text="period:N")
+        .encode(x=alt.X("middle:Q"), y=alt.value(0), text=alt.Text("period:N"))
     )
     lines = (
         alt.Chart(data)

@@ -36,7 +36,7 @@ def motive_shares(summary: dict) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title=None, sort=[t(MOTIVE[m]) for m in GRIFFIN]),
-            yOffset="source:N",
+            yOffset=alt.YOffset("source:N"),
             x=alt.X("share:Q", title=t("lesson.share_of_losses"), axis=alt.Axis(format="%")),
             color=alt.Color("source:N", title=None),
             tooltip=[
@@ -105,7 +105,7 @@ def crm_against_truth(customers: pd.DataFrame, focal: str) -> alt.LayerChart:
         ],
     )
     text = base.mark_text().encode(
-        text="customers:Q",
+        text=alt.Text("customers:Q"),
         color=alt.condition(
             f"datum.customers > {data.customers.max() / 2}", alt.value("white"), alt.value("black")
         ),
@@ -186,13 +186,15 @@ def tenure_curve(curves: pd.DataFrame, annual_churn: float) -> alt.LayerChart:
     band = (
         alt.Chart(observed)
         .mark_area(opacity=0.15, interpolate="step-after")
-        .encode(x=x, y="low:Q", y2="high:Q", color=color)
+        .encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
     )
     line = (
         alt.Chart(observed).mark_line(interpolate="step-after").encode(x=x, y=y, color=color, tooltip=tooltip)
     )
     dashed = alt.Chart(constant).mark_line(strokeDash=[6, 4]).encode(x=x, y=y, color=color, tooltip=tooltip)
     year = (
-        alt.Chart(pd.DataFrame({"week": [52]})).mark_rule(color="gray", strokeDash=[2, 2]).encode(x="week:Q")
+        alt.Chart(pd.DataFrame({"week": [52]}))
+        .mark_rule(color="gray", strokeDash=[2, 2])
+        .encode(x=alt.X("week:Q"))
     )
     return (band + line + dashed + year).properties(width=420, height=240, title=t("lesson.tenure_title"))

@@ -49,7 +49,9 @@ def tactic_costs(costs: pd.DataFrame, budget: float) -> alt.LayerChart:
     rule = (
         alt.Chart(pd.DataFrame({"budget": [budget]}))
         .mark_rule(color="#b42318", strokeDash=[4, 3], size=2)
-        .encode(x="budget:Q", tooltip=[alt.Tooltip("budget:Q", title=t("loyalty.budget"), format=",.0f")])
+        .encode(
+            x=alt.X("budget:Q"), tooltip=[alt.Tooltip("budget:Q", title=t("loyalty.budget"), format=",.0f")]
+        )
     )
     return (bars + rule).properties(width=420, height=22 * len(order) + 10, title=t("loyalty.costs_title"))
 
@@ -63,7 +65,7 @@ def distribution(bins: pd.DataFrame) -> alt.TopLevelMixin:
         .mark_bar(opacity=0.55, binSpacing=0)
         .encode(
             x=alt.X("bin_start:Q", bin="binned", title=None, scale=alt.Scale(domain=[0, 1])),
-            x2="bin_end:Q",
+            x2=alt.X2("bin_end:Q"),
             y=alt.Y("share:Q", stack=None, title=t("loyalty.share_of_customers"), axis=alt.Axis(format="%")),
             color=alt.Color("scenario:N", title=None, sort=list(dict.fromkeys(data.scenario))),
             tooltip=[

@@ -60,7 +60,7 @@ def _weekly_lines(
         strokeWidth=alt.condition(alt.datum.role == "focal", alt.value(3), alt.value(1.5)),
     )
     dots = base.mark_point(filled=True, size=50).encode(
-        y=f"{field}:Q", color=color, opacity=alt.condition(hover, alt.value(1), alt.value(0))
+        y=alt.Y(f"{field}:Q"), color=color, opacity=alt.condition(hover, alt.value(1), alt.value(0))
     )
     tooltip = [alt.Tooltip("week:Q", title=t("chart.week"))]
     tooltip += [alt.Tooltip(f"{_field(firm)}:Q", title=firm, format=value_format) for firm in firms]

@@ -37,7 +37,7 @@ def _shade(window: tuple[int, int] | None) -> alt.Chart | None:
     return (
         alt.Chart(frame)
         .mark_rect(opacity=0.12, color=WAR_COLOUR)
-        .encode(x="start:Q", x2="end:Q", tooltip=alt.Tooltip("what:N", title=""))
+        .encode(x=alt.X("start:Q"), x2=alt.X2("end:Q"), tooltip=alt.Tooltip("what:N", title=""))
     )
 
 
@@ -125,7 +125,7 @@ def recovery(periods: pd.DataFrame, by: str = "scenario") -> alt.FacetChart:
         tooltip=tooltip,
     )
     whiskers = base.mark_errorbar(ticks=True, color="black").encode(
-        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2="high:Q"
+        y=alt.Y("low:Q", title=t("chart.mean_with_interval")), y2=alt.Y2("high:Q")
     )
     return (
         alt.layer(bars, whiskers, data=data)

@@ -100,13 +100,13 @@ def waterfall(
         ]
     chart = base.mark_bar(clip=zoomed).encode(
         y=alt.Y("from:Q", title=y_title, scale=scale),
-        y2="to:Q",
+        y2=alt.Y2("to:Q"),
         color=alt.Color("kind:N", scale=COLORS, legend=None),
         tooltip=tooltip,
     )
     if "err_from" in data:
         chart = chart + base.mark_rule(color="#333", strokeWidth=1.5, clip=zoomed).encode(
-            y="err_from:Q", y2="err_to:Q"
+            y=alt.Y("err_from:Q"), y2=alt.Y2("err_to:Q")
         )
     chart = chart.properties(width=width, height=height)
     if by:

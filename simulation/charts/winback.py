@@ -34,16 +34,18 @@ def funnel(data: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("high:Q", title=t("chart.high"), format=",.1f"),
     ]
     bars = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar(color="#4c78a8")
         .encode(y=y, x=alt.X("mean:Q", title=t("chart.customers_per_run")), tooltip=tooltip)
     )
     whiskers = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_errorbar(ticks=True)
-        .encode(y=y, x=alt.X("low:Q", title=t("chart.customers_per_run")), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", title=t("chart.customers_per_run")), x2=alt.X2("high:Q"))
     )
-    return (bars + whiskers).properties(width=300, height=150, title=t("chart.funnel_title"))
+    return alt.layer(bars, whiskers, data=data).properties(
+        width=300, height=150, title=t("chart.funnel_title")
+    )
 
 
 def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
@@ -57,7 +59,7 @@ def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("count:Q", title=t("chart.customers_per_run"), format=",.1f"),
     ]
     rect = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_rect()
         .encode(
             x=x,
@@ -66,8 +68,10 @@ def motive_by_class(data: pd.DataFrame) -> alt.LayerChart:
             tooltip=tooltip,
         )
     )
-    text = alt.Chart(data).mark_text(fontSize=11).encode(x=x, y=y, text=alt.Text("count:Q", format=".0f"))
-    return (rect + text).properties(width=200, height=150, title=t("chart.motive_class_title"))
+    text = alt.Chart().mark_text(fontSize=11).encode(x=x, y=y, text=alt.Text("count:Q", format=".0f"))
+    return alt.layer(rect, text, data=data).properties(
+        width=200, height=150, title=t("chart.motive_class_title")
+    )
 
 
 def won_back_over_time(data: pd.DataFrame) -> alt.LayerChart:
@@ -79,13 +83,13 @@ def won_back_over_time(data: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("week:Q", title=t("chart.week")),
         alt.Tooltip("mean:Q", title=t("chart.mean"), format=".2f"),
     ]
-    band = alt.Chart(data).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color)
+    band = alt.Chart().mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
     line = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_line()
         .encode(x=x, y=alt.Y("mean:Q", title=t("chart.won_back_per_week")), color=color, tooltip=tooltip)
     )
-    return (band + line).properties(width=330, height=170, title=t("chart.won_back_title"))
+    return alt.layer(band, line, data=data).properties(width=330, height=170, title=t("chart.won_back_title"))
 
 
 def survival(curves: pd.DataFrame) -> alt.LayerChart:
@@ -99,12 +103,12 @@ def survival(curves: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("survival:Q", title=t("chart.still_customers"), format=".0%"),
     ]
     band = (
-        alt.Chart(curves)
+        alt.Chart()
         .mark_area(opacity=0.15, interpolate="step-after")
-        .encode(x=x, y="low:Q", y2="high:Q", color=color)
+        .encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color)
     )
     line = (
-        alt.Chart(curves)
+        alt.Chart()
         .mark_line(interpolate="step-after")
         .encode(
             x=x,
@@ -118,7 +122,9 @@ def survival(curves: pd.DataFrame) -> alt.LayerChart:
             tooltip=tooltip,
         )
     )
-    return (band + line).properties(width=330, height=170, title=t("chart.survival_title"))
+    return alt.layer(band, line, data=curves).properties(
+        width=330, height=170, title=t("chart.survival_title")
+    )
 
 
 def profit_against_baseline(data: pd.DataFrame) -> alt.LayerChart:
@@ -144,9 +150,9 @@ def profit_against_baseline(data: pd.DataFrame) -> alt.LayerChart:
     whiskers = (
         alt.Chart(data)
         .mark_errorbar(ticks=True)
-        .encode(y=y, x=alt.X("low:Q", title=t("chart.profit_difference")), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", title=t("chart.profit_difference")), x2=alt.X2("high:Q"))
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black").encode(x="x:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="black").encode(x=alt.X("x:Q"))
     return (bars + whiskers + zero).properties(
         width=330, height=max(60, 28 * data.scenario.nunique()), title=t("chart.profit_vs_baseline_title")
     )

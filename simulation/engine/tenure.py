@@ -64,12 +64,16 @@ def _table(model, effect=None) -> np.ndarray:
     """m = 1 - exp(-t / experience_weeks), or ``effect(t)``, for every tenure t the run can reach,
     kept on the model (rebuilt when the scenario changes a parameter or the run grows)."""
     rel = model.settings.relationship
-    key = (effect, rel.model_dump_json(), model.total_weeks)
     tables = model.__dict__.setdefault("_tenure_tables", {})
-    if key not in tables:
+    made = tables.get(effect)  # (the parameters it was made for, the run's length, the table)
+    if made is None or made[1] != model.total_weeks or (made[0] is not rel and made[0] != rel):
         longest = model.total_weeks + 1 + int(-model.pop.since_week.min(initial=0))
-        tables[key] = (effect or _maturity)(rel, np.arange(longest + 1, dtype=float))
-    return tables[key]
+        made = tables[effect] = (
+            rel,
+            model.total_weeks,
+            (effect or _maturity)(rel, np.arange(longest + 1, dtype=float)),
+        )
+    return made[2]
 
 
 def _maturity(rel, tenure):

@@ -129,6 +129,9 @@ class WinBackProgram:
         self.rolled_out = not params.rule8_pilot.enabled
         self.stopped = False
         self.start_week: int | None = None
+        # the entries that may still change (waiting for a return, an offer or after-care), in
+        # order: the weekly rules look only at them, so a week's cost does not grow with the list
+        self.live = np.zeros(0, dtype=np.int64)
 
     # ------------------------------------------------------------------ weekly
     def act(self, firm) -> None:
@@ -143,9 +146,12 @@ class WinBackProgram:
         elif self.team_on:  # the team was disbanded: complaints are resolved at the usual speed
             firm.speed_up_complaints(1.0)
         self.team_on = p.rule2_team.enabled
+        self._retire(firm.week)
         self._record_returns(firm)
+        start = self.lost.n
         self._recognise(firm)
-        new = np.flatnonzero(self.lost.recognized == firm.week)
+        new = np.arange(start, self.lost.n)  # this week's entries
+        self.live = np.concatenate([self.live, new])
         if new.size:
             self._classify(new)
             spend += self._select(firm, new)
@@ -160,6 +166,21 @@ class WinBackProgram:
         """New parameters from the next week on (a team's new decision in a classroom game): the
         lost-customer list, open offers and the pilot's reading so far are kept."""
         self.p = params
+
+    def _retire(self, week: int) -> None:
+        """Drop from ``live`` the entries nothing can change any more: they left again after coming
+        back, or they did not come back, are past the window in which a return counts
+        (``_record_returns``), wait for no budget and hold no open offer. (Their record stays on
+        the list for the reports.)"""
+        lost, live = self.lost, self.live
+        returned = lost.returned[live]
+        done = (lost.left_again[live] >= 0) | (
+            (returned < 0)
+            & (lost.gone[live] | (week - lost.recognized[live] > RESPONSE_WEEKS + 8))
+            & (lost.offered[live] != -2)
+            & (lost.offer_until[live] < week)
+        )
+        self.live = live[~done]
 
     # ------------------------------------------------------------------ rules
     def _start(self, firm) -> None:
@@ -361,7 +382,8 @@ class WinBackProgram:
     def _send_offers(self, firm, budget: float) -> float:
         """Rule 1 (and 6): invite waiting targets, most valuable first, while the budget lasts."""
         lost, p = self.lost, self.p
-        waiting = np.flatnonzero((lost.offered == -2) & (lost.group == TREATED))
+        live = self.live
+        waiting = live[(lost.offered[live] == -2) & (lost.group[live] == TREATED)]
         if waiting.size == 0 or budget <= 0:
             return 0.0
         stale = waiting[firm.week - lost.recognized[waiting] > RESPONSE_WEEKS]
@@ -402,7 +424,8 @@ class WinBackProgram:
         win-back team (rule 2) coordinates the contacts: their pull is ``coordination`` times as
         strong."""
         lost, pop, week, mix = self.lost, firm.pop, firm.week, self.p.rule6_mix
-        open_ = np.flatnonzero((lost.offer_until >= week) & (lost.returned < 0) & ~lost.gone)
+        live = self.live
+        open_ = live[(lost.offer_until[live] >= week) & (lost.returned[live] < 0) & ~lost.gone[live]]
         open_ = open_[pop.customer_id[lost.slot[open_]] == lost.customer_id[open_]]
         if open_.size == 0:
             return
@@ -425,9 +448,12 @@ class WinBackProgram:
         """Lost customers who bought from the firm again since last week: won back (or came back
         by themselves, for the holdout and the untargeted)."""
         lost, pop, week, f = self.lost, firm.pop, firm.week, firm.index
-        waiting = np.flatnonzero(
-            (lost.returned < 0) & ~lost.gone & (week - lost.recognized <= RESPONSE_WEEKS + 8)
-        )
+        live = self.live
+        waiting = live[
+            (lost.returned[live] < 0)
+            & ~lost.gone[live]
+            & (week - lost.recognized[live] <= RESPONSE_WEEKS + 8)
+        ]
         if waiting.size == 0:
             return
         slots = lost.slot[waiting]
@@ -443,7 +469,7 @@ class WinBackProgram:
             promo = lost.slot[treated[lost.offer[treated] == OFFERS.index("promotion")]]
             firm.add_financial_cost(promo, self.p.rule6_mix.points)
         # entries whose second life ended: they left the firm again
-        came_back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0))
+        came_back = live[(lost.returned[live] >= 0) & (lost.left_again[live] < 0)]
         s = lost.slot[came_back]
         same = pop.customer_id[s] == lost.customer_id[came_back]
         gone_again = ~same | (pop.supplier[s] != f)
@@ -456,7 +482,8 @@ class WinBackProgram:
     def _aftercare(self, firm) -> None:
         """Rule 7: follow-up contacts with a small incentive in the unstable weeks after return."""
         a, lost, week = self.p.rule7_aftercare, self.lost, firm.week
-        back = np.flatnonzero((lost.returned >= 0) & (lost.left_again < 0) & (lost.offered >= 0))
+        live = self.live
+        back = live[(lost.returned[live] >= 0) & (lost.left_again[live] < 0) & (lost.offered[live] >= 0)]
         since = week - lost.returned[back]
         due = back[(since > 0) & (since <= a.weeks) & (since % a.contact_every_weeks == 0)]
         if due.size == 0:

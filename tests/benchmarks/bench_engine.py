@@ -190,6 +190,109 @@ def _per_agent(customers: int) -> dict:
     }
 
 
+# --- ratios to the limit kernel (issue 16's table) ---------------------------------------------
+KERNEL_WEEKS = 156  # the kernel's weeks: a run's 52 burn-in + 104 reported weeks
+RATIO_TARGETS = {  # (preset variant, customers) -> the ratio to reach
+    ("baseline", 100_000): 0.5,
+    ("everything", 100_000): 0.3,
+    ("baseline", 3_000): 0.3,
+    ("baseline", 5_000): 0.3,
+}
+TARGET_PEAK_EVERYTHING_BYTES = 0.6 * GB  # 1,000,000 customers, every policy on
+TARGET_WEEK_GROWTH = 0.10  # the cost of a week in the tenth year against the first
+
+
+def scenario_of(variant: str, customers: int, weeks: int | None = None):
+    """``baseline``: the baseline preset; ``everything``: all eight win-back rules and every loyalty
+    tactic of the focal firm on (``winback_all_rules`` with ``tactics.*.enabled``)."""
+    from simulation.config import load_preset
+    from simulation.config.tactics import TACTICS
+
+    changes = {"customers.count": customers}
+    if weeks is not None:
+        changes["run.weeks"] = weeks
+    if variant == "baseline":
+        return load_preset("baseline").with_changes(changes)
+    focal = load_preset("winback_all_rules").focal_index
+    changes.update({f"firms.{focal}.tactics.{name}.enabled": True for name in TACTICS})
+    return load_preset("winback_all_rules").with_changes(changes)
+
+
+def _kernel_rate(customers: int) -> float:
+    sys.path.insert(0, str(HERE))
+    import limit_kernel
+
+    return limit_kernel.run(customers, KERNEL_WEEKS)
+
+
+def _ratio(variant: str, customers: int, repeats: int) -> dict:
+    """The engine's customer-weeks per second over the limit kernel's, at the same size, timed in
+    turns in this process (kernel, engine, kernel, engine, ...); the median of the ratios."""
+    from simulation.policies import build_market
+
+    scenario = scenario_of(variant, customers)
+    build_market(scenario_of(variant, 200, weeks=4), seed=0).run()  # first-call costs
+    weeks = scenario.run.burn_in_weeks + scenario.run.weeks
+    kernel, engine = [], []
+    for seed in range(repeats):
+        kernel.append(_kernel_rate(customers))
+        model = build_market(scenario, seed=seed)
+        t0 = time.perf_counter()
+        model.run()
+        engine.append(customers * weeks / (time.perf_counter() - t0))
+    ratios = [e / k for e, k in zip(engine, kernel)]
+    return {
+        "variant": variant,
+        "customers": customers,
+        "repeats": repeats,
+        "engine_rate": statistics.median(engine),
+        "kernel_rate": statistics.median(kernel),
+        "ratio": statistics.median(ratios),
+    }
+
+
+def _peak_everything(customers: int) -> dict:
+    """Process peak memory of one full run with every policy on (in a fresh process)."""
+    from simulation.policies import build_market
+
+    base = _peak_rss_bytes()
+    model = build_market(scenario_of("everything", customers), seed=1)
+    t0 = time.perf_counter()
+    model.run()
+    seconds = time.perf_counter() - t0
+    weeks = model.total_weeks
+    return {
+        "customers": customers,
+        "peak_rss_bytes": _peak_rss_bytes(),
+        "base_rss_bytes": base,
+        "engine_rate": customers * weeks / seconds,
+        "kernel_rate": _kernel_rate(min(customers, 1_000_000)),
+    }
+
+
+def _ten_years(customers: int) -> dict:
+    """Every policy on for ten reported years: the median cost of a week in the first year and in
+    the tenth (a week must not get slower as the history grows)."""
+    from simulation.policies import build_market
+
+    model = build_market(scenario_of("everything", customers, weeks=520), seed=1)
+    while model.week < model.burn_in:
+        model.step()
+    times = []
+    while model.week < model.total_weeks:
+        t0 = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - t0)
+    first, tenth = statistics.median(times[:52]), statistics.median(times[-52:])
+    return {
+        "customers": customers,
+        "first_year_week_s": first,
+        "tenth_year_week_s": tenth,
+        "growth": tenth / first - 1.0,
+        "kernel_rate": _kernel_rate(customers),
+    }
+
+
 def worker(jobs: list[dict]) -> None:
     """Run the jobs in this process and print their results as one JSON line."""
     import mesa  # noqa: F401  (imported before the baseline RSS is read, like the engine's own imports)
@@ -202,6 +305,12 @@ def worker(jobs: list[dict]) -> None:
             results.append(
                 {"kind": "engine", **_engine(job["customers"], job["repeats"], job["tracemalloc"])}
             )
+        elif job["kind"] == "ratio":
+            results.append({"kind": "ratio", **_ratio(job["variant"], job["customers"], job["repeats"])})
+        elif job["kind"] == "peak_everything":
+            results.append({"kind": "peak_everything", **_peak_everything(job["customers"])})
+        elif job["kind"] == "ten_years":
+            results.append({"kind": "ten_years", **_ten_years(job["customers"])})
         else:
             results.append({"kind": "per_agent", **_per_agent(job["customers"])})
     print(json.dumps(results))
@@ -288,6 +397,52 @@ def targets(engine: dict[int, dict]) -> list[dict]:
         lambda v: v <= TARGET_PEAK_BYTES,
     )
     return checks
+
+
+def issue_table(quick: bool, repeats: int) -> list[dict]:
+    """Run and print the engine's rows of the speed table (README "Speed"): each against the limit
+    kernel at the same size, timed in the same process."""
+    size = (lambda n: {100_000: 2_000, 3_000: 500, 5_000: 1_000}[n]) if quick else (lambda n: n)
+    peak_n, ten_n = (2_000, 500) if quick else (1_000_000, 20_000)
+    jobs = [
+        {"kind": "ratio", "variant": v, "customers": size(n), "repeats": 1 if quick else max(repeats, 3)}
+        for v, n in RATIO_TARGETS
+    ]
+    jobs += [{"kind": "peak_everything", "customers": peak_n}, {"kind": "ten_years", "customers": ten_n}]
+    rows = []
+    print()
+    print("The engine against the limit kernel (tests/benchmarks/limit_kernel.py: 5 draws and a few updates")
+    print(
+        "per customer-week), both timed in the same process; 'everything': every win-back rule and tactic on"
+    )
+    print(f"{'measure':<58} {'engine':>12} {'limit kernel':>13} {'result':>10} {'target':>9}  status")
+    for job, (key, target) in zip(jobs, [*RATIO_TARGETS.items(), (None, None), (None, None)]):
+        (r,) = run_jobs([job])
+        if r["kind"] == "ratio":
+            measure = f"engine / limit kernel, {r['customers']:,} customers, {r['variant']}"
+            result, shown, goal, ok = r["ratio"], f"{r['ratio']:.3f}", f">= {target}", r["ratio"] >= target
+        elif r["kind"] == "peak_everything":
+            measure = f"{r['customers']:,} customers, everything, process peak memory"
+            peak = r["peak_rss_bytes"] / GB
+            result, shown, goal = peak, f"{peak:.3f} GB", f"<= {TARGET_PEAK_EVERYTHING_BYTES / GB}"
+            ok = r["peak_rss_bytes"] <= TARGET_PEAK_EVERYTHING_BYTES
+        else:
+            measure = f"cost of a week, year 10 against year 1, {r['customers']:,} customers, everything"
+            result, shown = r["growth"], f"{r['growth']:+.1%}"
+            goal, ok = f"±{TARGET_WEEK_GROWTH:.0%}", abs(r["growth"]) <= TARGET_WEEK_GROWTH
+        engine_rate = (
+            f"{_rate(r['engine_rate'])}/s"
+            if "engine_rate" in r
+            else f"{r['first_year_week_s'] * 1e3:.2f} ms/wk"
+        )
+        status = "n/a" if quick else ("PASS" if ok else "MISS")
+        print(
+            f"{measure:<58} {engine_rate:>12} {_rate(r['kernel_rate']) + '/s':>13} {shown:>10} {goal:>9}  {status}",
+            flush=True,
+        )
+        rows.append({**r, "measure": measure, "result": result, "target": goal, "status": status})
+    print("  engine and kernel in customer-weeks per second (medians); ratios are the medians of the turns")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{_rate(agent['engine_customer_weeks_per_s'])} customer-weeks/s, {agent['engine_ratio']:.1f}x the per-agent loop"
         )
 
+    ratio_rows = issue_table(args.quick, repeats)
     checks = targets(engine)
     print()
     width = max(len(t["target"]) for t in checks)
@@ -408,10 +564,11 @@ def main(argv: list[str] | None = None) -> int:
             "engine": list(engine.values()),
             "per_agent": agent,
             "targets": checks,
+            "ratios": ratio_rows,
         }
         Path(args.json).write_text(json.dumps(report, indent=2))
         print(f"\nwrote {args.json}")
-    missed = any(t["status"] == "MISS" for t in checks)
+    missed = any(t["status"] == "MISS" for t in [*checks, *ratio_rows])
     return 1 if (args.strict and missed) else 0
 
 
