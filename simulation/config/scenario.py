@@ -304,7 +304,7 @@ class Firm(Section):
     brand: float = Field(0.5, ge=0.0, le=1.0, description=N_("field.Firm.brand"))
     initial_share: float = Field(0.33, ge=0.0, le=1.0, description=N_("field.Firm.initial_share"))
     prospects_per_week: float = Field(0.004, ge=0.0, le=1.0, description=N_("field.Firm.prospects_per_week"))
-    cost_per_prospect: float = Field(11.0, ge=0.0, le=1e6, description=N_("field.Firm.cost_per_prospect"))
+    cost_per_prospect: float = Field(8.5, ge=0.0, le=1e6, description=N_("field.Firm.cost_per_prospect"))
     acquisition_pull: float = Field(0.5, ge=0.0, le=20.0, description=N_("field.Firm.acquisition_pull"))
     serve_cost_per_customer_week: float = Field(
         0.6, ge=0.0, le=1e6, description=N_("field.Firm.serve_cost_per_customer_week")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.engine.life_cycle import weekly_value
-from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, renew
+from simulation.engine.population import DRIFTED, MOVED, REPOSITIONED, SlotLuck, renew
 
 
 def move_away(model) -> None:
@@ -34,7 +34,7 @@ def move_away(model) -> None:
     model.life_cycle.forget(movers)  # first: the firms keep their records of who is leaving
     model.defect(movers[pop.supplier[movers] >= 0], MOVED)
     model.archive_spend(movers)
-    model.next_id = renew(pop, movers, model.settings, model.stream("newcomers"), model.week, model.next_id)
+    model.next_id = renew(pop, movers, model.settings, SlotLuck(model, movers), model.week, model.next_id)
     # this week's prompts and offers were meant for the people who left, not the newcomers
     model.prompted[movers] = False
     model.reminded[movers] = False

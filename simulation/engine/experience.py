@@ -44,7 +44,7 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     felt_rational = (0.65 * quality + 0.35 * service)[firms]
     felt_emotional = (0.35 * quality + 0.65 * service)[firms]
     felt = np.where(pop.rational[buyers], felt_rational, felt_emotional)
-    felt = felt + e.noise * model.stream("experience").standard_normal(pop.n, dtype=np.float32)[buyers]
+    felt = felt + e.noise * model.normal("experience", buyers)
     if model.delight.any():  # service beyond expectations (a loyalty tactic)
         felt += model.delight[firms]
 

@@ -19,10 +19,11 @@ One step is one week. The order of the weekly step matters (architecture.md §2)
 The first ``run.burn_in_weeks`` weeks let the market settle and are not reported.
 Customer state lives in NumPy arrays (``model.pop``). Randomness comes only from streams
 spawned from the seed, so a seed fixes every number; each mechanism and each policy has its
-own stream (``model.stream(name)``), and per-customer draws are made for every slot
-(``model.chance``). So two runs of the same market that differ only in a policy keep meeting
-the same random events for each customer (common random numbers): their differences come from
-the policy, not from reshuffled luck, and comparisons need fewer replications.
+own stream (``model.stream(name)``), and per-customer draws (``model.chance``) are keyed by the
+stream, the week and the customer's slot (``engine.luck``). So two runs of the same market that
+differ only in a policy keep meeting the same random events for each customer (common random
+numbers): their differences come from the policy, not from reshuffled luck, and comparisons need
+fewer replications.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from simulation.engine import (
     choice,
     churn,
     experience,
+    luck,
     tenure,
     word_of_mouth,
 )
@@ -102,6 +104,13 @@ class MarketModel(mesa.Model):
         self.seed = seed
         self._root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
         self._streams: dict[str, np.random.Generator] = {}
+        entropy = self._root.entropy
+        self._seed_words = (
+            *(entropy if isinstance(entropy, (list, tuple)) else [entropy]),
+            *self._root.spawn_key,
+        )
+        self._keys: dict[str, int] = {}  # each luck stream's key (engine.luck)
+        self._draws: dict[str, int] = {}  # how many draws each luck stream made this week
         super().__init__(rng=self.stream("market"))
         self.settings = scenario  # not "scenario": Mesa 3.5 models have a property of that name
         self.n_firms = len(scenario.firms)
@@ -138,6 +147,7 @@ class MarketModel(mesa.Model):
         self._recent: dict[int, np.ndarray] = {}
 
         self.pop = draw_population(scenario, self.stream("population"))
+        self._every_slot = np.arange(self.pop.n)
         # customers who have not joined the market yet (customers.joining_per_week: the first
         # slots, in the order they join); None when everyone is there from the start. They have
         # no purchase occasions, are not reached by marketing or word of mouth and do not move.
@@ -187,10 +197,28 @@ class MarketModel(mesa.Model):
             )
         return rng
 
+    def _draw_key(self, name: str) -> int:
+        """The key of this week's next draw of luck stream ``name`` (engine.luck)."""
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = luck.stream_key(self._seed_words, name)
+        draw = self._draws.get(name, 0)
+        self._draws[name] = draw + 1
+        return luck.draw_key(key, self.week, draw)
+
+    def _slots(self, idx: np.ndarray | slice) -> np.ndarray:
+        return self._every_slot[idx] if isinstance(idx, slice) else idx
+
     def chance(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
-        """One uniform number per customer slot from stream ``name``, drawn for every slot and
-        then picked for ``idx``: each customer meets the same luck whoever else is drawn."""
-        return self.stream(name).random(self.pop.n, dtype=np.float32)[idx]
+        """One uniform number in [0, 1) for each customer slot in ``idx`` (every slot by default)
+        from luck stream ``name``: a customer's number depends on the seed, the stream, the week,
+        the how-many-th draw of the stream this week and their slot only, not on who else is
+        drawn (common random numbers, ``engine.luck``), and only the numbers asked for are made."""
+        return luck.uniform(self._draw_key(name), self._slots(idx))
+
+    def normal(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """One standard normal number per customer slot in ``idx``, as :meth:`chance`."""
+        return luck.normal(self._draw_key(name), self._slots(idx))
 
     def leaving_scaled(self, rate, idx: np.ndarray | slice = slice(None)):
         """``rate``, a reason to leave for customers ``idx``, times their supplier's
@@ -321,6 +349,7 @@ class MarketModel(mesa.Model):
         if self.week >= self.total_weeks:
             raise RuntimeError(f"the run is over after {self.total_weeks} weeks")
         self.ledger.week = self.week
+        self._draws.clear()
         self.pop.events.fill(0)
         self._recent.clear()
         self._reset_levers()

@@ -29,11 +29,12 @@ class SocialNetwork:
         """Number of ties of each customer (the network never changes, so it is worked out once)."""
         return np.diff(self.offsets)
 
-    def random_ties(self, senders: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One random tie of each sender (senders must have at least one tie)."""
+    def random_ties(self, senders: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+        """One random tie of each sender, picked by ``uniform`` (one number in [0, 1) per sender;
+        senders must have at least one tie)."""
         start = self.offsets[senders]
         width = self.offsets[senders + 1] - start
-        return self.neighbours[start + (rng.random(senders.size) * width).astype(np.int64)]
+        return self.neighbours[start + (uniform * width).astype(np.int64)]
 
 
 def kinship(pop) -> np.ndarray:

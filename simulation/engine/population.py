@@ -136,20 +136,56 @@ def flat(array: np.ndarray) -> np.ndarray:
     return array.reshape(-1)
 
 
-def _traits(scenario: Scenario, size: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Draw the lasting traits of ``size`` new customers."""
+class _FromGenerator:
+    """Traits drawn one after another from a generator (the market at week 0)."""
+
+    def __init__(self, rng: np.random.Generator, size: int):
+        self.rng, self.size = rng, size
+
+    def normal(self, tag: str) -> np.ndarray:
+        return self.rng.standard_normal(self.size)
+
+    def uniform(self, tag: str) -> np.ndarray:
+        return self.rng.random(self.size)
+
+    def beta(self, tag: str, a: float, b: float) -> np.ndarray:
+        return self.rng.beta(a, b, self.size)
+
+
+class SlotLuck:
+    """Traits of newcomers from each slot's luck (``MarketModel.chance``): the newcomer who takes
+    a slot in a given week is the same person whatever else happened in the market, so one more
+    or one fewer mover elsewhere changes nobody else's newcomer (common random numbers)."""
+
+    def __init__(self, model, slots: np.ndarray):
+        self.model, self.slots = model, slots
+
+    def normal(self, tag: str) -> np.ndarray:
+        return self.model.normal(f"newcomers/{tag}", self.slots).astype(float)
+
+    def uniform(self, tag: str) -> np.ndarray:
+        return self.model.chance(f"newcomers/{tag}", self.slots)
+
+    def beta(self, tag: str, a: float, b: float) -> np.ndarray:
+        from scipy.special import betaincinv
+
+        return betaincinv(a, b, self.uniform(tag).astype(float))
+
+
+def _traits(scenario: Scenario, draws) -> dict[str, np.ndarray]:
+    """The lasting traits of new customers, from ``draws`` (``_FromGenerator`` or ``SlotLuck``)."""
     c = scenario.customers
-    rate = c.purchase_rate_median * np.exp(c.purchase_rate_spread * rng.standard_normal(size))
-    basket = c.basket_median * np.exp(c.basket_spread * rng.standard_normal(size))
+    rate = c.purchase_rate_median * np.exp(c.purchase_rate_spread * draws.normal("rate"))
+    basket = c.basket_median * np.exp(c.basket_spread * draws.normal("basket"))
     ending = scenario.natural_churn
     if ending.need_ends_after_purchase > 0:  # drawn only when on: other draws stay as they were
         a = ending.need_ends_after_purchase * ending.need_ends_concentration
-        need_end = rng.beta(a, ending.need_ends_concentration - a, size).astype(np.float32)
+        need_end = draws.beta("need_end", a, ending.need_ends_concentration - a).astype(np.float32)
     else:
-        need_end = np.zeros(size, dtype=np.float32)
+        need_end = np.zeros(rate.size, dtype=np.float32)
     return {
-        "rational": rng.random(size) < c.rational_share,
-        "deal_seeker": rng.random(size) < c.deal_seeker_share,
+        "rational": draws.uniform("rational") < c.rational_share,
+        "deal_seeker": draws.uniform("deal_seeker") < c.deal_seeker_share,
         "purchase_rate": np.minimum(rate, 0.95),
         "basket": basket,
         "need_end_chance": need_end,
@@ -164,7 +200,7 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     holds the week they join (the model keeps them out of the market until then)."""
     n = scenario.customers.count
     n_firms = len(scenario.firms)
-    traits = _traits(scenario, n, rng)
+    traits = _traits(scenario, _FromGenerator(rng, n))
     # a firm that enters the market later (an entrant) starts with no customers
     present = np.array([f.enters_week == 0 for f in scenario.firms], dtype=float)
     shares = np.array([f.initial_share for f in scenario.firms], dtype=float) * present
@@ -244,14 +280,13 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     )
 
 
-def renew(
-    pop: Population, slots: np.ndarray, scenario: Scenario, rng: np.random.Generator, week: int, next_id: int
-) -> int:
-    """Newcomers take the given slots (after their occupants moved away). Returns the next free id."""
+def renew(pop: Population, slots: np.ndarray, scenario: Scenario, draws, week: int, next_id: int) -> int:
+    """Newcomers take the given slots (after their occupants moved away), with traits from
+    ``draws`` (``SlotLuck``). Returns the next free id."""
     k = slots.size
     if k == 0:
         return next_id
-    for name, values in _traits(scenario, k, rng).items():
+    for name, values in _traits(scenario, draws).items():
         getattr(pop, name)[slots] = values
     pop.customer_id[slots] = np.arange(next_id, next_id + k)
     pop.arrived_week[slots] = week

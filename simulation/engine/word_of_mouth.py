@@ -27,17 +27,49 @@ from simulation.engine.population import EV_REFERRED, flat
 
 
 def _messages(
-    model, senders: np.ndarray, per_year: float, talk: np.ndarray | float = 1.0
-) -> tuple[np.ndarray, np.ndarray]:
-    """(sender, listener) pairs for this week's messages; ``talk``: a multiplier for each of
-    ``senders`` (or one for all)."""
-    rng, net = model.stream("word_of_mouth"), model.network
+    model, senders: np.ndarray, per_year: float, talk: np.ndarray | float = 1.0, kind: str = "good"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """This week's ``kind`` messages: (sender, listener, a number in [0, 1) of each message),
+    sender by sender. ``talk``: a multiplier for each of ``senders`` (or one for all).
+
+    A sender's Poisson number of messages, the tie each goes to and the message's own number (does
+    the listener act on it?) are each sender's luck (``model.chance``): keyed by the sender and the
+    message's place among theirs, so a policy that makes one customer talk more changes no other
+    customer's messages (common random numbers)."""
+    net = model.network
     connected = net.degree[senders] > 0
     senders = senders[connected]
     rate = per_year / 52.0 * (talk[connected] if isinstance(talk, np.ndarray) else talk)
-    counts = rng.poisson(rate, size=senders.size)
-    who = np.repeat(senders, counts)
-    return who, net.random_ties(who, rng) if who.size else who
+    counts = poisson_by_inversion(model.chance(f"word_of_mouth/{kind}", senders), rate)
+    who, listener, luck = [], [], []
+    for k in range(int(counts.max(initial=0))):  # each sender's k-th message this week
+        sending = senders[counts > k]
+        who.append(sending)
+        listener.append(net.random_ties(sending, model.chance(f"word_of_mouth/{kind}/tie/{k}", sending)))
+        luck.append(model.chance(f"word_of_mouth/{kind}/heed/{k}", sending))
+    if not who:
+        return senders[:0], senders[:0], np.zeros(0, dtype=np.float32)
+    order = np.argsort(np.concatenate(who), kind="stable")  # sender by sender, first message first
+    return tuple(np.concatenate(parts)[order] for parts in (who, listener, luck))
+
+
+def poisson_by_inversion(uniform: np.ndarray, rate: np.ndarray | float) -> np.ndarray:
+    """Poisson numbers with mean ``rate`` from one uniform each (inverting the distribution
+    function: the smallest k whose cumulative probability exceeds the uniform). Rates here are a
+    few messages a week at most, so the loop runs a handful of times."""
+    rate = np.broadcast_to(np.asarray(rate, dtype=float), uniform.shape)
+    term = np.exp(-rate)
+    cumulative = term.copy()
+    counts = np.zeros(uniform.shape, dtype=np.int64)
+    going = np.flatnonzero(uniform >= cumulative)
+    k = 0
+    while going.size:
+        k += 1
+        term[going] *= rate[going] / k
+        cumulative[going] += term[going]
+        counts[going] = k
+        going = going[uniform[going] >= cumulative[going]]
+    return counts
 
 
 def spread(model) -> None:
@@ -54,22 +86,18 @@ def spread(model) -> None:
     talk = tenure.talk(model, happy)
     if (model.talk != 1.0).any():
         talk = talk * model.talk[pop.supplier[happy]]
-    who, listener = _messages(model, happy, p.positive_contacts_per_year, talk)
+    who, listener, heed = _messages(model, happy, p.positive_contacts_per_year, talk)
     firm = pop.supplier[who]
     model.book("word_of_mouth_positive", firm)
     their_supplier = pop.supplier[listener]
     other = their_supplier != firm  # a good word about one's own supplier changes nothing
-    who, listener, firm, their_supplier = who[other], listener[other], firm[other], their_supplier[other]
+    who, listener, heed = who[other], listener[other], heed[other]
+    firm, their_supplier = firm[other], their_supplier[other]
     prospect = their_supplier < 0
     # np.add.at, not +=: one listener may hear several good words in a week, and each counts
     np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
-    converts = (
-        prospect
-        & allowed
-        & (pop.referred_to[listener] < 0)
-        & (model.stream("word_of_mouth").random(listener.size) < p.referral_conversion)
-    )
+    converts = prospect & allowed & (pop.referred_to[listener] < 0) & (heed < p.referral_conversion)
     if model.absent is not None:  # a prospect who has not joined the market yet does not buy
         converts &= ~model.absent[listener]
     new = listener[converts]
@@ -87,7 +115,7 @@ def spread(model) -> None:
         model.prompted[new] = True
         model.book("referrals", pop.referred_to[new])
 
-    who, listener = _messages(model, unhappy, p.negative_contacts_per_year)
+    who, listener, _ = _messages(model, unhappy, p.negative_contacts_per_year, kind="bad")
     firm = pop.supplier[who]
     model.book("word_of_mouth_negative", firm)
     np.subtract.at(heard, firm.astype(np.intp) * n + listener, p.negative_pull)

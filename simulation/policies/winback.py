@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.config.winback import WinBack
+from simulation.config.winback import AfterCare, WinBack
 from simulation.engine import population as P
 from simulation.statistics.sltv import sltv_classes
 from simulation.statistics.uplift import uplift_interval
@@ -52,6 +52,9 @@ MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
 WAITING, TREATED, HOLDOUT, SKIPPED = 0, 1, 2, 3
 RESPONSE_WEEKS = 26  # a target not reached by an offer within this many weeks is dropped from the queue
 RESPONSE_EXTRA = 4  # a return counts as a response up to this many weeks after the offer closed
+MAX_AFTERCARE = next(
+    m.le for m in AfterCare.model_fields["weeks"].metadata if hasattr(m, "le")
+)  # weeks, at most
 
 
 class LostList:
@@ -81,6 +84,7 @@ class LostList:
         "cost": np.float64,
         "spend_after": np.float64,
         "spend_at_return": np.float64,
+        "prev": np.int64,  # the entry before this one of the same slot (-1: none; not for movers)
     }
 
     def __init__(self):
@@ -110,6 +114,7 @@ class LostList:
             "offer": -1,
             "aftercare_done": 0,
             "believed": 0,
+            "prev": -1,
         }
         for name, col in self.cols.items():
             col[idx] = values.get(name, defaults.get(name, 0))
@@ -129,9 +134,15 @@ class WinBackProgram:
         self.rolled_out = not params.rule8_pilot.enabled
         self.stopped = False
         self.start_week: int | None = None
-        # the entries that may still change (waiting for a return, an offer or after-care), in
-        # order: the weekly rules look only at them, so a week's cost does not grow with the list
+        # The weekly rules look only at the entries that may change, so a week's cost does not
+        # grow with the length of the list: those waiting for a return or an offer (``live``, in
+        # order), those who came back in the last two years (``recent``: after-care), and, among
+        # those who came back and have not left again, only the ones whose slot saw a customer
+        # leave or arrive since the last look (``_left_again``; ``checked``: the week of that look).
         self.live = np.zeros(0, dtype=np.int64)
+        self.recent = np.zeros(0, dtype=np.int64)
+        self.checked = -1
+        self.scores = np.zeros(0)  # every entry's first-lifetime score, sorted (rule 4's classes)
 
     # ------------------------------------------------------------------ weekly
     def act(self, firm) -> None:
@@ -168,17 +179,18 @@ class WinBackProgram:
         self.p = params
 
     def _retire(self, week: int) -> None:
-        """Drop from ``live`` the entries nothing can change any more: they left again after coming
-        back, or they did not come back, are past the window in which a return counts
-        (``_record_returns``), wait for no budget and hold no open offer. (Their record stays on
-        the list for the reports.)"""
+        """Drop from ``live`` the entries that wait for nothing any more: they came back (they are
+        in ``back`` then), or they did not, are past the window in which a return counts
+        (``_record_returns``) and hold no open offer; either way they wait for no budget. (Their
+        record stays on the list for the reports.)"""
         lost, live = self.lost, self.live
         returned = lost.returned[live]
-        done = (lost.left_again[live] >= 0) | (
-            (returned < 0)
-            & (lost.gone[live] | (week - lost.recognized[live] > RESPONSE_WEEKS + 8))
-            & (lost.offered[live] != -2)
-            & (lost.offer_until[live] < week)
+        done = (lost.offered[live] != -2) & (
+            (returned >= 0)
+            | (
+                (lost.gone[live] | (week - lost.recognized[live] > RESPONSE_WEEKS + 8))
+                & (lost.offer_until[live] < week)
+            )
         )
         self.live = live[~done]
 
@@ -216,7 +228,7 @@ class WinBackProgram:
             & (self.lost.cols["lost_week"][np.maximum(prior, 0)] == last[fresh])
         )
         fresh = fresh[~same]
-        if fresh.size:
+        if fresh.size:  # (``fresh`` is sorted and has each slot once)
             self._add_entries(firm, fresh)
         ghosts = firm.moved_away_records(early=self.p.rule3_early.enabled)
         if ghosts is not None and len(ghosts["slot"]):
@@ -269,6 +281,7 @@ class WinBackProgram:
             true_motive=motive,
             true_lost=truly_gone,
             gone=np.zeros(slots.size, dtype=bool),
+            prev=self.slot_entry[slots],
         )
         self.slot_entry[slots] = idx
 
@@ -291,7 +304,9 @@ class WinBackProgram:
     def _classify(self, new: np.ndarray) -> None:
         """Rule 4 basics: SLTV class by rank of first-lifetime value among all lost so far;
         the motive the firm believes: a complaint it saw, otherwise 'a competitor took them'."""
-        self.lost.cols["cls"][new] = sltv_classes(self.lost.score[new], among=self.lost.score)
+        fresh = np.sort(self.lost.score[new])
+        self.scores = np.insert(self.scores, np.searchsorted(self.scores, fresh), fresh)
+        self.lost.cols["cls"][new] = sltv_classes(self.lost.score[new], among_sorted=self.scores)
         self.lost.cols["believed"][new] = np.where(self.lost.complaint_seen[new], P.COMPLAINT, P.COMPETITOR)
 
     def _select(self, firm, new: np.ndarray) -> float:
@@ -461,6 +476,9 @@ class WinBackProgram:
         back = same & (pop.supplier[slots] == f) & (pop.crm_last[f, slots] > lost.lost_week[waiting])
         back_idx = waiting[back]
         lost.cols["returned"][back_idx] = pop.crm_last[f, slots[back]]
+        self.recent = np.concatenate(
+            [self.recent[week - lost.returned[self.recent] <= MAX_AFTERCARE], back_idx]
+        )
         lost.cols["spend_at_return"][back_idx] = (
             pop.crm_spend[f, slots[back]] - pop.basket[slots[back]] * firm.model.prices[f]
         )
@@ -468,8 +486,24 @@ class WinBackProgram:
         if treated.size and self.p.rule6_mix.enabled:  # points granted with a promotion tie them now
             promo = lost.slot[treated[lost.offer[treated] == OFFERS.index("promotion")]]
             firm.add_financial_cost(promo, self.p.rule6_mix.points)
-        # entries whose second life ended: they left the firm again
-        came_back = live[(lost.returned[live] >= 0) & (lost.left_again[live] < 0)]
+        self._left_again(firm)
+
+    def _left_again(self, firm) -> None:
+        """Entries whose second life ended: they left the firm again. Only a slot whose customer
+        left a firm or moved away since the last look can hold one, so only the entries of those
+        slots are looked at (each entry links to the one before it of the same slot)."""
+        lost, pop, week, f = self.lost, firm.pop, firm.week, firm.index
+        changed = np.flatnonzero((pop.ended_week >= self.checked) | (pop.arrived_week >= self.checked))
+        self.checked = week
+        frontier = self.slot_entry[changed]
+        chains = []
+        while (frontier := frontier[frontier >= 0]).size:
+            chains.append(frontier)
+            frontier = lost.prev[frontier]
+        if not chains:
+            return
+        candidates = np.sort(np.concatenate(chains))
+        came_back = candidates[(lost.returned[candidates] >= 0) & (lost.left_again[candidates] < 0)]
         s = lost.slot[came_back]
         same = pop.customer_id[s] == lost.customer_id[came_back]
         gone_again = ~same | (pop.supplier[s] != f)
@@ -482,8 +516,8 @@ class WinBackProgram:
     def _aftercare(self, firm) -> None:
         """Rule 7: follow-up contacts with a small incentive in the unstable weeks after return."""
         a, lost, week = self.p.rule7_aftercare, self.lost, firm.week
-        live = self.live
-        back = live[(lost.returned[live] >= 0) & (lost.left_again[live] < 0) & (lost.offered[live] >= 0)]
+        recent = self.recent
+        back = recent[(lost.left_again[recent] < 0) & (lost.offered[recent] >= 0)]
         since = week - lost.returned[back]
         due = back[(since > 0) & (since <= a.weeks) & (since % a.contact_every_weeks == 0)]
         if due.size == 0:
