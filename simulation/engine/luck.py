@@ -95,7 +95,8 @@ def _compiled():
         return None
 
     @numba.njit(cache=True, nogil=True)
-    def uniform_compiled(key, slots, out):  # pragma: no cover - compiled
+    def uniform_compiled(key, slots):  # pragma: no cover - compiled
+        out = np.empty(slots.size, dtype=np.float32)
         for i in range(slots.size):
             z = np.uint64(slots[i] + 1) * np.uint64(GAMMA) + np.uint64(key)
             z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
@@ -114,8 +115,9 @@ def uniform(key: int, slots: np.ndarray) -> np.ndarray:
     """One float32 uniform in [0, 1) per slot in ``slots`` (int array), for draw ``key``."""
     if _UNIFORM is None:
         return uniform_numpy(key, slots)
-    slots = np.ascontiguousarray(slots, dtype=np.int64)
-    return _UNIFORM(np.uint64(key), slots, np.empty(slots.size, dtype=np.float32))
+    if slots.dtype != np.int64:
+        slots = slots.astype(np.int64)
+    return _UNIFORM(np.uint64(key), slots)
 
 
 def normal(key: int, slots: np.ndarray) -> np.ndarray:

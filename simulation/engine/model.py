@@ -204,7 +204,7 @@ class MarketModel(mesa.Model):
             key = self._keys[name] = luck.stream_key(self._seed_words, name)
         draw = self._draws.get(name, 0)
         self._draws[name] = draw + 1
-        return luck.draw_key(key, self.week, draw)
+        return luck.draw_key(key, self.week, draw)  # (stream, week, draw) -> the key of this draw
 
     def _slots(self, idx: np.ndarray | slice) -> np.ndarray:
         return self._every_slot[idx] if isinstance(idx, slice) else idx

@@ -29,8 +29,8 @@ from simulation.engine.population import EV_REFERRED, flat
 def _messages(
     model, senders: np.ndarray, per_year: float, talk: np.ndarray | float = 1.0, kind: str = "good"
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """This week's ``kind`` messages: (sender, listener, a number in [0, 1) of each message),
-    sender by sender. ``talk``: a multiplier for each of ``senders`` (or one for all).
+    """This week's ``kind`` messages: (sender, listener, a number in [0, 1) of each good message
+    (None for bad ones)), sender by sender. ``talk``: a multiplier for each of ``senders`` (or one for all).
 
     A sender's Poisson number of messages, the tie each goes to and the message's own number (does
     the listener act on it?) are each sender's luck (``model.chance``): keyed by the sender and the
@@ -46,11 +46,13 @@ def _messages(
         sending = senders[counts > k]
         who.append(sending)
         listener.append(net.random_ties(sending, model.chance(f"word_of_mouth/{kind}/tie/{k}", sending)))
-        luck.append(model.chance(f"word_of_mouth/{kind}/heed/{k}", sending))
+        if kind == "good":  # only a good word can bring a referral
+            luck.append(model.chance(f"word_of_mouth/{kind}/heed/{k}", sending))
     if not who:
         return senders[:0], senders[:0], np.zeros(0, dtype=np.float32)
     order = np.argsort(np.concatenate(who), kind="stable")  # sender by sender, first message first
-    return tuple(np.concatenate(parts)[order] for parts in (who, listener, luck))
+    heed = np.concatenate(luck)[order] if luck else None
+    return np.concatenate(who)[order], np.concatenate(listener)[order], heed
 
 
 def poisson_by_inversion(uniform: np.ndarray, rate: np.ndarray | float) -> np.ndarray:
