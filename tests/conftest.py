@@ -7,7 +7,9 @@ leave or look around, so that one mechanism can be seen alone; ``with_tactics`` 
 
 from __future__ import annotations
 
+import os
 import signal
+import tempfile
 from contextlib import contextmanager
 from functools import partial
 
@@ -25,6 +27,9 @@ settings.register_profile("thorough", max_examples=250, print_blob=True)
 def pytest_configure(config):
     if not config.getoption("hypothesis_profile", None):
         settings.load_profile("ci")
+    # what the toolkit caches (charts.offline.cache_folder) goes to a folder of this test run,
+    # not to the user's ~/.cache (kernels the browser tests start inherit it)
+    os.environ.setdefault("RETENTION_LAB_CACHE", tempfile.mkdtemp(prefix="retention-lab-cache-"))
 
 
 def examples(n: int) -> int:

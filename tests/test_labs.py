@@ -335,3 +335,30 @@ def test_every_chart_a_lab_draws_is_valid_vega_lite_and_is_the_one_on_screen(whi
         assert len(drawn) >= 3, which
         for slot in drawn:
             assert slot.chart.to_dict() == slot._chart.spec  # to_dict() validates: it raises if invalid
+
+
+def test_the_offline_chart_javascript_is_bundled_once_and_read_back_from_the_cache(tmp_path, monkeypatch):
+    """Bundling Vega's JavaScript for offline charts takes a second or more: the first kernel
+    saves the bundle, later ones read it (``charts.offline.offline_charts``), and get the same."""
+    import altair as alt
+    import vl_convert
+
+    from simulation.charts.offline import offline_charts
+
+    monkeypatch.setenv("RETENTION_LAB_CACHE", str(tmp_path))
+    monkeypatch.setattr(alt.JupyterChart, "_is_offline", False)
+    monkeypatch.setattr(alt.JupyterChart, "_esm", alt.JupyterChart._esm)
+    offline_charts()
+    built = alt.JupyterChart._esm
+    assert alt.JupyterChart._is_offline and "vega" in built.lower()
+    (saved,) = tmp_path.glob("jupyter-chart-*.js")
+    assert saved.read_text(encoding="utf-8") == built
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the bundle was built again")
+
+    monkeypatch.setattr(vl_convert, "javascript_bundle", not_again)
+    monkeypatch.setattr(alt.JupyterChart, "_is_offline", False)
+    alt.JupyterChart._esm = ""
+    offline_charts()
+    assert alt.JupyterChart._is_offline and alt.JupyterChart._esm == built

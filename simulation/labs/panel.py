@@ -16,6 +16,7 @@ import altair as alt
 import ipywidgets as w
 
 from simulation.charts import typeface
+from simulation.charts.offline import offline_charts
 from simulation.config import Scenario, ScenarioError, save_scenario
 from simulation.messages import format_number, t, tn
 from simulation.output_folder import sha256
@@ -72,7 +73,7 @@ class ChartSlot:
     which wires them up."""
 
     def __init__(self, chart: alt.TopLevelMixin | None = None):
-        alt.JupyterChart.enable_offline()
+        offline_charts()
         self.chart = chart if chart is not None else alt.Chart().mark_point()
         self._chart = alt.JupyterChart(self.chart)
         self.widget = w.Box([typeface.loader(), self._chart])  # the CJK font comes with the chart

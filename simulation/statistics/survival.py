@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 ALPHA = 0.05
 
@@ -99,7 +99,7 @@ def kaplan_meier(durations, ended=None, entry=None, alpha: float = ALPHA) -> Kap
     greenwood = np.cumsum(np.where(np.isnan(term) | np.isinf(term), 0.0, term))
     survival = np.exp(log_survival)
 
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = special.ndtri(1 - alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.log(survival)
         spread = z * np.sqrt(greenwood) / v

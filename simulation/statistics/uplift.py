@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
+from scipy import special
 
 from simulation.statistics.intervals import LEVEL
 
@@ -22,7 +22,7 @@ def wilson_interval(successes: int, n: int, level: float = LEVEL) -> tuple[float
     (NaN, NaN) when ``n`` is 0."""
     if n <= 0:
         return float("nan"), float("nan")
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    z = float(special.ndtri(0.5 + level / 2))
     z2 = z * z
     centre = successes + z2 / 2
     half = z * math.sqrt(successes * (n - successes) / n + z2 / 4)

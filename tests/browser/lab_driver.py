@@ -96,6 +96,39 @@ def wait_for_change(page: Page, before: list[str], timeout: float = 60) -> list[
     raise AssertionError("the KPI cards did not change")
 
 
+# what every chart on the page shows: an svg's markup, a canvas's pixels
+_CHARTS_DRAWN = """() => Array.from(document.querySelectorAll('.vega-embed svg, .vega-embed canvas'))
+    .map(e => e.tagName === 'CANVAS' ? e.toDataURL() : e.outerHTML).join('|')"""
+
+
+def _settled(page: Page, quiet: float = 1.0, timeout: float = 60) -> str:
+    """What the charts show once nothing has changed on them for ``quiet`` seconds (the last
+    change's charts may still be arriving when its cards are already there)."""
+    deadline = time.time() + timeout
+    shown, since = page.evaluate(_CHARTS_DRAWN), time.time()
+    while time.time() < deadline:
+        time.sleep(0.2)
+        now = page.evaluate(_CHARTS_DRAWN)
+        if now != shown:
+            shown, since = now, time.time()
+        elif time.time() - since >= quiet:
+            break
+    return shown
+
+
+def time_to_redraw(page: Page, act, timeout: float = 60) -> float:
+    """Seconds from ``act()`` (a learner's control change) until a chart on the page shows
+    something else: the kernel's simulation and chart specs, the widget messages and the browser's
+    drawing together, as a learner waits for them."""
+    before = _settled(page)
+    start = time.perf_counter()
+    act()
+    page.wait_for_function(
+        f"before => ({_CHARTS_DRAWN})() !== before", arg=before, polling=50, timeout=timeout * 1000
+    )
+    return time.perf_counter() - start
+
+
 def choose(page: Page, index: int, option: str) -> None:
     """Pick ``option`` (its visible text) in the ``index``-th ipywidgets Dropdown on the page."""
     page.locator(".widget-dropdown select").nth(index).select_option(label=option)
