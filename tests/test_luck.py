@@ -107,3 +107,12 @@ def test_a_policy_does_not_change_the_luck_of_customers_it_leaves_alone():
     for _ in range(6):
         a.step(), b.step()
     assert np.array_equal(a.chance("occasions", slots), b.chance("occasions", slots))
+
+
+def test_a_mask_picks_the_same_customers_numbers_as_their_slots():
+    model = build_market(load_preset("baseline").with_changes({"customers.count": 300}), seed=1)
+    mask = np.zeros(300, dtype=bool)
+    mask[[5, 17, 250]] = True
+    by_mask = model.chance("drift", mask)
+    model._draws.clear()  # the same draw again
+    assert np.array_equal(by_mask, model.chance("drift", np.array([5, 17, 250])))

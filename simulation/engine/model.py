@@ -207,7 +207,10 @@ class MarketModel(mesa.Model):
         return luck.draw_key(key, self.week, draw)  # (stream, week, draw) -> the key of this draw
 
     def _slots(self, idx: np.ndarray | slice) -> np.ndarray:
-        return self._every_slot[idx] if isinstance(idx, slice) else idx
+        """The slots ``idx`` names: a slice, an array of slots, or a mask over every slot."""
+        if isinstance(idx, slice):
+            return self._every_slot[idx]
+        return np.flatnonzero(idx) if idx.dtype == bool else idx
 
     def chance(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
         """One uniform number in [0, 1) for each customer slot in ``idx`` (every slot by default)
