@@ -109,12 +109,41 @@ def _compiled():
 
 
 _UNIFORM = _compiled()
+_READY = False  # the compiled loop has been compiled or loaded from the cache
+
+
+def _get_ready() -> None:
+    """Compile (or load from the disk cache) the loop now, with Ctrl-C held until it is done.
+
+    Numba compiles through llvmlite's C callbacks; a Ctrl-C that lands in one cannot stop
+    anything and is only printed as "Exception ignored ... KeyboardInterrupt" while the work goes
+    on. So in the main thread the signal is held, and raised as KeyboardInterrupt once the loop is
+    ready, where the caller (the command line, a notebook) handles it as usual."""
+    global _READY
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        _UNIFORM(np.uint64(0), np.zeros(1, dtype=np.int64))
+        _READY = True
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+    try:
+        _UNIFORM(np.uint64(0), np.zeros(1, dtype=np.int64))
+        _READY = True
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 def uniform(key: int, slots: np.ndarray) -> np.ndarray:
     """One float32 uniform in [0, 1) per slot in ``slots`` (int array), for draw ``key``."""
     if _UNIFORM is None:
         return uniform_numpy(key, slots)
+    if not _READY:
+        _get_ready()
     if slots.dtype != np.int64:
         slots = slots.astype(np.int64)
     return _UNIFORM(np.uint64(key), slots)
