@@ -80,12 +80,13 @@ def test_each_log_customer_joins_in_the_week_of_their_first_purchase_and_not_bef
     at_entry = log[log.week.to_numpy() == joins[log.customer_id.to_numpy()]]
     assert (at_entry.firm == model.focal).all()  # at the focal firm
     # once, or twice: a first purchase falls on a day of the week, and in the days left (3 of 7 on
-    # average) the customer may buy again with their weekly chance of a first week (the burst)
+    # average) the customer may buy again: 3/7 of their weekly chance of a first week (the burst),
+    # as a week's chance is a week's expected purchases
     times = at_entry.customer_id.value_counts()
     assert times.max() == 2
     boost = scenario.relationship.first_weeks_boost
     assert 0.2 < boost < 1.0  # CDNOW's new customers buy again sooner (first_weeks_burst)
-    again = 1 - (1 - np.minimum(rates * (1 + boost), 1.0)) ** (3 / 7)
+    again = np.minimum(rates * (1 + boost), 1.0) * (3 / 7)
     assert within((times == 2).sum(), again.sum(), np.sqrt((again * (1 - again)).sum()))
     assert not model.absent.any()
 

@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from simulation import load_preset
-from simulation.engine import luck
+from simulation.engine import luck, word_of_mouth
 from simulation.policies import build_market
 
 SEED = (20261204,)
@@ -89,7 +89,8 @@ def test_the_market_runs_the_same_with_numpy_only(monkeypatch):
         {"customers.count": 600, "run.burn_in_weeks": 10, "run.weeks": 20}
     )
     compiled = build_market(scenario, seed=4).run().ledger.data
-    monkeypatch.setattr(luck, "_UNIFORM", None)
+    monkeypatch.setattr(luck, "_UNIFORM", None)  # every compiled loop off: each takes its NumPy path
+    monkeypatch.setattr(word_of_mouth, "_COUNTS", None)
     assert np.array_equal(build_market(scenario, seed=4).run().ledger.data, compiled)
 
 

@@ -16,7 +16,7 @@ import pytest
 from scipy import special, stats
 
 from simulation import simulate
-from simulation.engine import choice, churn, experience
+from simulation.engine import choice, churn, experience, word_of_mouth
 from simulation.engine import population as P
 from simulation.engine.life_cycle import NEVER_BOUGHT
 from simulation.policies import build_market
@@ -616,20 +616,20 @@ def test_trust_decays_by_weekly_decay_without_purchase_or_contact_and_not_when_t
 
 
 # --------------------------------------------------------------------------- word of mouth
-class RecordingNetwork:
-    """The model's social network, recording who hears each message and whether they were a prospect."""
+class RecordingMessages:
+    """Word of mouth's messages (``word_of_mouth._messages``), recording how many go to a prospect
+    and how many each customer sends (``said``)."""
 
     def __init__(self, model):
-        self.model, self.net = model, model.network
+        self.model, self.messages = model, word_of_mouth._messages
         self.told_prospects = 0
+        self.said = np.zeros(model.pop.n)
 
-    def __getattr__(self, name):
-        return getattr(self.net, name)
-
-    def random_ties(self, senders, uniform):
-        listeners = self.net.random_ties(senders, uniform)
-        self.told_prospects += int((self.model.pop.supplier[listeners] < 0).sum())
-        return listeners
+    def __call__(self, *args, **kwargs):
+        who, listener, heed = self.messages(*args, **kwargs)
+        self.told_prospects += int((self.model.pop.supplier[listener] < 0).sum())
+        np.add.at(self.said, who, 1)
+        return who, listener, heed
 
 
 def _tied_with_ties(model):
@@ -637,7 +637,9 @@ def _tied_with_ties(model):
     return int(((pop.supplier >= 0) & (model.network.degree > 0)).sum())
 
 
-def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conversion_of_told_prospects_buy():
+def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conversion_of_told_prospects_buy(
+    monkeypatch,
+):
     sc = quiet_market(
         count=3000,
         **{
@@ -650,7 +652,8 @@ def test_a_satisfied_customer_tells_positive_contacts_per_year_and_referral_conv
     wom = sc.word_of_mouth
     model = build_market(sc, seed=61)
     pop = model.pop
-    net = model.network = RecordingNetwork(model)
+    net = RecordingMessages(model)
+    monkeypatch.setattr(word_of_mouth, "_messages", net)
     customer_weeks = 0
     bought_next_week = 0
     for _ in range(52):
@@ -948,7 +951,7 @@ def test_a_long_customer_minds_a_rivals_lower_price_less():
     assert young_on > 0.85 * young_off  # customers of a few weeks hardly differ
 
 
-def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer():
+def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer(monkeypatch):
     growth, rate = 1.5, 8.0
     sc = quiet_market(
         count=4000,
@@ -962,18 +965,9 @@ def test_long_satisfied_customers_tell_more_people_and_new_ones_fewer():
     )
     model = build_market(sc, seed=85)
     pop, degree = model.pop, model.network.degree
-    net = model.network
-    said = np.zeros(pop.n)
-
-    class Senders:
-        def __getattr__(self, name):
-            return getattr(net, name)
-
-        def random_ties(self, senders, uniform):
-            np.add.at(said, senders, 1)
-            return net.random_ties(senders, uniform)
-
-    model.network = Senders()
+    messages = RecordingMessages(model)
+    monkeypatch.setattr(word_of_mouth, "_messages", messages)
+    said = messages.said
     expected = np.zeros(pop.n)
     for _ in range(26):
         m = _maturity(model, sc.relationship.experience_weeks)

@@ -24,14 +24,17 @@ by Box and Muller (1958) in NumPy for both, so they too are the same whichever c
 
 from __future__ import annotations
 
-import os
 import zlib
 
 import numpy as np
 
-GAMMA = 0x9E3779B97F4A7C15  # the golden gamma: 2^64 / phi, odd
-MIX1 = 0xBF58476D1CE4E5B9
-MIX2 = 0x94D049BB133111EB
+from simulation.engine import compiled
+
+GAMMA, MIX1, MIX2 = (
+    compiled.GAMMA,
+    compiled.MIX1,
+    compiled.MIX2,
+)  # the golden gamma (2^64 / phi, odd), the mixers
 MASK = (1 << 64) - 1
 TO_UNIT = np.float32(2.0**-24)  # 24 random bits -> a float32 in [0, 1), every value exact
 
@@ -84,66 +87,20 @@ def uniform_numpy(key: int, slots: np.ndarray) -> np.ndarray:
     return (_bits_numpy(key, slots) >> _S40).astype(np.float32) * TO_UNIT
 
 
-def _compiled():
-    """The same loop compiled by Numba (cached on disk), or None without Numba or when
-    ``RETENTION_LAB_NUMPY_ONLY`` is set (the tests run both)."""
-    if os.environ.get("RETENTION_LAB_NUMPY_ONLY"):
-        return None
-    try:
-        import numba
-    except ImportError:
-        return None
-
-    @numba.njit(cache=True, nogil=True)
-    def uniform_compiled(key, slots):  # pragma: no cover - compiled
-        out = np.empty(slots.size, dtype=np.float32)
-        for i in range(slots.size):
-            z = np.uint64(slots[i] + 1) * np.uint64(GAMMA) + np.uint64(key)
-            z = (z ^ (z >> np.uint64(30))) * np.uint64(MIX1)
-            z = (z ^ (z >> np.uint64(27))) * np.uint64(MIX2)
-            z = z ^ (z >> np.uint64(31))
-            out[i] = np.float32(z >> np.uint64(40)) * np.float32(2.0**-24)
-        return out
-
-    return uniform_compiled
+def _uniform_loop(key, slots):  # pragma: no cover - compiled
+    out = np.empty(slots.size, dtype=np.float32)
+    for i in range(slots.size):
+        out[i] = compiled.unit(key, slots[i])
+    return out
 
 
-_UNIFORM = _compiled()
-_READY = False  # the compiled loop has been compiled or loaded from the cache
-
-
-def _get_ready() -> None:
-    """Compile (or load from the disk cache) the loop now, with Ctrl-C held until it is done.
-
-    Numba compiles through llvmlite's C callbacks; a Ctrl-C that lands in one cannot stop
-    anything and is only printed as "Exception ignored ... KeyboardInterrupt" while the work goes
-    on. So in the main thread the signal is held, and raised as KeyboardInterrupt once the loop is
-    ready, where the caller (the command line, a notebook) handles it as usual."""
-    global _READY
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        _UNIFORM(np.uint64(0), np.zeros(1, dtype=np.int64))
-        _READY = True
-        return
-    held = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
-    try:
-        _UNIFORM(np.uint64(0), np.zeros(1, dtype=np.int64))
-        _READY = True
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if held:
-        raise KeyboardInterrupt
+_UNIFORM = compiled.kernel(_uniform_loop)  # None without Numba (or with RETENTION_LAB_NUMPY_ONLY)
 
 
 def uniform(key: int, slots: np.ndarray) -> np.ndarray:
     """One float32 uniform in [0, 1) per slot in ``slots`` (int array), for draw ``key``."""
     if _UNIFORM is None:
         return uniform_numpy(key, slots)
-    if not _READY:
-        _get_ready()
     if slots.dtype != np.int64:
         slots = slots.astype(np.int64)
     return _UNIFORM(np.uint64(key), slots)

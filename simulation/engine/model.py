@@ -197,8 +197,9 @@ class MarketModel(mesa.Model):
             )
         return rng
 
-    def _draw_key(self, name: str) -> int:
-        """The key of this week's next draw of luck stream ``name`` (engine.luck)."""
+    def draw_key(self, name: str) -> int:
+        """The key of this week's next draw of luck stream ``name`` (engine.luck): what
+        :meth:`chance` draws under, or a compiled loop that draws the numbers itself."""
         key = self._keys.get(name)
         if key is None:
             key = self._keys[name] = luck.stream_key(self._seed_words, name)
@@ -217,11 +218,11 @@ class MarketModel(mesa.Model):
         from luck stream ``name``: a customer's number depends on the seed, the stream, the week,
         the how-many-th draw of the stream this week and their slot only, not on who else is
         drawn (common random numbers, ``engine.luck``), and only the numbers asked for are made."""
-        return luck.uniform(self._draw_key(name), self._slots(idx))
+        return luck.uniform(self.draw_key(name), self._slots(idx))
 
     def normal(self, name: str, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
         """One standard normal number per customer slot in ``idx``, as :meth:`chance`."""
-        return luck.normal(self._draw_key(name), self._slots(idx))
+        return luck.normal(self.draw_key(name), self._slots(idx))
 
     def leaving_scaled(self, rate, idx: np.ndarray | slice = slice(None)):
         """``rate``, a reason to leave for customers ``idx``, times their supplier's
@@ -425,8 +426,9 @@ class MarketModel(mesa.Model):
         focal firm (as their first purchase in the transaction log): they become its customers.
         Returns the joiners, and those of them who buy again before the week is out: a first
         purchase falls on any of the week's seven days alike, so on average 3 of them are left
-        (``REST_OF_FIRST_WEEK``), with the customer's purchase chance of a first week
-        (``tenure.first_weeks``)."""
+        (``REST_OF_FIRST_WEEK``), and the chance of a purchase in them is that share of the
+        customer's purchase chance of a first week (``tenure.first_weeks``): a week's chance is
+        the week's expected purchases (BG/NBD's rate), so a part of a week has its part of them."""
         k = self.week - self.burn_in
         if self.absent is None or not 0 <= k < self.joining_slots.size - 1:
             return NO_SLOTS, NO_SLOTS
@@ -434,7 +436,7 @@ class MarketModel(mesa.Model):
         self.absent[joiners] = False
         self.pop.events[joiners] |= EV_ARRIVED
         rate = np.minimum(self.pop.purchase_rate[joiners] * tenure.first_purchase_week(self), 1.0)
-        again = 1.0 - (1.0 - rate) ** REST_OF_FIRST_WEEK
+        again = rate * REST_OF_FIRST_WEEK
         return joiners, joiners[self.chance("first_week", joiners) < again]
 
     def _purchase(self, buyers: np.ndarray, firms: np.ndarray) -> None:
@@ -445,9 +447,11 @@ class MarketModel(mesa.Model):
         self.defect(switching, COMPETITOR)
         newcomers, their_firm = buyers[changed], firms[changed]
         start_relationship(pop, newcomers, their_firm, week, self.settings.trust.initial)
-        referred = (
-            newcomers[np.isin(newcomers, self.referred_now)] if self.referred_now.size else newcomers[:0]
-        )
+        referred = newcomers[:0]
+        if self.referred_now.size:  # (a mask over slots: faster than np.isin)
+            told = np.zeros(pop.n, dtype=bool)
+            told[self.referred_now] = True
+            referred = newcomers[told[newcomers]]
         if referred.size:  # a referred prospect's first purchase: the referral reward is paid now
             pop.by_referral[referred] = True
             # they start with part of their referrer's trust, if more than a stranger's (word_of_mouth)

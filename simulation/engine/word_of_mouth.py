@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engine import tenure
+from simulation.engine import compiled, tenure
 from simulation.engine.population import EV_REFERRED, flat
 
 
@@ -35,11 +35,36 @@ def _messages(
     A sender's Poisson number of messages, the tie each goes to and the message's own number (does
     the listener act on it?) are each sender's luck (``model.chance``): keyed by the sender and the
     message's place among theirs, so a policy that makes one customer talk more changes no other
-    customer's messages (common random numbers)."""
+    customer's messages (common random numbers). The compiled loops (``engine.compiled``) give the
+    same messages as the NumPy reference, ``_messages_numpy``."""
+    if _COUNTS is None:
+        return _messages_numpy(model, senders, per_year, talk, kind)
     net = model.network
-    connected = net.degree[senders] > 0
-    senders = senders[connected]
+    senders, rate = _rates(model, senders, per_year, talk)
+    counts = _COUNTS(np.uint64(model.draw_key(f"word_of_mouth/{kind}")), senders, np.exp(-rate), rate)
+    most = int(counts.max(initial=0))
+    if most == 0:
+        return senders[:0], senders[:0], np.zeros(0, dtype=np.float32)
+    ties = np.array([model.draw_key(f"word_of_mouth/{kind}/tie/{k}") for k in range(most)], dtype=np.uint64)
+    heeds = np.array(
+        [model.draw_key(f"word_of_mouth/{kind}/heed/{k}") for k in range(most)] if kind == "good" else [],
+        dtype=np.uint64,
+    )
+    who, listener, heed = _MESSAGES(counts, ties, heeds, senders, net.offsets, net.neighbours)
+    return who, listener, heed if kind == "good" else None
+
+
+def _rates(model, senders: np.ndarray, per_year: float, talk: np.ndarray | float):
+    """The connected ``senders`` and each one's expected messages this week."""
+    connected = model.network.degree[senders] > 0
     rate = per_year / 52.0 * (talk[connected] if isinstance(talk, np.ndarray) else talk)
+    return senders[connected], np.broadcast_to(np.asarray(rate, dtype=float), (int(connected.sum()),))
+
+
+def _messages_numpy(model, senders, per_year, talk=1.0, kind="good"):
+    """The reference of :func:`_messages`, in NumPy."""
+    net = model.network
+    senders, rate = _rates(model, senders, per_year, talk)
     counts = poisson_by_inversion(model.chance(f"word_of_mouth/{kind}", senders), rate)
     who, listener, luck = [], [], []
     for k in range(int(counts.max(initial=0))):  # each sender's k-th message this week
@@ -72,6 +97,49 @@ def poisson_by_inversion(uniform: np.ndarray, rate: np.ndarray | float) -> np.nd
         counts[going] = k
         going = going[uniform[going] >= cumulative[going]]
     return counts
+
+
+def _counts_loop(key, senders, first_term, rate):  # pragma: no cover - compiled
+    """poisson_by_inversion of each sender's number under draw ``key``, one sender at a time."""
+    counts = np.zeros(senders.size, dtype=np.int64)
+    for i in range(senders.size):
+        uniform = np.float64(compiled.unit(key, senders[i]))
+        term = first_term[i]
+        cumulative = term
+        k = 0
+        while uniform >= cumulative:
+            k += 1
+            term = term * (rate[i] / k)
+            cumulative = cumulative + term
+        counts[i] = k
+    return counts
+
+
+def _messages_loop(counts, tie_keys, heed_keys, senders, offsets, neighbours):  # pragma: no cover - compiled
+    """Each sender's messages in turn: the k-th goes to the tie its number under ``tie_keys[k]``
+    picks (SocialNetwork.random_ties), with its own number under ``heed_keys[k]`` (if any)."""
+    total = counts.sum()
+    who = np.empty(total, dtype=np.int64)
+    listener = np.empty(total, dtype=neighbours.dtype)
+    heed = np.empty(total if heed_keys.size else 0, dtype=np.float32)
+    at = 0
+    for i in range(senders.size):
+        sender = senders[i]
+        start = offsets[sender]
+        width = np.float64(offsets[sender + 1] - start)
+        for k in range(counts[i]):
+            who[at] = sender
+            listener[at] = neighbours[
+                start + np.int64(np.float64(compiled.unit(tie_keys[k], sender)) * width)
+            ]
+            if heed_keys.size:
+                heed[at] = compiled.unit(heed_keys[k], sender)
+            at += 1
+    return who, listener, heed
+
+
+_COUNTS = compiled.kernel(_counts_loop)  # None without Numba: _messages takes the NumPy path
+_MESSAGES = compiled.kernel(_messages_loop)
 
 
 def spread(model) -> None:

@@ -47,6 +47,19 @@ MATCH = {
 }
 CLASSES = np.array(list("ABCD"))
 MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
+MOTIVES = max(P.MOTIVE_KEYS) + 1  # motive codes are 0 (none) to MOTIVES - 1
+
+
+def _members(codes, size: int) -> np.ndarray:
+    """A lookup table over codes 0..size-1: True for ``codes`` (``table[x]`` is np.isin(x, codes),
+    without np.isin's sorting for a handful of entries)."""
+    table = np.zeros(size, dtype=bool)
+    table[codes] = True
+    return table
+
+
+# what needs research finds out about a lost customer that rules them out of a win-back offer
+NOT_TO_WIN_BACK = _members([P.MOVED, P.REPOSITIONED, P.MOTIVE_NONE], MOTIVES)
 
 # entry groups
 WAITING, TREATED, HOLDOUT, SKIPPED = 0, 1, 2, 3
@@ -315,8 +328,7 @@ class WinBackProgram:
         spend = 0.0
         eligible = np.ones(new.size, dtype=bool)
         if p.rule4_segment.enabled:
-            classes = {"ABCD".index(c) for c in p.rule4_segment.target_classes}
-            eligible &= np.isin(lost.cls[new], list(classes))
+            eligible &= _members(["ABCD".index(c) for c in p.rule4_segment.target_classes], 4)[lost.cls[new]]
         if p.rule5_needs.enabled:
             asked = new[eligible]
             spend += p.rule5_needs.research_cost * asked.size
@@ -327,13 +339,10 @@ class WinBackProgram:
             lost.cols["researched"][asked] = True
             lost.cols["cost"][asked] += p.rule5_needs.research_cost
             # the contact finds who moved away, who was dropped on purpose, and who never left
-            eligible[
-                np.isin(new, asked[learned & np.isin(truth, [P.MOVED, P.REPOSITIONED, P.MOTIVE_NONE])])
-            ] = False
+            eligible[np.flatnonzero(eligible)[learned & NOT_TO_WIN_BACK[truth]]] = False
         if p.rule4_segment.enabled:
-            motives = [MOTIVE_CODES[m] for m in p.rule4_segment.target_motives]
-            believed = lost.believed[new]
-            eligible &= np.isin(believed, motives) | (believed == P.MOTIVE_NONE)
+            motives = [MOTIVE_CODES[m] for m in p.rule4_segment.target_motives] + [P.MOTIVE_NONE]
+            eligible &= _members(motives, MOTIVES)[lost.believed[new]]
         lost.cols["eligible"][new] = eligible
         chosen = new[eligible]
         group = np.full(chosen.size, TREATED, dtype=np.int8)

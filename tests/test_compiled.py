@@ -1,0 +1,45 @@
+"""The compiled loops (``engine.compiled``) give the same bits as the NumPy code they stand in for.
+
+The NumPy code is the reference: each compiled loop is checked against it on a real market's
+state, week after week, and a whole run with NumPy alone gives the same ledger
+(``test_luck.test_the_market_runs_the_same_with_numpy_only``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation.config import load_preset
+from simulation.engine import compiled, word_of_mouth
+from simulation.policies import build_market
+
+pytestmark = pytest.mark.skipif(
+    compiled.numba is None, reason="Numba is not installed or RETENTION_LAB_NUMPY_ONLY is set"
+)
+
+
+def _same(a, b) -> bool:
+    return a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_word_of_mouth_messages_are_the_same_compiled_and_in_numpy():
+    scenario = load_preset("baseline").with_changes(
+        {"customers.count": 1500, "run.burn_in_weeks": 4, "run.weeks": 20}
+    )
+    model = build_market(scenario, seed=9)
+    pop = model.pop
+    checked = 0
+    for _ in range(20):
+        model.step()
+        senders = np.flatnonzero(pop.supplier >= 0)
+        talk = 1.0 + pop.trust[senders]  # some talk more than others
+        for kind, per_year, how_much in (("good", 40.0, talk), ("good", 8.0, 1.0), ("bad", 25.0, 1.0)):
+            draws = dict(model._draws)
+            reference = word_of_mouth._messages_numpy(model, senders, per_year, how_much, kind)
+            model._draws = dict(draws)
+            fast = word_of_mouth._messages(model, senders, per_year, how_much, kind)
+            assert _same(fast[0], reference[0]) and _same(fast[1], reference[1])
+            if kind == "good":
+                assert _same(fast[2], reference[2])
+            checked += fast[0].size
+    assert checked > 10_000  # many messages, several of them from the same sender in a week
