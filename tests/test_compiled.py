@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from simulation.config import load_preset
-from simulation.engine import compiled, word_of_mouth
+from simulation.engine import accounting, compiled, word_of_mouth
+from simulation.engine import model as engine_model
 from simulation.policies import build_market
 
 pytestmark = pytest.mark.skipif(
@@ -43,3 +44,40 @@ def test_word_of_mouth_messages_are_the_same_compiled_and_in_numpy():
                 assert _same(fast[2], reference[2])
             checked += fast[0].size
     assert checked > 10_000  # many messages, several of them from the same sender in a week
+
+
+@pytest.mark.parametrize("serve_cost_drop", [0.0, 0.3])
+def test_the_weeks_tally_is_the_same_compiled_and_in_numpy(serve_cost_drop):
+    scenario = load_preset("baseline").with_changes(
+        {
+            "customers.count": 1500,
+            "run.burn_in_weeks": 4,
+            "run.weeks": 12,
+            "relationship.serve_cost_drop": serve_cost_drop,
+        }
+    )
+    model = build_market(scenario, seed=5)
+    for _ in range(12):
+        model.step()
+        fast = accounting._tally(model)
+        reference = accounting._tally_numpy(model, np.add(model.pop.supplier, 1, dtype=np.intp))
+        for a, b in zip(fast, reference):
+            assert np.array_equal(a, b)
+        assert fast[0].sum() == (model.pop.supplier >= 0).sum()
+
+
+def test_trust_fades_the_same_compiled_and_in_numpy(monkeypatch):
+    scenario = load_preset("baseline").with_changes(
+        {"customers.count": 1500, "run.burn_in_weeks": 4, "run.weeks": 8}
+    )
+    model = build_market(scenario, seed=6)
+    for _ in range(8):
+        model.step()
+    before = model.pop.trust.copy()
+    model._fade_trust()
+    fast = model.pop.trust.copy()
+    model.pop.trust[:] = before
+    monkeypatch.setattr(engine_model, "_FADE", None)
+    model._fade_trust()
+    assert np.array_equal(fast, model.pop.trust)
+    assert (fast < before).sum() > 100  # many customers were not touched this week

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config.tactics import TACTICS
-from simulation.engine import tenure
+from simulation.engine import compiled, tenure
 
 TACTIC_COSTS = tuple(f"{name}_cost" for name in TACTICS)
 COSTS = (
@@ -114,16 +114,68 @@ class Ledger:
         return self.data[:, :, self.index[metric]]
 
 
-def close_week(model) -> None:
-    """Serving costs, customer-base averages and profit for every firm this week."""
-    pop, ledger = model.pop, model.ledger
-    n_firms = model.n_firms
-    supplier = np.add(pop.supplier, 1, dtype=np.intp)  # 0 = no supplier
-    # count each supplier's customers by kind in one pass: kind 0-3 = deal-seeker (1) + loyal (2)
+def _tally_numpy(model, supplier: np.ndarray):
+    """Each firm's customers by kind (0-3: deal-seeker (1) + loyal (2)), the sums of their
+    satisfaction, trust and reference price, and their count weighted by the cost to serve them
+    (``supplier``: each slot's supplier plus one, 0 for none; those slots are left out)."""
+    pop, n_firms = model.pop, model.n_firms
+    # count each supplier's customers by kind in one pass
     loyal = pop.trust >= model.settings.trust.loyalty_threshold
     by_kind = np.bincount(supplier * 4 + pop.deal_seeker + 2 * loyal, minlength=4 * (n_firms + 1)).reshape(
         n_firms + 1, 4
-    )[1:]
+    )
+    sums = np.array([np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1) for name in LEVEL_SUMS])
+    return by_kind[1:], sums[:, 1:], tenure.customers_served(model, supplier)
+
+
+def _tally_loop(
+    supplier, deal_seeker, trust, satisfaction, reference_price, threshold, serve, since, week, firms
+):  # pragma: no cover - compiled
+    """_tally_numpy in one pass over the slots (the same sums, added in the same order; row 0:
+    the slots without a supplier)."""
+    by_kind = np.zeros((firms + 1, 4), dtype=np.int64)
+    sums = np.zeros((3, firms + 1))
+    served = np.zeros(firms + 1)
+    for i in range(supplier.size):
+        s = supplier[i] + 1
+        by_kind[s, deal_seeker[i] + 2 * (trust[i] >= threshold)] += 1
+        sums[0, s] += satisfaction[i]
+        sums[1, s] += trust[i]
+        sums[2, s] += reference_price[i]
+        served[s] += serve[week - since[i]] if serve.size else 1.0
+    return by_kind, sums, served
+
+
+_TALLY = compiled.kernel(_tally_loop)
+LEVEL_SUMS = ("satisfaction", "trust", "reference_price")  # averaged over each firm's customers
+NO_TABLE = np.zeros(0)
+
+
+def _tally(model):
+    """:func:`_tally_numpy`, by the compiled loop when there is one."""
+    pop = model.pop
+    if _TALLY is None:
+        return _tally_numpy(model, np.add(pop.supplier, 1, dtype=np.intp))
+    serve = tenure.serve_cost_by_tenure(model)
+    by_kind, sums, served = _TALLY(
+        pop.supplier,
+        pop.deal_seeker,
+        pop.trust,
+        pop.satisfaction,
+        pop.reference_price,
+        float(model.settings.trust.loyalty_threshold),
+        NO_TABLE if serve is None else serve,
+        pop.since_week,
+        model.week,
+        model.n_firms,
+    )
+    return by_kind[1:], sums[:, 1:], served[1:]
+
+
+def close_week(model) -> None:
+    """Serving costs, customer-base averages and profit for every firm this week."""
+    ledger = model.ledger
+    by_kind, sums, served = _tally(model)
     counts = by_kind.sum(axis=1)
     safe = np.maximum(counts, 1)
     data = ledger.data[ledger.week]
@@ -134,12 +186,12 @@ def close_week(model) -> None:
     data[:, idx["brand"]] = model.brand
     data[:, idx["deal_seeker_share"]] = (by_kind[:, 1] + by_kind[:, 3]) / safe
     data[:, idx["loyal_share"]] = (by_kind[:, 2] + by_kind[:, 3]) / safe
-    for name in ("satisfaction", "trust", "reference_price"):
-        data[:, idx[name]] = np.bincount(supplier, getattr(pop, name), minlength=n_firms + 1)[1:] / safe
+    for k, name in enumerate(LEVEL_SUMS):
+        data[:, idx[name]] = sums[k] / safe
     # serving a long customer costs less (engine.tenure)
-    data[:, idx["retention_cost"]] += np.array(
-        [firm.params.serve_cost_per_customer_week for firm in model.firms]
-    ) * tenure.customers_served(model, supplier)
+    data[:, idx["retention_cost"]] += (
+        np.array([firm.params.serve_cost_per_customer_week for firm in model.firms]) * served
+    )
     data[:, idx["fixed_cost"]] += (
         np.array([firm.params.fixed_cost_per_week for firm in model.firms]) * model.present
     )

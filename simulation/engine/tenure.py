@@ -124,6 +124,13 @@ def customers_served(model, supplier: np.ndarray) -> np.ndarray:
     return np.bincount(supplier, weights, minlength=model.n_firms + 1)[1:]
 
 
+def serve_cost_by_tenure(model) -> np.ndarray | None:
+    """The share of the cost to serve a customer by tenure in weeks (None when it does not fall)."""
+    if model.settings.relationship.serve_cost_drop == 0.0:
+        return None
+    return _table(model, _serve)
+
+
 def talk(model, idx: np.ndarray) -> np.ndarray | float:
     """How many times as often as a customer half-way to maturity satisfied customers ``idx``
     talk about their supplier."""
