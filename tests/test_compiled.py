@@ -6,11 +6,14 @@ state, week after week, and a whole run with NumPy alone gives the same ledger
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from simulation.config import load_preset
-from simulation.engine import accounting, compiled, word_of_mouth
+from simulation.engine import accounting, choice, compiled, word_of_mouth
+from simulation.engine import experience as experience_module
 from simulation.engine import model as engine_model
 from simulation.policies import build_market
 
@@ -81,3 +84,62 @@ def test_trust_fades_the_same_compiled_and_in_numpy(monkeypatch):
     model._fade_trust()
     assert np.array_equal(fast, model.pop.trust)
     assert (fast < before).sum() > 100  # many customers were not touched this week
+
+
+def test_purchase_occasions_are_the_same_compiled_and_in_numpy():
+    """Also with customers still to join and the first weeks' burst (a market calibrated to a log)."""
+    scenario = load_preset("baseline").with_changes(
+        {
+            "customers.count": 2000,
+            "customers.joining_per_week": [100] * 10,
+            "relationship.first_weeks_boost": 0.5,
+            "run.burn_in_weeks": 0,
+            "run.weeks": 16,
+        }
+    )
+    model = build_market(scenario, seed=7)
+    for week in range(16):
+        draws = dict(model._draws)
+        fast = choice._occasions(model)
+        model._draws = draws
+        assert _same(fast, choice._occasions_numpy(model))
+        assert fast.size > 50 and (week >= 10 or model.absent[fast].sum() == 0)
+        model.step()
+
+
+KERNELS = [
+    (experience_module, "_EXPERIENCE"),
+    (accounting, "_TALLY"),
+    (engine_model, "_FADE"),
+    (choice, "_OCCASIONS"),
+    (word_of_mouth, "_COUNTS"),
+]
+
+
+@pytest.mark.parametrize("module, kernel", KERNELS, ids=[k for _, k in KERNELS])
+def test_a_market_runs_the_same_with_each_compiled_loop_and_with_its_numpy_reference(
+    monkeypatch, module, kernel
+):
+    """Two runs of a busy market (every win-back rule and loyalty tactic on): one with the
+    compiled loop, one with its NumPy reference; every customer's state and the ledger agree
+    to the last bit, week after week."""
+    import sys
+
+    sys.path.insert(0, "tests/benchmarks")
+    from bench_engine import scenario_of
+
+    scenario = scenario_of("everything", 1500, weeks=30)
+    fast, reference = build_market(scenario, seed=8), build_market(scenario, seed=8)
+    compiled_loop = getattr(module, kernel)
+    for week in range(fast.total_weeks):
+        monkeypatch.setattr(module, kernel, compiled_loop)
+        fast.step()
+        monkeypatch.setattr(module, kernel, None)
+        reference.step()
+        for field in dataclasses.fields(fast.pop):
+            assert np.array_equal(getattr(fast.pop, field.name), getattr(reference.pop, field.name)), (
+                week,
+                field.name,
+            )
+    assert np.array_equal(fast.ledger.data, reference.ledger.data)
+    assert fast.ledger.column("complaints").sum() > 20 and fast.ledger.column("referrals").sum() > 20

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.engine import tenure
+from simulation.engine import compiled, tenure
 
 
 def logit_probabilities(utility: np.ndarray) -> np.ndarray:
@@ -126,14 +126,63 @@ def _price_alarm(model, idx: np.ndarray, current: np.ndarray) -> np.ndarray | fl
     return p.search_on_loss * sensitivity * loss + p.deal_alert * (deal & (lowest <= 0.95 * ref))
 
 
-def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
-    """Who buys this week and from which firm: (customer slots, firm index)."""
-    pop, p = model.pop, model.settings.choice
-    rate = pop.purchase_rate * tenure.first_weeks(model)
+def _occasions_numpy(model) -> np.ndarray:
+    """Who has a purchase occasion this week: their purchase chance (higher in their first weeks
+    with a supplier, ``tenure.first_weeks``), or a prompt or a reminder; not those who have not
+    joined the market yet."""
+    rate = model.pop.purchase_rate * tenure.first_weeks(model)
     occasion = (model.chance("occasions") < rate) | model.prompted | model.reminded
     if model.absent is not None:  # customers who have not joined the market yet
         occasion &= ~model.absent
-    idx = np.flatnonzero(occasion)
+    return np.flatnonzero(occasion)
+
+
+def _occasions_loop(
+    key, rate, first_weeks, since, supplier, week, prompted, reminded, absent
+):  # pragma: no cover - compiled
+    """_occasions_numpy in one pass: each slot's number is drawn (engine.luck) and compared there."""
+    out = np.empty(rate.size, dtype=np.int64)
+    found = 0
+    for i in range(rate.size):
+        if absent.size and absent[i]:
+            continue
+        chance = rate[i]
+        if first_weeks.size and supplier[i] >= 0:
+            chance = chance * first_weeks[week - since[i]]
+        if prompted[i] or reminded[i] or compiled.unit(key, i) < chance:
+            out[found] = i
+            found += 1
+    return out[:found]
+
+
+_OCCASIONS = compiled.kernel(_occasions_loop)
+NOBODY = np.zeros(0, dtype=bool)
+NO_TABLE = np.zeros(0)
+
+
+def _occasions(model) -> np.ndarray:
+    """:func:`_occasions_numpy`, by the compiled loop when there is one."""
+    if _OCCASIONS is None:
+        return _occasions_numpy(model)
+    pop = model.pop
+    first_weeks = tenure.first_weeks_by_tenure(model)
+    return _OCCASIONS(
+        np.uint64(model.draw_key("occasions")),
+        pop.purchase_rate,
+        NO_TABLE if first_weeks is None else first_weeks,
+        pop.since_week,
+        pop.supplier,
+        model.week,
+        model.prompted,
+        model.reminded,
+        NOBODY if model.absent is None else model.absent,
+    )
+
+
+def purchase_occasions(model) -> tuple[np.ndarray, np.ndarray]:
+    """Who buys this week and from which firm: (customer slots, firm index)."""
+    pop, p = model.pop, model.settings.choice
+    idx = _occasions(model)
     # a referred prospect makes a trial purchase from the firm they were told about (002)
     is_referred = pop.referred_to[idx] >= 0
     referred = idx[is_referred]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.engine import compiled
 from simulation.engine.population import (
     COMPLAINT,
     EV_COMPLAINT,
@@ -34,21 +35,50 @@ from simulation.engine.population import (
 def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     """Customers ``buyers`` bought from ``firms`` this week: how did it go?"""
     pop, sc = model.pop, model.settings
-    e, tr, sf = sc.experience, sc.trust, sc.service_failures
-    k = buyers.size
-    if k == 0:
+    sf = sc.service_failures
+    if buyers.size == 0:
         return
     # what a purchase from each firm feels like, by persona, and how likely it goes wrong
     # (worked out per firm, then looked up per buyer)
     quality, service = model.quality, model.service
-    felt_rational = (0.65 * quality + 0.35 * service)[firms]
-    felt_emotional = (0.35 * quality + 0.65 * service)[firms]
-    felt = np.where(pop.rational[buyers], felt_rational, felt_emotional)
-    felt = felt + e.noise * model.normal("experience", buyers)
+    felt_rational = 0.65 * quality + 0.35 * service
+    felt_emotional = 0.35 * quality + 0.65 * service
+    failure_chance = sf.failure_rate_at_zero_service * (1.0 - service)
+    noise = sc.experience.noise * model.normal("experience", buyers)
+    if _EXPERIENCE is None:
+        failed, new_complaint = _experience_numpy(
+            model, buyers, firms, felt_rational, felt_emotional, failure_chance, noise
+        )
+    else:
+        e, tr = sc.experience, sc.trust
+        failed, new_complaint = _EXPERIENCE(
+            buyers, firms, felt_rational, felt_emotional, failure_chance, noise,
+            model.delight, bool(model.delight.any()),
+            np.uint64(model.draw_key("failures")), np.uint64(model.draw_key("complaints")),
+            np.float32(sf.complaint_share), float(sf.experience_penalty), float(sf.recovery_bonus),
+            float(e.satisfaction_learning), float(e.expectation_learning), float(e.tolerance),
+            float(tr.gain_per_satisfying_purchase), float(tr.loss_per_bad_purchase), float(tr.loyalty_threshold),
+            model.week,
+            pop.satisfaction, pop.expectation, pop.trust, pop.rational, pop.recovered, pop.failures,
+            pop.pre_failure, pop.events, pop.complaint_open, pop.complaint_age, pop.failed_week,
+            pop.satisfying_purchases, pop.loyal_after,
+        )  # fmt: skip
+    model.book("failures", firms[failed])
+    model.book("complaints", pop.supplier[new_complaint])
+    model.record("complaints", customer_id=pop.customer_id[new_complaint], firm=pop.supplier[new_complaint])
+
+
+def _experience_numpy(model, buyers, firms, felt_rational, felt_emotional, failure_chance, noise):
+    """The reference of the week's experiences, in NumPy: returns which purchases failed and who
+    opened a complaint (in the order of ``buyers``)."""
+    pop, sc = model.pop, model.settings
+    e, tr, sf = sc.experience, sc.trust, sc.service_failures
+    felt = np.where(pop.rational[buyers], felt_rational[firms], felt_emotional[firms])
+    felt = felt + noise
     if model.delight.any():  # service beyond expectations (a loyalty tactic)
         felt += model.delight[firms]
 
-    failed = model.chance("failures", buyers) < (sf.failure_rate_at_zero_service * (1.0 - service))[firms]
+    failed = model.chance("failures", buyers) < failure_chance[firms]
     fidx = buyers[failed]
     felt[failed] -= sf.experience_penalty
     # a second failure cancels the recovery paradox
@@ -65,9 +95,6 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     pop.complaint_age[new_complaint] = 0
     pop.events[complains] |= EV_COMPLAINT
     pop.failed_week[fidx] = model.week
-    model.book("failures", firms[failed])
-    model.book("complaints", pop.supplier[new_complaint])
-    model.record("complaints", customer_id=pop.customer_id[new_complaint], firm=pop.supplier[new_complaint])
 
     # disconfirmation: satisfaction moves toward how far the experience met expectations
     expectation = pop.expectation[buyers]
@@ -96,6 +123,61 @@ def experience(model, buyers: np.ndarray, firms: np.ndarray) -> None:
     crossed = crossed[pop.loyal_after[crossed] < 0]
     pop.loyal_after[crossed] = pop.satisfying_purchases[crossed]
     pop.events[crossed] |= EV_LOYAL
+    return failed, new_complaint
+
+
+def _experience_loop(
+    buyers, firms, felt_rational, felt_emotional, failure_chance, noise, delight, delighting,
+    failure_key, complaint_key, complaint_share, penalty, recovery_bonus,
+    satisfaction_learning, expectation_learning, tolerance, trust_gain, trust_loss, loyalty_threshold,
+    week, satisfaction, expectation, trust, rational, recovered, failures,
+    pre_failure, events, complaint_open, complaint_age, failed_week, satisfying_purchases, loyal_after,
+):  # fmt: skip  # pragma: no cover - compiled
+    """_experience_numpy one buyer at a time (buyers are distinct, so the same numbers)."""
+    failed = np.zeros(buyers.size, dtype=np.bool_)
+    complained = np.empty(buyers.size, dtype=np.int64)
+    opened = 0
+    for j in range(buyers.size):
+        i, f = buyers[j], firms[j]
+        felt = (felt_rational[f] if rational[i] else felt_emotional[f]) + np.float64(noise[j])
+        if delighting:
+            felt += delight[f]
+        if np.float64(compiled.unit(failure_key, i)) < failure_chance[f]:
+            failed[j] = True
+            felt -= penalty
+            if recovered[i]:  # a second failure cancels the recovery paradox
+                satisfaction[i] = max(satisfaction[i] - recovery_bonus, 0.0)
+                recovered[i] = False
+            failures[i] += 1
+            if failures[i] == 1:
+                pre_failure[i] = satisfaction[i]
+            events[i] |= EV_FAILURE
+            if compiled.unit(complaint_key, i) < complaint_share:
+                if not complaint_open[i]:
+                    complaint_open[i] = True
+                    complaint_age[i] = 0
+                    complained[opened] = i
+                    opened += 1
+                events[i] |= EV_COMPLAINT
+            failed_week[i] = week
+        gap = felt - expectation[i]
+        target = min(max(0.6 + 2.0 * gap, 0.0), 1.0)
+        step = target - satisfaction[i]
+        step = max(step, 0.0) if gap >= 0 else min(step, 0.0)
+        satisfaction[i] = satisfaction[i] + satisfaction_learning * step
+        expectation[i] = expectation[i] + expectation_learning * (felt - expectation[i])
+        if gap >= -tolerance:
+            trust[i] = trust[i] + trust_gain * (1.0 - trust[i])
+            satisfying_purchases[i] += 1
+            if trust[i] >= loyalty_threshold and loyal_after[i] < 0:
+                loyal_after[i] = satisfying_purchases[i]
+                events[i] |= EV_LOYAL
+        else:
+            trust[i] = trust[i] * (1.0 - trust_loss)
+    return failed, complained[:opened]
+
+
+_EXPERIENCE = compiled.kernel(_experience_loop)
 
 
 def resolve(model, idx: np.ndarray, complaint: bool = True) -> None:

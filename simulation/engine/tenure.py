@@ -148,6 +148,13 @@ def first_weeks(model, idx: np.ndarray | None = None) -> np.ndarray | float:
     return _by_tenure(model, _first_weeks, idx, tied=False, outside=1.0)
 
 
+def first_weeks_by_tenure(model) -> np.ndarray | None:
+    """:func:`first_weeks` of a customer with a supplier, by tenure in weeks (None when there is no burst)."""
+    if model.settings.relationship.first_weeks_boost == 0.0:
+        return None
+    return _table(model, _first_weeks)
+
+
 def first_purchase_week(model) -> float:
     """The factor of :func:`first_weeks` in the week of the first purchase (tenure 0): for the days
     left of that week (``model.REST_OF_FIRST_WEEK``)."""
