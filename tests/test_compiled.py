@@ -113,6 +113,9 @@ KERNELS = [
     (engine_model, "_FADE"),
     (choice, "_OCCASIONS"),
     (word_of_mouth, "_COUNTS"),
+    (word_of_mouth, "_LISTEN"),
+    (word_of_mouth, "_ADD_AT"),
+    (engine_model, "_SETTLE"),
 ]
 
 

@@ -83,6 +83,30 @@ def _fade_loop(trust, supplier, last_touch, week, keep):  # pragma: no cover - c
 _FADE = compiled.kernel(_fade_loop)
 
 
+def _settle_loop(
+    buyers, firms, price, paid, week, reported, learning,
+    last_paid, relationship_spend, crm_first, crm_last, crm_count, crm_spend, spend, last_touch, reference_price, events,
+):  # fmt: skip  # pragma: no cover - compiled
+    """MarketModel._settle one buyer at a time (buyers are distinct: the same numbers)."""
+    for j in range(buyers.size):
+        i, f = buyers[j], firms[j]
+        last_paid[i] = paid[j]
+        relationship_spend[i] += paid[j]
+        if crm_first[f, i] == NEVER:
+            crm_first[f, i] = week
+        crm_last[f, i] = week
+        crm_count[f, i] += 1
+        crm_spend[f, i] += paid[j]
+        if reported:
+            spend[f, i] += paid[j]
+        last_touch[i] = week
+        reference_price[i] += learning * (price[j] - reference_price[i])
+        events[i] |= EV_PURCHASE
+
+
+_SETTLE = compiled.kernel(_settle_loop)
+
+
 class MarketModel(mesa.Model):
     """A market of customers and 2-4 firms, stepped one week at a time.
 
@@ -496,8 +520,6 @@ class MarketModel(mesa.Model):
                 firms[welcome],
                 basket[welcome] * self.prices[firms[welcome]] - paid[welcome],
             )
-        pop.last_paid[buyers] = paid
-        pop.relationship_spend[buyers] += paid  # buyers are distinct, and each buys from their supplier
         self.record(
             "purchases", customer_id=pop.customer_id[buyers], firm=firms, amount=paid, quantity=basket
         )
@@ -507,7 +529,28 @@ class MarketModel(mesa.Model):
         self.book("cost_of_goods", firms, basket * self.unit_costs[firms])
         if used.size or (self.prices < self.regular_prices).any():  # revenue given up (a memo line)
             self.book("discounts", firms, basket * np.maximum(self.regular_prices[firms] - price, 0.0))
+        if _SETTLE is None:
+            self._settle(buyers, firms, price, paid)
+        else:
+            _SETTLE(
+                buyers, firms, price, paid, week, week >= self.burn_in, self.settings.choice.reference_price_learning,
+                pop.last_paid, pop.relationship_spend, pop.crm_first, pop.crm_last, pop.crm_count, pop.crm_spend,
+                self._spend, pop.last_touch, pop.reference_price, pop.events,
+            )  # fmt: skip
 
+        # this week's prompts, acquisition contacts and offers are used up
+        self.prompted.fill(False)
+        self.reminded.fill(False)
+        self.reached_by.fill(-1)
+        pop.offer.fill(0.0)
+
+    def _settle(self, buyers: np.ndarray, firms: np.ndarray, price: np.ndarray, paid: np.ndarray) -> None:
+        """What a purchase leaves behind: the buyer's spend, the firm's CRM record of them (first
+        and last purchase, count, spend), the relationship's last touch, the reference price the
+        price paid teaches (``choice.reference_price_learning``). The NumPy reference of ``_settle_loop``."""
+        pop, week = self.pop, self.week
+        pop.last_paid[buyers] = paid
+        pop.relationship_spend[buyers] += paid  # buyers are distinct, and each buys from their supplier
         # the firm's CRM record of each buyer; buyers are distinct, so plain += is safe
         record = firms.astype(np.intp) * pop.n + buyers  # position in the flat (firms, n) views
         crm_first = flat(pop.crm_first)
@@ -522,12 +565,6 @@ class MarketModel(mesa.Model):
             price - pop.reference_price[buyers]
         )
         pop.events[buyers] |= EV_PURCHASE
-
-        # this week's prompts, acquisition contacts and offers are used up
-        self.prompted.fill(False)
-        self.reminded.fill(False)
-        self.reached_by.fill(-1)
-        pop.offer.fill(0.0)
 
     def _fade_trust(self) -> None:
         """Trust fades for every customer with a supplier who was not touched this week."""

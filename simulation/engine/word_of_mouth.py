@@ -142,14 +142,78 @@ _COUNTS = compiled.kernel(_counts_loop)  # None without Numba: _messages takes t
 _MESSAGES = compiled.kernel(_messages_loop)
 
 
-def spread(model) -> None:
+def _listeners_and_talkers_numpy(model) -> tuple[np.ndarray, np.ndarray]:
+    """What was heard fades, and so does a complaint leaver's grudge; returns who talks this
+    week: the satisfied and the dissatisfied customers (with a supplier)."""
     pop, p = model.pop, model.settings.word_of_mouth
-    n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
     pop.heard *= 1.0 - p.weekly_fading
     pop.grudge *= 1.0 - model.settings.service_failures.grudge_fading  # a complaint leaver's memory
     tied = pop.supplier >= 0
     happy = np.flatnonzero(tied & (pop.satisfaction >= p.satisfied_threshold))
     unhappy = np.flatnonzero(tied & (pop.satisfaction <= p.dissatisfied_threshold))
+    return happy, unhappy
+
+
+def _listeners_and_talkers_loop(
+    heard, keep_heard, grudge, keep_grudge, supplier, satisfaction, satisfied, dissatisfied
+):  # pragma: no cover - compiled
+    """_listeners_and_talkers_numpy in one pass over the slots."""
+    firms, n = heard.shape
+    happy = np.empty(n, dtype=np.int64)
+    unhappy = np.empty(n, dtype=np.int64)
+    h = u = 0
+    for i in range(n):
+        for f in range(firms):
+            heard[f, i] *= keep_heard
+        grudge[i] *= keep_grudge
+        if supplier[i] >= 0:
+            if satisfaction[i] >= satisfied:
+                happy[h] = i
+                h += 1
+            if satisfaction[i] <= dissatisfied:
+                unhappy[u] = i
+                u += 1
+    return happy[:h], unhappy[:u]
+
+
+def _add_at_loop(flat_array, positions, amount):  # pragma: no cover - compiled
+    for k in range(positions.size):
+        flat_array[positions[k]] += amount
+
+
+_LISTEN = compiled.kernel(_listeners_and_talkers_loop)
+_ADD_AT = compiled.kernel(_add_at_loop)
+
+
+def _listeners_and_talkers(model) -> tuple[np.ndarray, np.ndarray]:
+    if _LISTEN is None:
+        return _listeners_and_talkers_numpy(model)
+    pop, p = model.pop, model.settings.word_of_mouth
+    return _LISTEN(
+        pop.heard,
+        1.0 - p.weekly_fading,
+        pop.grudge,
+        1.0 - model.settings.service_failures.grudge_fading,
+        pop.supplier,
+        pop.satisfaction,
+        float(p.satisfied_threshold),
+        float(p.dissatisfied_threshold),
+    )
+
+
+def _add_at(flat_array: np.ndarray, positions: np.ndarray, amount: float) -> None:
+    """np.add.at(flat_array, positions, amount): one listener may hear several words in a week,
+    and each counts (added one by one, in order, by either)."""
+    if _ADD_AT is None:
+        np.add.at(flat_array, positions, amount)
+    else:
+        _ADD_AT(flat_array, positions.astype(np.int64, copy=False), float(amount))
+
+
+def spread(model) -> None:
+    pop, p = model.pop, model.settings.word_of_mouth
+    n, heard = pop.n, flat(pop.heard)  # heard[f * n + i]: what customer i heard about firm f
+    happy, unhappy = _listeners_and_talkers(model)
 
     # long customers talk more (engine.tenure), and a referral reward makes satisfied customers
     # talk more (Joe Girard's bird dogs, 001)
@@ -164,8 +228,8 @@ def spread(model) -> None:
     who, listener, heed = who[other], listener[other], heed[other]
     firm, their_supplier = firm[other], their_supplier[other]
     prospect = their_supplier < 0
-    # np.add.at, not +=: one listener may hear several good words in a week, and each counts
-    np.add.at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
+    # added at each position, not +=: one listener may hear several good words in a week, and each counts
+    _add_at(heard, firm[~prospect].astype(np.intp) * n + listener[~prospect], p.positive_pull)
     allowed = ~((pop.banned_by[listener] == firm) & (pop.banned_until[listener] > model.week))
     converts = prospect & allowed & (pop.referred_to[listener] < 0) & (heed < p.referral_conversion)
     if model.absent is not None:  # a prospect who has not joined the market yet does not buy
@@ -188,4 +252,4 @@ def spread(model) -> None:
     who, listener, _ = _messages(model, unhappy, p.negative_contacts_per_year, kind="bad")
     firm = pop.supplier[who]
     model.book("word_of_mouth_negative", firm)
-    np.subtract.at(heard, firm.astype(np.intp) * n + listener, p.negative_pull)
+    _add_at(heard, firm.astype(np.intp) * n + listener, -p.negative_pull)
