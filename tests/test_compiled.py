@@ -7,6 +7,8 @@ state, week after week, and a whole run with NumPy alone gives the same ledger
 from __future__ import annotations
 
 import dataclasses
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,7 +17,7 @@ from simulation.config import load_preset
 from simulation.engine import accounting, choice, compiled, word_of_mouth
 from simulation.engine import experience as experience_module
 from simulation.engine import model as engine_model
-from simulation.policies import build_market
+from simulation.policies import build_market, winback
 
 pytestmark = pytest.mark.skipif(
     compiled.numba is None, reason="Numba is not installed or RETENTION_LAB_NUMPY_ONLY is set"
@@ -107,6 +109,14 @@ def test_purchase_occasions_are_the_same_compiled_and_in_numpy():
         model.step()
 
 
+def _busy_market():
+    """bench_engine's "everything" market: every win-back rule and loyalty tactic of the focal firm on."""
+    sys.path.insert(0, str(Path(__file__).parent / "benchmarks"))
+    from bench_engine import scenario_of
+
+    return scenario_of("everything", 1500, weeks=30)
+
+
 KERNELS = [
     (experience_module, "_EXPERIENCE"),
     (accounting, "_TALLY"),
@@ -116,6 +126,7 @@ KERNELS = [
     (word_of_mouth, "_LISTEN"),
     (word_of_mouth, "_ADD_AT"),
     (engine_model, "_SETTLE"),
+    (winback, "_EARLY_SCAN"),
 ]
 
 
@@ -126,12 +137,7 @@ def test_a_market_runs_the_same_with_each_compiled_loop_and_with_its_numpy_refer
     """Two runs of a busy market (every win-back rule and loyalty tactic on): one with the
     compiled loop, one with its NumPy reference; every customer's state and the ledger agree
     to the last bit, week after week."""
-    import sys
-
-    sys.path.insert(0, "tests/benchmarks")
-    from bench_engine import scenario_of
-
-    scenario = scenario_of("everything", 1500, weeks=30)
+    scenario = _busy_market()
     fast, reference = build_market(scenario, seed=8), build_market(scenario, seed=8)
     compiled_loop = getattr(module, kernel)
     for week in range(fast.total_weeks):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config.winback import AfterCare, WinBack
+from simulation.engine import compiled
 from simulation.engine import population as P
 from simulation.statistics.sltv import sltv_classes
 from simulation.statistics.uplift import uplift_interval
@@ -68,6 +69,55 @@ RESPONSE_EXTRA = 4  # a return counts as a response up to this many weeks after 
 MAX_AFTERCARE = next(
     m.le for m in AfterCare.model_fields["weeks"].metadata if hasattr(m, "le")
 )  # weeks, at most
+
+
+def _early_scan_numpy(
+    last, first, count, week, lost_after, cycles, one_time_interval, satisfaction, complaint_open, unhappy_below, supplier, f
+):  # fmt: skip
+    """Rule 3's weekly look at the firm's database (``WinBackProgram._early_flags``): how many are
+    surveyed this week (one usual purchase interval after their last purchase), the surveyed
+    who are unhappy and still its customers (a rescue call), and the slots whose recency alert
+    fires (``cycles`` usual intervals without a purchase, at least 4 weeks; ``lost_after`` for
+    one-time buyers). The usual interval is the customer's own (``engine.life_cycle.usual_interval``)."""
+    known = last != P.NEVER
+    gap = week - last
+    span = np.maximum(last - first, 1)
+    usual = np.where(count >= 2, span / np.maximum(count - 1, 1), one_time_interval)
+    surveyed = known & (gap == np.maximum(np.round(usual), 1))
+    unhappy = surveyed & ((satisfaction < unhappy_below) | complaint_open)
+    due = np.where(count >= 2, np.maximum(np.ceil(cycles * usual), 4), lost_after)
+    alert = known & (gap == due)
+    return int(np.count_nonzero(surveyed)), np.flatnonzero(unhappy & (supplier == f)), np.flatnonzero(alert)
+
+
+def _early_scan_loop(
+    last, first, count, week, lost_after, cycles, one_time_interval, satisfaction, complaint_open, unhappy_below, supplier, f
+):  # fmt: skip  # pragma: no cover - compiled
+    """_early_scan_numpy in one pass over the slots."""
+    rescue = np.empty(last.size, dtype=np.int64)
+    alert = np.empty(last.size, dtype=np.int64)
+    surveyed = rescued = alerted = 0
+    for i in range(last.size):
+        if last[i] == P.NEVER:
+            continue
+        gap = week - last[i]
+        if count[i] >= 2:
+            usual = max(last[i] - first[i], 1) / max(count[i] - 1, 1)
+        else:
+            usual = one_time_interval
+        if gap == max(np.rint(usual), 1.0):
+            surveyed += 1
+            if (satisfaction[i] < unhappy_below or complaint_open[i]) and supplier[i] == f:
+                rescue[rescued] = i
+                rescued += 1
+        due = max(np.ceil(cycles * usual), 4.0) if count[i] >= 2 else lost_after
+        if gap == due:
+            alert[alerted] = i
+            alerted += 1
+    return surveyed, rescue[:rescued], alert[:alerted]
+
+
+_EARLY_SCAN = compiled.kernel(_early_scan_loop)
 
 
 class LostList:
@@ -224,16 +274,14 @@ class WinBackProgram:
     def _recognise(self, firm) -> None:
         """Who the firm now sees as lost (CRM, or earlier with rule 3), plus movers' old records."""
         pop, week = firm.pop, firm.week
-        lost_after = firm.settings.life_cycle.lost_after_weeks
         last = pop.crm_last[firm.index]
-        gap = week - last
-        known = last != P.NEVER
         if self.p.rule3_early.enabled:
-            flagged = self._early_flags(firm, known, gap)
+            fresh = self._early_flags(firm)
         else:
-            flagged = known & (gap == lost_after)
+            fresh = np.flatnonzero(
+                (last != P.NEVER) & (week - last == firm.settings.life_cycle.lost_after_weeks)
+            )
         # not already on the list for this same loss
-        fresh = np.flatnonzero(flagged)
         prior = self.slot_entry[fresh]
         same = (
             (prior >= 0)
@@ -247,32 +295,34 @@ class WinBackProgram:
         if ghosts is not None and len(ghosts["slot"]):
             self._add_ghosts(firm, ghosts)
 
-    def _early_flags(self, firm, known: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    def _early_flags(self, firm) -> np.ndarray:
         """Rule 3: a survey one purchase cycle after each purchase, and recency alerts from each
         customer's own purchase rhythm (the customer database of 000).
 
         A survey that finds an unhappy customer triggers a rescue call at once. The recency
         alert fires when a customer has not bought for ``alert_after_cycles`` of their usual
         intervals: lapsing or lapsed, they go on the lost list now instead of after 26 weeks,
-        and slow but steady buyers are no longer taken for lost at 26 weeks."""
+        and slow but steady buyers are no longer taken for lost at 26 weeks. Returns the
+        slots the alerts flag, in order."""
         pop, e, f = firm.pop, self.p.rule3_early, firm.index
-        count = pop.crm_count[f]
-        usual = firm.usual_interval()
-        cycle = np.maximum(np.round(usual), 1)
-        surveyed = known & (gap == cycle)
-        firm.pay("winback_cost", e.survey_cost * np.count_nonzero(surveyed))
-        unhappy = surveyed & (
-            (pop.satisfaction < firm.settings.word_of_mouth.dissatisfied_threshold) | pop.complaint_open
+        settings = firm.settings
+        scan = _early_scan_numpy if _EARLY_SCAN is None else _EARLY_SCAN
+        surveyed, rescue, alert = scan(
+            pop.crm_last[f],
+            pop.crm_first[f],
+            pop.crm_count[f],
+            firm.week,
+            settings.life_cycle.lost_after_weeks,
+            float(e.alert_after_cycles),
+            1.0 / settings.customers.purchase_rate_median,  # the market's rhythm for one-time buyers
+            pop.satisfaction,
+            pop.complaint_open,
+            float(settings.word_of_mouth.dissatisfied_threshold),
+            pop.supplier,
+            f,
         )
-        history = count >= 2
-        due = np.where(
-            history,
-            np.maximum(np.ceil(e.alert_after_cycles * usual), 4),
-            firm.settings.life_cycle.lost_after_weeks,
-        )
-        alert = known & (gap == due)
-        rescue = np.flatnonzero(unhappy & (pop.supplier == f))  # they answered the survey: still customers
-        if rescue.size:
+        firm.pay("winback_cost", e.survey_cost * surveyed)
+        if rescue.size:  # they answered the survey: still customers
             firm.be_heard(rescue, e.rescue_pull)
             firm.touch(rescue)
             firm.pay("winback_cost", e.rescue_cost * rescue.size)
