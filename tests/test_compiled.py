@@ -17,7 +17,7 @@ from simulation.config import load_preset
 from simulation.engine import accounting, choice, compiled, word_of_mouth
 from simulation.engine import experience as experience_module
 from simulation.engine import model as engine_model
-from simulation.policies import build_market, winback
+from simulation.policies import build_market, loyalty, winback
 
 pytestmark = pytest.mark.skipif(
     compiled.numba is None, reason="Numba is not installed or RETENTION_LAB_NUMPY_ONLY is set"
@@ -127,6 +127,7 @@ KERNELS = [
     (word_of_mouth, "_ADD_AT"),
     (engine_model, "_SETTLE"),
     (winback, "_EARLY_SCAN"),
+    (loyalty, "_CONTACTS"),
 ]
 
 

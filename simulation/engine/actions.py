@@ -56,6 +56,11 @@ class FirmActions:
         """Uniform numbers for customers ``idx`` from stream ``name`` (see ``MarketModel.chance``)."""
         return self.model.chance(name, idx)
 
+    def draw_key(self, name: str) -> int:
+        """The key of this week's next draw of stream ``name``, for a compiled loop that draws the
+        numbers itself (``engine.compiled``; the same numbers as :meth:`chance`)."""
+        return self.model.draw_key(name)
+
     def stream(self, name: str) -> np.random.Generator:
         """The named random stream, for draws that are not one per customer slot."""
         return self.model.stream(name)
@@ -76,6 +81,10 @@ class FirmActions:
     def stages(self) -> np.ndarray:
         """Each slot's stage in the firm's CRM (index into ``life_cycle.STAGES``, -1 never bought)."""
         return self.model.life_cycle.stages(self.index)
+
+    def stage_bounds(self) -> tuple[int, int, int]:
+        """Weeks without a purchase after which a customer is silent, forgotten, lost (the CRM's stages)."""
+        return tuple(int(b) for b in self.model.life_cycle.bounds)
 
     def top_customers(self, share: float) -> np.ndarray:
         """The firm's current customers in the top ``share`` by weekly value (80/20)."""

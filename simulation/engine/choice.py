@@ -149,9 +149,8 @@ def _occasions_loop(
         chance = rate[i]
         if first_weeks.size and supplier[i] >= 0:
             chance = chance * first_weeks[week - since[i]]
-        if prompted[i] or reminded[i] or compiled.unit(key, i) < chance:
-            out[found] = i
-            found += 1
+        out[found] = i  # written always, kept only if it counts: no branch to mispredict
+        found += prompted[i] | reminded[i] | (compiled.unit(key, i) < chance)
     return out[:found]
 
 

@@ -162,17 +162,16 @@ def _listeners_and_talkers_loop(
     happy = np.empty(n, dtype=np.int64)
     unhappy = np.empty(n, dtype=np.int64)
     h = u = 0
-    for i in range(n):
-        for f in range(firms):
+    for f in range(firms):  # (firm by firm: the rows are contiguous)
+        for i in range(n):
             heard[f, i] *= keep_heard
+    for i in range(n):
         grudge[i] *= keep_grudge
-        if supplier[i] >= 0:
-            if satisfaction[i] >= satisfied:
-                happy[h] = i
-                h += 1
-            if satisfaction[i] <= dissatisfied:
-                unhappy[u] = i
-                u += 1
+        tied = supplier[i] >= 0
+        happy[h] = i  # written always, kept only if it counts: no branch to mispredict
+        h += tied & (satisfaction[i] >= satisfied)
+        unhappy[u] = i
+        u += tied & (satisfaction[i] <= dissatisfied)
     return happy[:h], unhappy[:u]
 
 

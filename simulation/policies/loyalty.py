@@ -12,8 +12,44 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.config import tactics as T
+from simulation.engine import compiled
 from simulation.engine.life_cycle import STAGES
+from simulation.engine.population import NEVER
 from simulation.policies.pricing import attackers
+
+
+def _contacts_numpy(firm, stream: str, per_week: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """This week's contacts of the contact plan (``ContactPlan``): the customers contacted, how many
+    times each (``per_week`` by CRM stage: the whole part, and one more by chance for the rest)
+    and each one's stage."""
+    stage = firm.stages()
+    rate = per_week[stage]  # stage -1 (never bought) -> 0.0
+    whole = np.floor(rate)
+    count = (whole + (firm.chance(stream) < rate - whole)).astype(np.int64)
+    contacted = np.flatnonzero(count)
+    return contacted, count[contacted], stage[contacted]
+
+
+def _contacts_loop(key, last, week, silent, forgotten, lost, per_week):  # pragma: no cover - compiled
+    """_contacts_numpy in one pass over the firm's CRM (``last``: each slot's last purchase week)."""
+    contacted = np.empty(last.size, dtype=np.int64)
+    count = np.empty(last.size, dtype=np.int64)
+    stage = np.empty(last.size, dtype=np.int8)
+    found = 0
+    for i in range(last.size):
+        if last[i] == NEVER:
+            continue
+        gap = week - last[i]
+        s = (gap >= silent) + (gap >= forgotten) + (gap >= lost)
+        rate = per_week[s]
+        whole = np.floor(rate)
+        times = np.int64(whole + (np.float64(compiled.unit(key, i)) < rate - whole))
+        contacted[found], count[found], stage[found] = i, times, s
+        found += times > 0
+    return contacted[:found], count[:found], stage[:found]
+
+
+_CONTACTS = compiled.kernel(_contacts_loop)
 
 
 class Tactic:
@@ -165,8 +201,10 @@ class ContactPolicy(Tactic):
         self.blocked_by: np.ndarray | None = None  # customer id of who blocked the firm, per slot
         self.cleared_to = -1  # last week whose row of ``recent`` was started
 
-    def _window(self, firm) -> np.ndarray:
-        """Contacts each slot's current customer received in the WINDOW - 1 weeks before this one."""
+    def _window(self, firm) -> None:
+        """Start this week's row of the window, and clear the counts of slots that have a new
+        customer: ``recent`` then holds the contacts each slot's current customer received in the
+        WINDOW - 1 weeks before this one."""
         pop = firm.pop
         if self.recent is None:
             self.recent = np.zeros((self.WINDOW, pop.n), dtype=np.int16)
@@ -178,40 +216,47 @@ class ContactPolicy(Tactic):
         for week in range(max(self.cleared_to + 1, firm.week - self.WINDOW + 1), firm.week + 1):
             self.recent[week % self.WINDOW] = 0  # rows older than the window start afresh
         self.cleared_to = firm.week
-        return self.recent.sum(axis=0)
 
     def act(self, firm):
         pop, p = firm.pop, self.p
         stream = self.stream(firm)
-        before = self._window(firm)
-        stage = firm.stages()
+        self._window(firm)
         per_week = (
             np.array([p.active_per_month, p.silent_per_month, p.forgotten_per_month, p.lost_per_month, 0.0])
             / 4.0
         )
-        rate = per_week[stage]  # stage -1 (never bought) -> 0.0
-        whole = np.floor(rate)
-        count = (whole + (firm.chance(stream) < rate - whole)).astype(np.int64)
-        contacted = np.flatnonzero(count)
-        self.cost(firm, p.cost_per_contact * count[contacted].sum())
-        reached = contacted[self.blocked_by[contacted] != pop.customer_id[contacted]]
-        times = count[reached]
+        if _CONTACTS is None:
+            contacted, count, stage = _contacts_numpy(firm, stream, per_week)
+        else:
+            silent, forgotten, lost = firm.stage_bounds()
+            contacted, count, stage = _CONTACTS(
+                np.uint64(firm.draw_key(stream)),
+                pop.crm_last[firm.index],
+                firm.week,
+                silent,
+                forgotten,
+                lost,
+                per_week,
+            )
+        self.cost(firm, p.cost_per_contact * count.sum())
+        is_reached = self.blocked_by[contacted] != pop.customer_id[contacted]
+        reached, times, stage = contacted[is_reached], count[is_reached], stage[is_reached]
         firm.touch(reached)
         firm.offer(reached, p.pull)
         # a reminder to a lapsing customer: their own supplier's reminder brings a purchase there
         # (no shopping around); a former customer is prompted to look and consider the firm
         prompt = 1.0 - (1.0 - p.prompt_chance) ** times  # any of this week's contacts may prompt
         lapsing = reached[
-            (stage[reached] >= STAGES.index("silent")) & (firm.chance(stream + "/prompt", reached) < prompt)
+            (stage >= STAGES.index("silent")) & (firm.chance(stream + "/prompt", reached) < prompt)
         ]
         mine = pop.supplier[lapsing] == firm.index
         firm.remind(lapsing[mine])
         firm.prompt(lapsing[~mine])
-        is_fragile = stage[reached] >= STAGES.index("forgotten")
+        is_fragile = stage >= STAGES.index("forgotten")
         fragile, times = reached[is_fragile], times[is_fragile]
+        earlier = self.recent[:, fragile].sum(axis=0)  # their contacts in the window so far
         self.recent[firm.week % self.WINDOW, fragile] += times.astype(np.int16)
         tolerated = int(np.floor(p.tolerated_per_month + 1e-9))
-        earlier = before[fragile]
         # contacts number earlier+1 .. earlier+times in the window; those above ``tolerated`` annoy
         too_many = np.clip(earlier + times - np.maximum(earlier, tolerated), 0, times)
         annoyed, too_many = fragile[too_many > 0], too_many[too_many > 0]
