@@ -18,7 +18,7 @@ from simulation.engine.model import MarketModel
 from simulation.experiment.tasks import replication_seeds
 from simulation.experiment.warm import WarmStart
 from simulation.metrics import weekly_frame
-from simulation.policies import build_market
+from simulation.policies import build_market, loyalty
 from tests.conftest import with_tactics
 
 scenario = with_tactics
@@ -150,7 +150,10 @@ def _contacts_by_hand(draws: dict[int, float], **params):
     """Drive one contact policy by hand from week min(draws) to max(draws): every slot forgotten
     in firm 0's CRM; the contact stream reads ``draws[week]`` (0: every slot is contacted) or
     0.99 in the other weeks; the prompt and block streams read 0 (every annoying contact blocks).
-    Returns the policy, the contacts paid for per week, and the number of slots."""
+    Returns the policy, the contacts paid for per week, and the number of slots. (The stages
+    and draws are set by hand through ``stages`` and ``chance``, so the plan runs its NumPy
+    reference: the compiled loop reads the CRM and draws itself, and tests/test_compiled.py
+    checks that it gives the same contacts.)"""
     sc = scenario(
         "contacts", **{f"firms.0.tactics.contacts.{k}": v for k, v in {"block_chance": 1.0, **params}.items()}
     )
@@ -159,6 +162,13 @@ def _contacts_by_hand(draws: dict[int, float], **params):
     n, forgotten = model.pop.n, STAGES.index("forgotten")
     model.life_cycle.stages = lambda firm, week=None: np.full(n, forgotten, dtype=np.int8)
     paid = []
+    with pytest.MonkeyPatch.context() as numpy_path:
+        numpy_path.setattr(loyalty, "_CONTACTS", None)
+        _contact_weeks(model, policy, draws, sc, n, paid)
+    return policy, np.array(paid), n
+
+
+def _contact_weeks(model, policy, draws, sc, n, paid) -> None:
     for week in range(min(draws), max(draws) + 1):
         model.week = model.ledger.week = week
         draw = draws.get(week, 0.99)
@@ -169,7 +179,6 @@ def _contacts_by_hand(draws: dict[int, float], **params):
         paid.append(
             model.ledger.column("contacts_cost")[week, 0] / sc.firms[0].tactics.contacts.cost_per_contact
         )
-    return policy, np.array(paid), n
 
 
 @pytest.mark.parametrize("gap, annoys", [(1, True), (3, True), (4, False), (10, False), (40, False)])
