@@ -182,3 +182,22 @@ def test_all_rules_win_back_20_to_40_percent_over_any_five_consecutive_seeds():
     )
     means = np.convolve(rates, np.ones(5) / 5, mode="valid")
     assert means.min() >= 0.20 and means.max() <= 0.40, np.round(means, 3)
+
+
+def test_the_lists_scores_stay_in_order_as_they_grow_and_give_numpys_quantiles():
+    """The SLTV cuts among everyone lost so far are read from SortedScores by rank: the same
+    numbers as sorting every score each week (small merge threshold: many merges, many ties)."""
+    from simulation.policies.winback import SortedScores
+    from simulation.statistics.sltv import CLASS_CUTS, quantiles_of_sorted
+
+    rng = np.random.default_rng(0)
+    scores, every = SortedScores(), np.zeros(0)
+    scores.MERGE_AT = 50
+    for _ in range(60):
+        values = rng.integers(0, 30, rng.integers(0, 20)).astype(float)
+        scores.add(values)
+        every = np.sort(np.concatenate([every, values]))
+        assert len(scores) == every.size
+        assert [scores[r] for r in range(every.size)] == every.tolist()
+        if every.size:
+            assert np.array_equal(quantiles_of_sorted(scores, CLASS_CUTS), np.quantile(every, CLASS_CUTS))

@@ -52,7 +52,9 @@ class LifeCycle:
         p = model.settings.life_cycle
         self.bounds = np.array([p.silent_after_weeks, p.forgotten_after_weeks, p.lost_after_weeks])
         # losses the firm will see later among customers whose slot was already renewed
-        self._ghosts: list[dict[str, np.ndarray]] = []
+        # (one list per firm: a firm without a win-back programme never takes its own, and they
+        # must not slow down the firm that does)
+        self._ghosts: list[list[dict[str, np.ndarray]]] = [[] for _ in range(model.n_firms)]
         self.pending = np.zeros((model.n_firms, model.total_weeks + p.lost_after_weeks + 1), dtype=np.int64)
 
     def resize(self, weeks: int) -> None:
@@ -82,34 +84,39 @@ class LifeCycle:
         np.add.at(self.pending, (firm, due), 1)
         if firm.size:  # their CRM records stay with the firm: a win-back list may still invite them
             who = slots[mover]
-            self._ghosts.append(
-                {
-                    "firm": firm,
-                    "slot": who,
-                    "customer_id": pop.customer_id[who],
-                    "first": pop.crm_first[firm, who],
-                    "last": last[firm, mover],
-                    "spend": pop.crm_spend[firm, who],
-                    "complaint": pop.complaint_open[who],
-                    "was_customer": pop.supplier[who] == firm,
-                    "due": due,
-                    "due_early": np.maximum(week + 1, np.minimum(due, last[firm, mover] + 13)),
-                }
-            )
+            records = {
+                "firm": firm,
+                "slot": who,
+                "customer_id": pop.customer_id[who],
+                "first": pop.crm_first[firm, who],
+                "last": last[firm, mover],
+                "spend": pop.crm_spend[firm, who],
+                "complaint": pop.complaint_open[who],
+                "was_customer": pop.supplier[who] == firm,
+                "due": due,
+                "due_early": np.maximum(week + 1, np.minimum(due, last[firm, mover] + 13)),
+            }
+            for f in np.unique(firm):
+                of_f = firm == f
+                self._ghosts[f].append({k: v[of_f] for k, v in records.items()})
 
     def take_ghosts(self, firm: int, week: int, early: bool = False) -> dict | None:
         """Records of customers who moved away that ``firm`` now sees as lost (each given once).
 
         ``early``: the firm runs early identification (recency alerts) and sees them sooner."""
-        if not self._ghosts:
+        ghosts = self._ghosts[firm]
+        if not ghosts:
             return None
-        merged = {k: np.concatenate([g[k] for g in self._ghosts]) for k in self._ghosts[0]}
+        merged = (
+            {k: np.concatenate([g[k] for g in ghosts]) for k in ghosts[0]} if len(ghosts) > 1 else ghosts[0]
+        )
         when = merged["due_early"] if early else merged["due"]
-        now = (merged["firm"] == firm) & (when <= week)
+        now = when <= week
         if not now.any():
+            self._ghosts[firm] = [merged]
             return None
         keep = ~now
-        self._ghosts = [{k: v[keep] for k, v in merged.items()}] if keep.any() else []
+        self._ghosts[firm] = [{k: v[keep] for k, v in merged.items()}] if keep.any() else []
         return {k: v[now] for k, v in merged.items()}
 
     def update(self) -> None:

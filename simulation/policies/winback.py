@@ -120,6 +120,37 @@ def _early_scan_loop(
 _EARLY_SCAN = compiled.kernel(_early_scan_loop)
 
 
+class SortedScores:
+    """A growing collection of scores in order, read by rank (``scores[r]``, ``len(scores)``):
+    what ``statistics.sltv.quantiles_of_sorted`` needs to find the SLTV cuts among everyone on the
+    list so far. New scores wait in a small sorted part, merged into the big one only once it holds
+    ``MERGE_AT``: a week's scores are added without copying the whole history."""
+
+    MERGE_AT = 4096
+
+    def __init__(self):
+        self.big = np.zeros(0)
+        self.small = np.zeros(0)
+        self._ranks = np.zeros(0, dtype=np.intp)  # each small score's rank among all
+
+    def add(self, values: np.ndarray) -> None:
+        fresh = np.sort(values)
+        self.small = np.insert(self.small, np.searchsorted(self.small, fresh), fresh)
+        if self.small.size >= self.MERGE_AT:
+            self.big = np.insert(self.big, np.searchsorted(self.big, self.small), self.small)
+            self.small = self.small[:0]
+        self._ranks = np.searchsorted(self.big, self.small) + np.arange(self.small.size)
+
+    def __len__(self) -> int:
+        return self.big.size + self.small.size
+
+    def __getitem__(self, rank: int) -> float:
+        below = int(np.searchsorted(self._ranks, rank))  # small scores ranked before ``rank``
+        if below < self._ranks.size and self._ranks[below] == rank:
+            return float(self.small[below])
+        return float(self.big[rank - below])
+
+
 class LostList:
     """Growing column store of the firm's lost-customer entries."""
 
@@ -205,7 +236,7 @@ class WinBackProgram:
         self.live = np.zeros(0, dtype=np.int64)
         self.recent = np.zeros(0, dtype=np.int64)
         self.checked = -1
-        self.scores = np.zeros(0)  # every entry's first-lifetime score, sorted (rule 4's classes)
+        self.scores = SortedScores()  # every entry's first-lifetime score (rule 4's classes)
 
     # ------------------------------------------------------------------ weekly
     def act(self, firm) -> None:
@@ -367,8 +398,7 @@ class WinBackProgram:
     def _classify(self, new: np.ndarray) -> None:
         """Rule 4 basics: SLTV class by rank of first-lifetime value among all lost so far;
         the motive the firm believes: a complaint it saw, otherwise 'a competitor took them'."""
-        fresh = np.sort(self.lost.score[new])
-        self.scores = np.insert(self.scores, np.searchsorted(self.scores, fresh), fresh)
+        self.scores.add(self.lost.score[new])
         self.lost.cols["cls"][new] = sltv_classes(self.lost.score[new], among_sorted=self.scores)
         self.lost.cols["believed"][new] = np.where(self.lost.complaint_seen[new], P.COMPLAINT, P.COMPETITOR)
 
