@@ -144,11 +144,16 @@ class SortedScores:
     def __len__(self) -> int:
         return self.big.size + self.small.size
 
-    def __getitem__(self, rank: int) -> float:
-        below = int(np.searchsorted(self._ranks, rank))  # small scores ranked before ``rank``
-        if below < self._ranks.size and self._ranks[below] == rank:
-            return float(self.small[below])
-        return float(self.big[rank - below])
+    def __getitem__(self, rank):
+        """The score of rank ``rank`` (an int, or an array of them: then an array)."""
+        ranks = np.atleast_1d(rank)
+        below = np.searchsorted(self._ranks, ranks)  # small scores ranked before each rank
+        small = below < self._ranks.size
+        small[small] = self._ranks[below[small]] == ranks[small]
+        values = np.empty(ranks.shape)
+        values[small] = self.small[below[small]]
+        values[~small] = self.big[ranks[~small] - below[~small]]
+        return values if np.ndim(rank) else values[0]
 
 
 class LostList:

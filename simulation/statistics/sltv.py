@@ -30,15 +30,8 @@ def quantiles_of_sorted(ordered, q) -> np.ndarray:
     """``np.quantile(ordered, q)`` (its default, linear method: Hyndman & Fan's 7th) of a sorted
     array, from the two order statistics each quantile lies between, with NumPy's own arithmetic
     (so the numbers are the same to the last bit; a test checks): no pass over the array.
-    ``ordered``: anything sorted with a length and indexing by position (a NumPy array, or a
-    ``sortedcontainers.SortedList`` that grows)."""
-
-    def at(positions: np.ndarray) -> np.ndarray:
-        if isinstance(ordered, np.ndarray):
-            return ordered[positions]
-        return np.array([ordered[int(i)] for i in np.ravel(positions)], dtype=float).reshape(
-            np.shape(positions)
-        )
+    ``ordered``: a sorted NumPy array, or anything sorted with a length that is indexed by
+    position like one (``policies.winback.SortedScores``)."""
 
     q = np.asarray(q, dtype=float)
     n = len(ordered)
@@ -48,9 +41,8 @@ def quantiles_of_sorted(ordered, q) -> np.ndarray:
     previous = np.where(above, n - 1, np.where(below, 0, previous)).astype(np.intp)
     following = np.minimum(previous + 1, n - 1)
     gamma = virtual - previous
-    a, b = at(previous), at(following)
+    a, b = ordered[previous], ordered[following]
     diff = b - a
     lerp = a + diff * gamma
     lerp = np.where(gamma >= 0.5, b - diff * (1 - gamma), lerp)
-    first, last = at(np.array([0, n - 1]))
-    return np.where(above, last, np.where(below, first, lerp))
+    return np.where(above, ordered[n - 1], np.where(below, ordered[0], lerp))
