@@ -16,6 +16,9 @@ from simulation.engine import population as P
 from simulation.metrics.survival import LIFETIMES  # noqa: F401  (kept for callers that group by lifetime)
 
 MOTIVE_NAMES = {P.MOTIVE_NONE: "not_lost", **P.MOTIVE_KEYS}
+_MOTIVE_NAME = np.array(
+    [MOTIVE_NAMES[code] for code in range(max(MOTIVE_NAMES) + 1)], dtype=object
+)  # by code
 STAY_WEEKS = 26
 
 
@@ -45,7 +48,9 @@ def entries(model, firm: int | None = None) -> pd.DataFrame:
     if program is None or program.lost.n == 0:
         return pd.DataFrame()
     lost, b = program.lost, model.burn_in
-    groups = {WAITING: "waiting", TREATED: "treated", HOLDOUT: "holdout", SKIPPED: "not pursued"}
+    groups = np.empty(max(WAITING, TREATED, HOLDOUT, SKIPPED) + 1, dtype=object)  # names by code
+    groups[[WAITING, TREATED, HOLDOUT, SKIPPED]] = ["waiting", "treated", "holdout", "not pursued"]
+    offers = np.array([*OFFERS, ""], dtype=object)  # offer -1 (none) picks the last: ""
     end = model.week - 1
     returned = lost.returned >= 0
     responded = program.responded()
@@ -56,14 +61,14 @@ def entries(model, firm: int | None = None) -> pd.DataFrame:
             "recognized_week": lost.recognized - b + 1,
             "weeks_after_last_purchase": lost.recognized - lost.lost_week,
             "sltv_class": CLASSES[lost.cls],
-            "true_motive": [MOTIVE_NAMES[int(m)] for m in lost.true_motive],
+            "true_motive": _MOTIVE_NAME[lost.true_motive],
             "moved_away": lost.gone,
             "truly_lost": lost.true_lost,
-            "believed_motive": [MOTIVE_NAMES[int(m)] for m in lost.believed],
+            "believed_motive": _MOTIVE_NAME[lost.believed],
             "researched": lost.researched,
-            "group": [groups[int(g)] for g in lost.group],
+            "group": groups[lost.group],
             "contacted": lost.offered >= 0,
-            "offer": [OFFERS[k] if k >= 0 else "" for k in lost.offer],
+            "offer": offers[lost.offer],
             "won_back": responded & (lost.offered >= 0),
             "returned_in_window": responded,
             "returned": returned,
