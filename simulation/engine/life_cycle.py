@@ -100,6 +100,10 @@ class LifeCycle:
                 of_f = firm == f
                 self._ghosts[f].append({k: v[of_f] for k, v in records.items()})
 
+    def written_once(self) -> list[dict[str, np.ndarray]]:
+        """The moved-away records kept so far: each is made once and only ever replaced (MarketModel.fork)."""
+        return [g for ghosts in self._ghosts for g in ghosts]
+
     def take_ghosts(self, firm: int, week: int, early: bool = False) -> dict | None:
         """Records of customers who moved away that ``firm`` now sees as lost (each given once).
 

@@ -28,6 +28,7 @@ fewer replications.
 
 from __future__ import annotations
 
+import copy
 import zlib
 from typing import TYPE_CHECKING
 
@@ -633,6 +634,15 @@ class MarketModel(mesa.Model):
             )
         self.settings = self.settings.model_copy(update={"events": [*self.settings.events, event]})
         self._event_firms.append(firm)
+
+    def fork(self) -> MarketModel:
+        """An independent copy of the market as it is now, to run on (a warm start's burned-in
+        market tried with one more programme, ``experiment.warm``). Records of what already
+        happened are written once and never changed (ended relationships, the spend of customers
+        who moved away, their CRM records), so the copy shares them instead of copying them:
+        the same numbers as a deep copy, in about half the time."""
+        written_once = [*self._ended, *self._departed_spend, *self.life_cycle.written_once()]
+        return copy.deepcopy(self, {id(part): part for part in written_once})
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:

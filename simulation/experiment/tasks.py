@@ -9,7 +9,6 @@ same random customers (common random numbers), which sharpens their differences.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +96,7 @@ def run_task(task: Task) -> list[TaskResult]:
         market.step()
     results = []
     for i, (label, scenario) in enumerate(task.scenarios):
-        model = market if i == len(task.scenarios) - 1 else copy.deepcopy(market)
+        model = market if i == len(task.scenarios) - 1 else market.fork()
         adopt(model, scenario)
         results.append(measure(model.run(), label, task.replication))
     return results

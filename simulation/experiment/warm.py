@@ -8,8 +8,6 @@ slider, runs only the reported weeks: the numbers are exactly those of a run fro
 
 from __future__ import annotations
 
-import copy
-
 from simulation.config.scenario import Scenario
 from simulation.engine.model import MarketModel
 from simulation.experiment.tasks import market_key, replication_seeds
@@ -38,7 +36,7 @@ class WarmStart:
             return [build_market(scenario, seed=s).run() for s in self.seeds]
         models = []
         for market in self._markets:
-            model = copy.deepcopy(market)
+            model = market.fork()
             adopt(model, scenario)
             models.append(model.run())
         return models
