@@ -177,7 +177,7 @@ ANSWER_WORD = {
     "switching_costs": N_("answer.switching_costs"),
     "quality": N_("answer.quality"),
     "show_the_fix": N_("answer.show_the_fix"),
-    "match_the_offer": N_("answer.match_the_offer"),
+    "answer_with_value": N_("answer.answer_with_value"),
     "simply_invite": N_("answer.simply_invite"),
     "let_go": N_("answer.let_go"),
 }

@@ -167,7 +167,7 @@ def test_right_answers_pass_and_progress_counts_them():
     assert w.check_responses(
         {
             "complaint": "show_the_fix",
-            "competitor": "match_the_offer",
+            "competitor": "answer_with_value",
             "natural": "simply_invite",
             "repositioned": "let_go",
         }

@@ -51,6 +51,48 @@ MOTIVE_CODES = {key: code for code, key in P.MOTIVE_KEYS.items()}
 MOTIVES = max(P.MOTIVE_KEYS) + 1  # motive codes are 0 (none) to MOTIVES - 1
 
 
+def deliver(firm, slots: np.ndarray, kinds: np.ndarray, mix) -> None:
+    """What an offer of rule 6 changes for the customers ``slots`` the week it is sent (``kinds``:
+    indices into ``OFFERS``): an apology with the fix drops a complaint leaver's grudge, a
+    promotion gives a coupon (staged: half the depth for three purchases, 000), a brand message
+    leaves a lasting impression. A personal contact and learning from the competitor work while the
+    offer is open instead (:func:`pull`). The win-back programme and a practised call
+    (``experiment.winback_call``) both send offers through here."""
+    firm.apologise(slots[kinds == OFFERS.index("communication")])
+    promo = slots[kinds == OFFERS.index("promotion")]
+    if promo.size:
+        depth, uses = (mix.discount_depth / 2, 3) if mix.staged else (mix.discount_depth, 1)
+        firm.give_coupon(promo, depth, uses)
+    firm.be_heard(slots[kinds == OFFERS.index("brand")], mix.brand_message_pull)
+
+
+def pull(
+    firm, slots: np.ndarray, kinds: np.ndarray, first: np.ndarray, mix, coordination: float = 1.0
+) -> None:
+    """While an offer is open, what it adds to the firm at the customer's purchase occasions this
+    week: a personal contact pulls by the relationship it restores (it builds trust once, in the
+    week it is made: ``first``), learning from the competitor by the value gap it closes
+    (``mix.learning_share`` of it); ``coordination`` > 1 when a win-back team coordinates them."""
+    personal = kinds == OFFERS.index("personalisation")
+    if personal.any():
+        who, made = slots[personal], first[personal]
+        strength = np.empty(who.size)
+        strength[made] = firm.reconnect(who[made], mix.contact_trust_gain)
+        strength[~made] = firm.reconnect(who[~made], 0.0)
+        firm.offer(who, coordination * strength)
+    learning = slots[kinds == OFFERS.index("learning")]
+    if learning.size:
+        firm.offer(learning, coordination * mix.learning_share * firm.value_gap(learning))
+
+
+def care_for(firm, slots: np.ndarray, aftercare) -> None:
+    """Rule 7's follow-up contact with customers ``slots`` who came back: a little trust and
+    satisfaction in the unstable weeks after return, at its contact and incentive cost."""
+    firm.build_trust(slots, aftercare.trust_gain)
+    firm.lift_satisfaction(slots, aftercare.satisfaction_gain)
+    firm.pay("winback_cost", (aftercare.contact_cost + aftercare.incentive_cost) * slots.size)
+
+
 def _members(codes, size: int) -> np.ndarray:
     """A lookup table over codes 0..size-1: True for ``codes`` (``table[x]`` is np.isin(x, codes),
     without np.isin's sorting for a handful of entries)."""
@@ -514,14 +556,7 @@ class WinBackProgram:
         firm.pay("winback_cost", float(cost.sum()))
         pop, mix = firm.pop, p.rule6_mix
         present = send[~lost.gone[send] & (pop.customer_id[lost.slot[send]] == lost.customer_id[send])]
-        kind = lost.offer[present]
-        slots = lost.slot[present]
-        firm.apologise(slots[kind == OFFERS.index("communication")])
-        promo = slots[kind == OFFERS.index("promotion")]
-        if promo.size:
-            depth, uses = (mix.discount_depth / 2, 3) if mix.staged else (mix.discount_depth, 1)
-            firm.give_coupon(promo, depth, uses)
-        firm.be_heard(slots[kind == OFFERS.index("brand")], mix.brand_message_pull)
+        deliver(firm, lost.slot[present], lost.offer[present], mix)
         return float(cost.sum())
 
     def _pull_open_offers(self, firm) -> None:
@@ -538,20 +573,10 @@ class WinBackProgram:
         open_ = open_[pop.customer_id[lost.slot[open_]] == lost.customer_id[open_]]
         if open_.size == 0:
             return
-        kinds = lost.offer[open_]
         coordination = self.p.rule2_team.coordination if self.p.rule2_team.enabled else 1.0
-        personal = open_[kinds == OFFERS.index("personalisation")]
-        if personal.size:  # the contact builds trust once, in the week it is made
-            first = lost.offered[personal] == week
-            pull = np.empty(personal.size)
-            pull[first] = firm.reconnect(lost.slot[personal[first]], mix.contact_trust_gain)
-            pull[~first] = firm.reconnect(lost.slot[personal[~first]], 0.0)
-            firm.offer(lost.slot[personal], coordination * pull)
-        learning = open_[kinds == OFFERS.index("learning")]
-        if learning.size:
-            gap = firm.value_gap(lost.slot[learning])
-            firm.offer(lost.slot[learning], coordination * mix.learning_share * gap)
-        firm.prompt(lost.slot[open_[lost.offered[open_] == week]])
+        first = lost.offered[open_] == week
+        pull(firm, lost.slot[open_], lost.offer[open_], first, mix, coordination)
+        firm.prompt(lost.slot[open_[first]])
 
     def _record_returns(self, firm) -> None:
         """Lost customers who bought from the firm again since last week: won back (or came back
@@ -616,10 +641,6 @@ class WinBackProgram:
         due = back[(since > 0) & (since <= a.weeks) & (since % a.contact_every_weeks == 0)]
         if due.size == 0:
             return
-        s = lost.slot[due]
-        firm.build_trust(s, a.trust_gain)
-        firm.lift_satisfaction(s, a.satisfaction_gain)
-        cost = (a.contact_cost + a.incentive_cost) * due.size
+        care_for(firm, lost.slot[due], a)
         lost.cols["cost"][due] += a.contact_cost + a.incentive_cost
         lost.cols["aftercare_done"][due] += 1
-        firm.pay("winback_cost", cost)

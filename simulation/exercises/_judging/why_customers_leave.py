@@ -26,7 +26,7 @@ GRIFFIN = {"natural": 0.68, "complaint": 0.14, "competitor": 0.09, "repositioned
 WORTH_PURSUING = ("complaint", "competitor")
 RESPONSES = {
     "show_the_fix": N_("ex.response.show_the_fix"),
-    "match_the_offer": N_("ex.response.match_the_offer"),
+    "answer_with_value": N_("ex.response.answer_with_value"),
     "simply_invite": N_("ex.response.simply_invite"),
     "let_go": N_("ex.response.let_go"),
 }
@@ -38,7 +38,7 @@ REASON_HINT = {
 }
 BEST_RESPONSE = {
     "complaint": "show_the_fix",
-    "competitor": "match_the_offer",
+    "competitor": "answer_with_value",
     "natural": "simply_invite",
     "repositioned": "let_go",
 }
