@@ -108,6 +108,9 @@ def _settle_loop(
 _SETTLE = compiled.kernel(_settle_loop)
 
 
+_BRANCHES = 0x4252_414E  # marks a branch's luck apart from any replication's (MarketModel.branch)
+
+
 class MarketModel(mesa.Model):
     """A market of customers and 2-4 firms, stepped one week at a time.
 
@@ -643,6 +646,20 @@ class MarketModel(mesa.Model):
         the same numbers as a deep copy, in about half the time."""
         written_once = [*self._ended, *self._departed_spend, *self.life_cycle.written_once()]
         return copy.deepcopy(self, {id(part): part for part in written_once})
+
+    def branch(self, future: int) -> MarketModel:
+        """A fork whose luck from this week on is the ``future``-th of many possible ones: the same
+        market and the same past, other chance events ahead. Running a decision on branches
+        1..K and counting how often an outcome happens asks how *likely* it is, not only whether
+        it happened once; two decisions run on the same branch meet the same luck (common random
+        numbers). Branch 0 is the plain fork."""
+        model = self.fork()
+        if future:
+            spawn = (*self._root.spawn_key, _BRANCHES, int(future))
+            model._root = np.random.SeedSequence(self._root.entropy, spawn_key=spawn)
+            model._seed_words = (*self._seed_words, _BRANCHES, int(future))
+            model._keys, model._streams = {}, {}
+        return model
 
     # --- looking at one customer ----------------------------------------------------
     def customer(self, slot: int) -> CustomerView:
