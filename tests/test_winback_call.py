@@ -120,3 +120,20 @@ def test_a_repositioned_customer_is_not_won_back_by_any_offer(practice):
         call.say(step, GOOD[step])
     result = call.outcome()
     assert result.best == "let_go"
+
+
+def test_the_call_panel_goes_through_a_call_and_shows_what_the_market_did():
+    from simulation.labs import CallLab
+
+    lab = CallLab(practice=CallPractice(seed=2, futures=3, weeks=6))
+    assert len(lab.options.children) == 3  # the greetings
+    for _ in STEPS:
+        lab.options.children[0].click()
+    assert lab.call.result is not None and not lab.options.children
+    assert lab.result_cards.widget.value.count("rl-kpi") >= 5
+    assert lab.call.customer.name in lab.truth.value
+    lab.chart.chart.to_dict()  # a valid chart of the market's counts
+    first = lab.call.customer
+    lab.next_button.click()
+    assert lab.call.customer != first and lab.call.result is None and len(lab.options.children) == 3
+    assert "1" in lab.total.value  # one call scored so far

@@ -37,7 +37,7 @@ import numpy as np
 from simulation.config import load_preset
 from simulation.config.scenario import Scenario
 from simulation.engine import population as P
-from simulation.messages import N_, t
+from simulation.messages import N_, format_number, t
 from simulation.policies import build_market
 from simulation.policies.winback import OFFERS, care_for, deliver, pull
 from simulation.vocabulary import MOTIVE
@@ -158,10 +158,10 @@ class Outcome:
     revenue: float  # mean revenue from them in the weeks after the call, with your call
     revenue_anyway: float
     cost: float  # what your call and its offer cost (discounts show in the revenue)
-    by_solution: dict[
-        str, int
-    ]  # came back in how many futures with each solution, the rest of your call the same
-    best: str  # the solution that brought them back most often (the cheapest among equals)
+    # in how many futures they came back with each solution (the rest of your call the same)
+    by_solution: dict[str, int]
+    net_by_solution: dict[str, float]  # mean revenue from them after each solution, less the call's cost
+    best: str  # the solution with the most revenue after its cost (the cheapest among equals)
     score: int  # out of SCORE_MAX
     feedback: list[str] = field(default_factory=list)  # what each step did, in words
 
@@ -307,20 +307,21 @@ class Call:
         p = self.practice
         runs = {s: [self._run(k, s) for k in range(1, p.futures + 1)] for s in OPTIONS["solution"]}
         anyway = [self._run(k, None) for k in range(1, p.futures + 1)]
-        mine = runs[self.said["solution"]]
         by_solution = {s: sum(r[0] for r in rs) for s, rs in runs.items()}
         costs = {s: float(np.mean([r[2] for r in rs])) for s, rs in runs.items()}
-        best = max(OPTIONS["solution"], key=lambda s: (by_solution[s], -costs[s]))
-        came_back, came_back_anyway = by_solution[self.said["solution"]], sum(r[0] for r in anyway)
+        net = {s: float(np.mean([r[1] - r[2] for r in rs])) for s, rs in runs.items()}
+        best = max(OPTIONS["solution"], key=lambda s: (round(net[s], 6), -costs[s]))
+        yours = self.said["solution"]
         result = Outcome(
             futures=p.futures,
             weeks=p.weeks,
-            came_back=came_back,
-            came_back_anyway=came_back_anyway,
-            revenue=float(np.mean([r[1] for r in mine])),
+            came_back=by_solution[yours],
+            came_back_anyway=sum(r[0] for r in anyway),
+            revenue=float(np.mean([r[1] for r in runs[yours]])),
             revenue_anyway=float(np.mean([r[1] for r in anyway])),
-            cost=costs[self.said["solution"]],
+            cost=costs[yours],
             by_solution=by_solution,
+            net_by_solution=net,
             best=best,
             score=0,
         )
@@ -355,8 +356,9 @@ class Call:
 
     def _judge(self, o: Outcome) -> tuple[int, list[str]]:
         """Points and feedback for each step: the script's steps (000) for greeting, asking,
-        promising and following up; for the solution, what the market did with it against the best
-        one (two points for the best, one for any that beat not calling, none otherwise)."""
+        promising and following up; for the solution, what the market did with it: the revenue from the
+        customer after the call's cost, against the best solution's (two points for the best, one for
+        any that beat not calling, none otherwise)."""
         c, said = self.customer, self.said
         notes, score = [], 0
         if said["greeting"] == "by_name":
@@ -373,19 +375,21 @@ class Call:
             notes.append(t("call.feedback.asked.closed"))
         else:
             notes.append(t("call.feedback.asked.not_open", reason=t(MOTIVE[c.reason_key])))
-        mine, best = o.by_solution[said["solution"]], o.by_solution[o.best]
+        yours = said["solution"]
         facts = {
-            "yours": t(LABELS["solution"][said["solution"]]),
+            "yours": t(LABELS["solution"][yours]),
             "best_offer": t(LABELS["solution"][o.best]),
-            "came_back": mine,
-            "best": best,
+            "came_back": o.by_solution[yours],
+            "best": o.by_solution[o.best],
             "anyway": o.came_back_anyway,
             "futures": o.futures,
+            "net": format_number(o.net_by_solution[yours], ",.0f"),
+            "best_net": format_number(o.net_by_solution[o.best], ",.0f"),
         }
-        if mine >= best:
+        if yours == o.best or o.net_by_solution[yours] >= o.net_by_solution[o.best] - 1e-9:
             score += 2
             notes.append(t("call.feedback.solution.best", **facts))
-        elif mine > o.came_back_anyway:
+        elif o.net_by_solution[yours] > o.revenue_anyway + 1e-9:
             score += 1
             notes.append(t("call.feedback.solution.helped", **facts))
         else:
