@@ -3,6 +3,7 @@
     retention-lab run --preset baseline --out out/
     retention-lab run my_market.yaml --seed 7 --customers 20000 --weeks 52 --out out/
     retention-lab compare --preset baseline my_market.yaml --names "Do nothing" "Mine" --out cmp/
+    retention-lab compare --collect my_scenarios/winback_lab --reference "Do nothing" --out debrief/
     retention-lab sweep --preset baseline --param firms.0.price --values 0.8,0.9,1.0,1.1 --out sweep/
     retention-lab presets
     retention-lab presets show baseline > my_market.yaml
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--preset", action="append", default=[], help=t("cli.help.compare_preset"))
     compare.add_argument("--names", nargs="+", help=t("cli.help.names"))
     compare.add_argument("--reference", help=t("cli.help.reference"))
+    compare.add_argument("--collect", metavar="DIR", help=t("cli.help.collect"))
     _experiment_options(compare)
 
     sweep = sub.add_parser("sweep", help=t("cli.sweep_help"), description=t("cli.sweep_help"))
@@ -236,9 +238,54 @@ def _experiment_settings(args: argparse.Namespace) -> dict:
 
 def _compare(args: argparse.Namespace) -> int:
     from simulation.charts.report import comparison_report
-    from simulation.config import ScenarioError, load_preset, load_scenario
+    from simulation.config import ScenarioError
     from simulation.experiment import compare
     from simulation.output_folder import OutputFolder
+
+    if args.collect is not None:
+        named, reference = _collected(args)
+    else:
+        named, reference = _listed(args), args.reference
+    settings = _experiment_settings(args)
+    out = _out_dir(args.out)
+    with OutputFolder(out, COMPARE_FILES) as folder:
+        try:
+            result = compare(named, reference=reference, **settings)
+        except ValueError as error:
+            raise ScenarioError(str(error)) from None
+        result.kpis.to_csv(folder.path("comparison.csv"), index=False)
+        result.summary.drop(columns="replications").to_csv(folder.path("comparison_summary.csv"), index=False)
+        result.differences.drop(columns="replications").to_csv(
+            folder.path("comparison_differences.csv"), index=False
+        )
+        comparison_report(
+            result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"]
+        )
+    print(t("cli.wrote", files=", ".join(COMPARE_FILES), out=out))
+    return 0
+
+
+def _collected(args: argparse.Namespace) -> tuple[dict, str]:
+    """A class's plans under ``--collect DIR``, with the reference ``--reference`` names; refused
+    when mixed with scenario files, or when the plans do not share one market (a fair comparison
+    needs the same customers: collect one lab's folder)."""
+    from simulation.config import ScenarioError
+    from simulation.config.class_plans import collect, reference_of
+    from simulation.experiment.tasks import market_key
+
+    if args.scenarios or args.preset or args.names:
+        raise ScenarioError(t("collect.not_both"))
+    plans, reference = reference_of(collect(args.collect), args.reference)
+    market = market_key(plans[reference])
+    for name, scenario in plans.items():
+        if market_key(scenario) != market:
+            raise ScenarioError(t("collect.other_market", name=name, reference=reference))
+    return plans, reference
+
+
+def _listed(args: argparse.Namespace) -> dict | list:
+    """The scenario files and presets named on the command line (with ``--names``, if given)."""
+    from simulation.config import ScenarioError, load_preset, load_scenario
 
     scenarios = [load_scenario(path) for path in args.scenarios] + [load_preset(name) for name in args.preset]
     if not scenarios:
@@ -260,26 +307,8 @@ def _compare(args: argparse.Namespace) -> int:
                     allowed=tn("cli.allowed_names", len(scenarios), count=len(scenarios)),
                 )
             )
-        named: dict | list = dict(zip(args.names, scenarios))
-    else:
-        named = scenarios
-    settings = _experiment_settings(args)
-    out = _out_dir(args.out)
-    with OutputFolder(out, COMPARE_FILES) as folder:
-        try:
-            result = compare(named, reference=args.reference, **settings)
-        except ValueError as error:
-            raise ScenarioError(str(error)) from None
-        result.kpis.to_csv(folder.path("comparison.csv"), index=False)
-        result.summary.drop(columns="replications").to_csv(folder.path("comparison_summary.csv"), index=False)
-        result.differences.drop(columns="replications").to_csv(
-            folder.path("comparison_differences.csv"), index=False
-        )
-        comparison_report(
-            result, folder.path("report.html"), seed=settings["seed"], replications=settings["replications"]
-        )
-    print(t("cli.wrote", files=", ".join(COMPARE_FILES), out=out))
-    return 0
+        return dict(zip(args.names, scenarios))
+    return scenarios
 
 
 def _parse_values(option: str, text: str) -> list:

@@ -78,6 +78,7 @@ class PolicyLab:
     """
 
     title_key = ""
+    folder_name = "lab"  # the lab's own folder inside save_folder
     compare_kpis: tuple[str, ...] = ("profit_gain", "profit", "annual_churn_rate")
 
     def __init__(
@@ -110,7 +111,7 @@ class PolicyLab:
         self.cards = Cards()
         self.status = w.HTML()
         self.comparison = ChartSlot()
-        shelf = Shelf(self.save_folder, self.compare)
+        shelf = Shelf(Path(self.save_folder) / self.folder_name, self.compare)
         if self.shelf is not None:
             shelf.adopt(self.shelf)
         self.shelf = shelf

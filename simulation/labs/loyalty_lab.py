@@ -51,6 +51,7 @@ class LoyaltyLab(PolicyLab):
     """``LoyaltyLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
     title_key = N_("loyalty.title")
+    folder_name = "loyalty_lab"
     compare_kpis = ("profit_gain", "annual_churn_rate", "loyal_share_end", "customers_end")
 
     # ------------------------------------------------------------------ controls

@@ -105,7 +105,11 @@ class Shelf:
     ("My plan" and "My_plan"), a file of an earlier session ("Scenario 1" after Clear or a
     restart) — is saved under a new name ("My plan (2)"), and the status line says so. What
     cannot be saved (a name too long, a folder that cannot be written) is said in the status
-    line, and is not put on the shelf."""
+    line, and is not put on the shelf.
+
+    *Your names* (a learner, or a pair) puts the files in a folder of their own inside ``folder``,
+    so that a class's plans never meet in one folder and a trainer can collect them all
+    (``retention-lab compare --collect``)."""
 
     LIMIT = 4
     NAME_LIMIT = 80  # Scenario.name's max_length
@@ -120,12 +124,18 @@ class Shelf:
             description=t("lab.save_name"),
             layout=w.Layout(width="260px"),
         )
+        self.author = w.Text(
+            placeholder=t("lab.save_author_placeholder"),
+            description=t("lab.save_author"),
+            layout=w.Layout(width="260px"),
+        )
         self.save_button = w.Button(description=t("lab.save"), icon="save", button_style="info")
         self.compare_button = w.Button(description=t("lab.compare"), icon="columns", disabled=True)
         self.clear_button = w.Button(description=t("lab.clear"), icon="trash")
         self.status = w.HTML()
         self.widget = w.VBox(
             [
+                self.author,
                 w.HBox([self.name, self.save_button]),
                 w.HBox([self.compare_button, self.clear_button]),
                 self.status,
@@ -139,6 +149,7 @@ class Shelf:
     def adopt(self, old: Shelf) -> None:
         """Carry on what ``old`` saved (the lab was built again, e.g. in another language)."""
         self.saved, self.files = old.saved, old.files
+        self.author.value = old.author.value
         self.compare_button.disabled = len(self.saved) < 2
 
     def save(self) -> None:
@@ -202,7 +213,7 @@ class Shelf:
         for name in self._candidates(typed):
             if name in self.saved:
                 continue
-            path = self.folder / f"{_file_name(name)}.yaml"
+            path = self.author_folder() / f"{_file_name(name)}.yaml"
             if path.exists():
                 continue
             scenario = current.with_changes({"name": name})
@@ -211,6 +222,11 @@ class Shelf:
             except FileExistsError:  # made a moment ago by someone else: the next name
                 continue
         raise OSError(17, t("files.shelf_no_free_name"))  # pragma: no cover - 10,000 taken names
+
+    def author_folder(self) -> Path:
+        """Where this shelf saves: ``folder``, or the folder of the names typed in *Your names*."""
+        author = self.author.value.strip()
+        return self.folder / _folder_name(author) if author else self.folder
 
     def _candidates(self, typed: str):
         if not typed:
@@ -245,6 +261,15 @@ class Shelf:
 def _file_name(name: str) -> str:
     keep = "".join(c if c.isalnum() or c in "-_" else "_" for c in name.strip())
     return keep[:60] or "scenario"
+
+
+def _folder_name(names: str) -> str:
+    """A learner's (or a pair's) folder: their names as typed, less what a file system refuses
+    (``/ \\ : * ? " < > |``, control characters, a leading dot), at most 60 characters."""
+    keep = "".join(c if (c.isalnum() or c in " -_&,.()'+") else "_" for c in names.strip())
+    while ".." in keep:
+        keep = keep.replace("..", ".")
+    return keep.lstrip(".").strip()[:60] or "learner"
 
 
 def _short(name: str) -> str:

@@ -125,6 +125,7 @@ class PriceWarLab(PolicyLab):
     ``.compare_responses()`` runs every answer; ``.answers`` holds their KPIs with intervals."""
 
     title_key = N_("war.title")
+    folder_name = "price_war_lab"
 
     def __init__(
         self,

@@ -67,6 +67,7 @@ class WinbackLab(PolicyLab):
     """The lab panel. ``WinbackLab().show()`` in a notebook; ``.scenario()`` is what it would run."""
 
     title_key = N_("winback_lab.title")
+    folder_name = "winback_lab"
     compare_kpis = (
         "profit_gain",
         "winback_win_back_rate",
