@@ -157,9 +157,18 @@ def card_value(page: Page, label: str) -> str:
     return page.locator(".rl-kpi", has_text=label).first.locator(".rl-value").inner_text().strip()
 
 
-def save_scenario(page: Page, name: str) -> None:
-    """Type ``name`` into the shelf's name box and press its save button."""
-    page.locator(".widget-text", has_text="Name").first.locator("input").fill(name)
+def text_box(page: Page, label: str):
+    """The input of the first text box whose label is exactly ``label``."""
+    exact = page.locator("label", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    return page.locator(".widget-text").filter(has=exact).first.locator("input")
+
+
+def save_scenario(page: Page, name: str, author: str | None = None) -> None:
+    """Type ``name`` into the shelf's name box (and ``author`` into *Your names*) and press its
+    save button."""
+    if author is not None:
+        text_box(page, "Your names").fill(author)
+    text_box(page, "Name").fill(name)
     page.locator("button", has_text="Save this scenario").first.click()
     page.get_by_text(f"Saved '{name}'").first.wait_for(timeout=30_000)
 

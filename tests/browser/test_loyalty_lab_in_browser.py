@@ -65,7 +65,7 @@ def test_loyalty_lab_answers_tactics_sliders_and_the_shelf(lab_server, page):
     wait_for_change(page, after_forgotten)
     page.locator(".rl-kpi.rl-bad", has_text="Tactics cost per week").first.wait_for(timeout=30_000)
 
-    save_scenario(page, "Referral and contacts")
+    save_scenario(page, "Referral and contacts", author="Anna & Ben")
     toggle(page, "Bundles")
     wait_for_change(page, kpis(page))
     save_scenario(page, "Plus bundles")
