@@ -244,7 +244,7 @@ def test_the_lab_answers_tactics_slider_and_budget(tmp_path):
         lab.shelf.name.value = name
         lab.shelf.save()
         lab.switch["referral"].value = True
-    assert set(lab.shelf.saved) == {"first", "second"} and (tmp_path / "first.yaml").exists()
+    assert set(lab.shelf.saved) == {"first", "second"} and (tmp_path / "loyalty_lab" / "first.yaml").exists()
     lab.shelf.compare_button.click()
     shown = lab.comparison.chart.to_dict()
     assert "first" in str(shown) and "second" in str(shown)

@@ -19,8 +19,9 @@ from simulation.charts.comparison import kpi_bars
 from simulation.config import Scenario, load_preset
 from simulation.experiment.tasks import flat_kpis, market_key
 from simulation.experiment.warm import WarmStart
+from simulation.labs.challenge import FRESH_REPLICATIONS, FRESH_SEED, ChallengePanel, Goal
 from simulation.labs.panel import Cards, ChartSlot, Shelf, Timer, card, fmt, layout
-from simulation.messages import on_language_change, t, tn
+from simulation.messages import N_, on_language_change, t, tn
 from simulation.metrics.outputs import summary, weekly_frame
 from simulation.statistics.intervals import mean_interval, paired_differences, summarize
 
@@ -79,6 +80,7 @@ class PolicyLab:
 
     title_key = ""
     folder_name = "lab"  # the lab's own folder inside save_folder
+    goal = Goal(N_("challenge.goal.lab"), 0.0)  # each lab's challenge (labs.challenge)
     compare_kpis: tuple[str, ...] = ("profit_gain", "profit", "annual_churn_rate")
 
     def __init__(
@@ -117,12 +119,14 @@ class PolicyLab:
         self.shelf = shelf
         self.shelf.current = self.scenario
         self.controls = self.build_controls()
+        self.challenge = ChallengePanel(self)
         right = [
             self.cards.widget,
             *self.build_charts(),
             w.HTML(f"<h4>{t('lab.compare_heading')}</h4>"),
             self.shelf.widget,
             self.comparison.widget,
+            self.challenge.widget,
         ]
         self.panel.children = layout(self.controls + [self.status], right, t(self.title_key)).children
 
@@ -168,16 +172,32 @@ class PolicyLab:
     def compare_title(self) -> str:
         return t("lab.compare_title")
 
+    def challenge_reference(self, scenario: Scenario) -> Scenario:
+        """What the challenge's plan is judged against (doing nothing, unless a lab says otherwise)."""
+        return self.baseline_scenario()
+
+    def challenge_cost(self, runs: list[dict]) -> np.ndarray:
+        """What the plan spends a week on what the challenge budgets, one value per replication."""
+        return np.zeros(len(runs))
+
+    def challenge_budget(self) -> float | None:
+        return self.goal.budget_per_week
+
     # shared ----------------------------------------------------------------------------
     def watch(self, widgets) -> None:
         for widget in widgets:
             widget.observe(self.update, names="value")
 
-    def run(self, scenario: Scenario) -> list[dict]:
-        """Finished replications of ``scenario`` from burned-in markets (kept per market)."""
-        key = market_key(scenario)
+    def run(self, scenario: Scenario, fresh: bool = False) -> list[dict]:
+        """Finished replications of ``scenario`` from burned-in markets (kept per market);
+        ``fresh``: on the challenge's markets, which the lab never shows."""
+        key = (market_key(scenario), fresh)
         if key not in self._warm:
-            self._warm[key] = WarmStart(scenario, self.replications, self.seed)
+            self._warm[key] = (
+                WarmStart(scenario, FRESH_REPLICATIONS, FRESH_SEED + self.seed)
+                if fresh
+                else WarmStart(scenario, self.replications, self.seed)
+            )
         runs = []
         for model in self._warm[key].run(scenario):
             weekly = weekly_frame(model)
@@ -203,6 +223,7 @@ class PolicyLab:
         with self.timer:
             self.last = self.run(self.scenario())
             self.draw(self.last)
+        self.challenge.show_goal()
         self.status.value = f"<span style='font-size:11px;color:#666'>{tn('lab.response_time', len(self.last), seconds=self.timer.last, replications=len(self.last))}</span>"
 
     def compare(self, saved: dict[str, Scenario]) -> None:

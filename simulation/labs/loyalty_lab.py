@@ -16,6 +16,7 @@ import pandas as pd
 
 from simulation.charts import loyalty as charts
 from simulation.config import Scenario
+from simulation.labs.challenge import Goal
 from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
 from simulation.labs.panel import ChartSlot, card, fmt, hint, slider
 from simulation.messages import N_, t
@@ -52,6 +53,7 @@ class LoyaltyLab(PolicyLab):
 
     title_key = N_("loyalty.title")
     folder_name = "loyalty_lab"
+    goal = Goal(N_("challenge.goal.loyalty"), 10000.0)  # within the budget slider's weekly budget
     compare_kpis = ("profit_gain", "annual_churn_rate", "loyal_share_end", "customers_end")
 
     # ------------------------------------------------------------------ controls
@@ -109,17 +111,24 @@ class LoyaltyLab(PolicyLab):
         """The population at the end (trust, satisfaction), the focal firm and every relationship."""
         return {"pop": model.pop, "focal": model.focal, "relationships": model.relationships()}
 
-    def run(self, scenario: Scenario) -> list[dict]:
+    def run(self, scenario: Scenario, fresh: bool = False) -> list[dict]:
         """As :meth:`PolicyLab.run`, but the last few scenarios' runs are kept (the current one and
         the shelf's): moving the budget changes no tactic, so it only redraws."""
         kept = self.__dict__.setdefault("_kept", [])
-        for done, runs in kept:
-            if done == scenario:
+        for done, was_fresh, runs in kept:
+            if done == scenario and was_fresh == fresh:
                 return runs
-        runs = super().run(scenario)
-        kept.append((scenario, runs))
+        runs = super().run(scenario, fresh)
+        kept.append((scenario, fresh, runs))
         del kept[:-6]
         return runs
+
+    def challenge_cost(self, runs: list[dict]) -> np.ndarray:
+        """The tactics' cost a week: over the budget slider, a plan is not allowed."""
+        return metrics.tactic_cost_per_week([r["kpis"] for r in runs], runs[0]["scenario"].run.weeks)
+
+    def challenge_budget(self) -> float:
+        return float(self.budget.value)
 
     # ------------------------------------------------------------------ drawing
     def draw(self, runs: list[dict]) -> None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from simulation.charts import price_war as charts
 from simulation.config import Scenario, load_preset
+from simulation.labs.challenge import Goal
 from simulation.labs.lab import PolicyLab, kpi_card
 from simulation.labs.panel import ChartSlot, slider
 from simulation.messages import N_, t, tn
@@ -126,6 +127,7 @@ class PriceWarLab(PolicyLab):
 
     title_key = N_("war.title")
     folder_name = "price_war_lab"
+    goal = Goal(N_("challenge.goal.price_war"), 10000.0)  # against holding your price, the same move
 
     def __init__(
         self,
@@ -225,14 +227,18 @@ class PriceWarLab(PolicyLab):
         )
 
     # --- running ---------------------------------------------------------------------------
-    def run(self, scenario: Scenario) -> list[dict]:
+    def run(self, scenario: Scenario, fresh: bool = False) -> list[dict]:
         """Finished replications of ``scenario`` (kept: a choice made before redraws at once)."""
-        key = scenario.with_changes({"name": "", "description": ""}).model_dump_json()
+        key = (scenario.with_changes({"name": "", "description": ""}).model_dump_json(), fresh)
         if key not in self._cache:
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = super().run(scenario)
+            self._cache[key] = super().run(scenario, fresh)
         return self._cache[key]
+
+    def challenge_reference(self, scenario: Scenario) -> Scenario:
+        """Holding your price against the same move."""
+        return hold_version(scenario)
 
     def holding(self, scenario: Scenario) -> list[dict]:
         return self.run(hold_version(scenario))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from simulation.charts import winback as charts
 from simulation.config import Scenario
+from simulation.labs.challenge import Goal
 from simulation.labs.lab import PolicyLab, kpi_card, kpi_values
 from simulation.labs.panel import ChartSlot, hint, slider
 from simulation.messages import N_, t
@@ -68,6 +69,7 @@ class WinbackLab(PolicyLab):
 
     title_key = N_("winback_lab.title")
     folder_name = "winback_lab"
+    goal = Goal(N_("challenge.goal.winback"), 5000.0, 30.0)  # exercise 03's budget
     compare_kpis = (
         "profit_gain",
         "winback_win_back_rate",
@@ -235,6 +237,10 @@ class WinbackLab(PolicyLab):
         """As :meth:`PolicyLab.compare`; the profit chart then shows the compared scenarios too."""
         super().compare(saved)
         self._draw_profit()
+
+    def challenge_cost(self, runs: list[dict]) -> np.ndarray:
+        """The programme's cost a week (the challenge's budget is exercise 03's 30 a week)."""
+        return kpi_values(runs, "winback_program_cost") / runs[0]["scenario"].run.weeks
 
     def compare_title(self) -> str:
         return t("winback_lab.compare_title")
